@@ -1,0 +1,24 @@
+namespace Subprocess;
+
+/// <summary>What <c>Capture</c> returns: a <see cref="ProcessResult"/> plus the captured output.</summary>
+public sealed record CapturedResult : ProcessResult
+{
+    internal CapturedResult(ProcessResult result, byte[] stdout, byte[] stderr)
+        : base(result)
+    {
+        Stdout = stdout;
+        Stderr = stderr;
+    }
+
+    /// <summary>Everything the child wrote to stdout (and stderr too, with <see cref="Stdio.ToStdout"/>).</summary>
+    public byte[] Stdout { get; }
+
+    /// <summary>Everything the child wrote to stderr (empty when stderr was not captured).</summary>
+    public byte[] Stderr { get; }
+
+    /// <summary><see cref="Stdout"/> decoded as UTF-8.</summary>
+    public string StdoutText => ProcessOutput.Decode(Stdout);
+
+    /// <summary><see cref="Stderr"/> decoded as UTF-8.</summary>
+    public string StderrText => ProcessOutput.Decode(Stderr);
+}

@@ -1,0 +1,85 @@
+using Subprocess.Native;
+using Subprocess.Spawning;
+
+namespace Subprocess;
+
+public sealed partial class ChildProcess
+{
+    /// <summary>
+    /// The exit status if the child has exited, else null (Python's <c>poll()</c>). Never blocks;
+    /// reaps the child if it has just exited.
+    /// </summary>
+    /// <example><code>
+    /// while (child.Poll() is null) { ShowSpinner(); await Task.Delay(100); }
+    /// </code></example>
+    public ExitStatus? Poll() => _control.Poll();
+
+    /// <summary>
+    /// Blocks until the child exits and returns its status (Python's <c>wait()</c>). With a
+    /// <paramref name="timeout"/>, throws <see cref="ProcessTimeoutException"/> when it passes and
+    /// leaves the child running. Does not read the child's pipes: a child that fills a piped stdout
+    /// nobody reads will block; use <see cref="Communicate"/> for that.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
+    /// <exception cref="ProcessTimeoutException">The child was still running after <paramref name="timeout"/>.</exception>
+    public ExitStatus Wait(TimeSpan? timeout = null)
+    {
+        ValidateTimeout(timeout);
+        return Synchronously.Result(WaitCoreAsync(timeout, synchronous: true, default)) ?? throw TimedOut(timeout!.Value);
+    }
+
+    /// <summary>Completes when the child exits, with its status. Cancelling <paramref name="cancellationToken"/>
+    /// stops the wait (throwing <see cref="OperationCanceledException"/>) and leaves the child running.</summary>
+    public async Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
+        (await WaitCoreAsync(null, synchronous: false, cancellationToken).ConfigureAwait(false))!.Value;
+
+    /// <summary>The one wait routine: poll first, then block (sync) or await (async) up to the timeout.
+    /// Returns null when the timeout passed.</summary>
+    internal async ValueTask<ExitStatus?> WaitCoreAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
+    {
+        if (Poll() is ExitStatus done)
+        {
+            return done;
+        }
+        if (synchronous)
+        {
+            return Exit.Wait(timeout) ? Exit.Status : null;
+        }
+        try
+        {
+            return await Exit.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Ends the child: SIGTERM (to its group when <paramref name="group"/>), up to the grace period
+    /// for it to exit, SIGKILL if it has not. With a group, whatever is left of the group after the
+    /// leader exits gets SIGKILL too, so no grandchild survives.
+    /// </summary>
+    internal async ValueTask<ExitStatus> EndTreeAsync(bool synchronous, bool group)
+    {
+        TimeSpan grace = _plan.Spec.GracePeriod;
+        if (grace > TimeSpan.Zero && _control.Signal(Libc.SIGTERM, group))
+        {
+            await WaitCoreAsync(grace, synchronous, default).ConfigureAwait(false);
+        }
+        _control.Signal(Libc.SIGKILL, group);
+        ExitStatus? status = await WaitCoreAsync(null, synchronous, default).ConfigureAwait(false);
+        return status!.Value;
+    }
+
+    private ProcessTimeoutException TimedOut(TimeSpan timeout, ProcessOutput? partial = null, ExitStatus? status = null) =>
+        new(CommandLine, timeout, partial?.Stdout ?? [], partial?.Stderr ?? [], status);
+
+    private static void ValidateTimeout(TimeSpan? timeout)
+    {
+        if (timeout is TimeSpan t && t != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using Subprocess.Launching;
+using Subprocess.Pipes;
+using Subprocess.Spawning;
+
+namespace Subprocess;
+
+/// <summary>
+/// A running (or finished) child process: Python's <c>Popen</c>. Returned by
+/// <see cref="Command.Start"/>. Disposing a child that is still running ends it (SIGTERM to it, or
+/// to its process group if it has one, then SIGKILL after the command's grace period) and releases
+/// its pipes and pidfd: no child outlives its handle.
+/// </summary>
+/// <example><code>
+/// using var child = Command.Create("sort").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).Start();
+/// ProcessOutput output = child.Communicate("b\na\n"u8.ToArray());
+/// // output.StdoutText == "a\nb\n", child.Poll()?.Code == 0
+/// </code></example>
+public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
+{
+    private readonly LaunchPlan _plan;
+    private readonly ProcessControl _control;
+    private readonly ChildPipe? _stdin;
+    private readonly ChildPipe? _stdout;
+    private readonly ChildPipe? _stderr;
+    private int _disposed;
+
+    internal ChildProcess(LaunchPlan plan, ProcessControl control, ChildPipe? stdin, ChildPipe? stdout, ChildPipe? stderr,
+        DateTimeOffset startTime)
+    {
+        _plan = plan;
+        _control = control;
+        _stdin = stdin;
+        _stdout = stdout;
+        _stderr = stderr;
+        StartTime = startTime;
+    }
+
+    /// <summary>The child's process ID. After the child has exited and been reaped, the number may
+    /// belong to another process; use this object's methods, not the number, to signal it.</summary>
+    public int Pid => _control.Pid;
+
+    /// <summary>The command line this child was started with.</summary>
+    public string CommandLine => _plan.CommandLine;
+
+    /// <summary>When the child was spawned.</summary>
+    public DateTimeOffset StartTime { get; }
+
+    /// <summary>The child's stdin, writable, when the command used <see cref="Stdio.Pipe"/> for it.
+    /// Dispose it (or let <see cref="Communicate"/> close it) to send end of file.</summary>
+    /// <exception cref="InvalidOperationException">stdin was not piped.</exception>
+    public Stream Stdin => Piped(_stdin, "stdin", nameof(Command.WithStdin)).Stream;
+
+    /// <summary>The child's stdout, readable, when the command used <see cref="Stdio.Pipe"/> for it.</summary>
+    /// <exception cref="InvalidOperationException">stdout was not piped.</exception>
+    public Stream Stdout => Piped(_stdout, "stdout", nameof(Command.WithStdout)).Stream;
+
+    /// <summary>The child's stderr, readable, when the command used <see cref="Stdio.Pipe"/> for it.</summary>
+    /// <exception cref="InvalidOperationException">stderr was not piped.</exception>
+    public Stream Stderr => Piped(_stderr, "stderr", nameof(Command.WithStderr)).Stream;
+
+    /// <summary>Whether the child leads its own process group (commands with a timeout do).</summary>
+    public bool HasOwnProcessGroup => _control.OwnGroup;
+
+    internal ProcessControl Control => _control;
+
+    internal ExitLatch Exit => _control.Exit;
+
+    /// <summary>
+    /// Sends signal number <paramref name="signal"/> to the child (through its pidfd on Linux). After
+    /// the child has exited this does nothing and throws nothing: a recycled PID is never signalled.
+    /// </summary>
+    public void Signal(int signal)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
+        _control.Signal(signal, group: false);
+    }
+
+    /// <summary>Sends SIGTERM (Python's <c>terminate()</c>); the status then reads "killed by SIGTERM", ReturnCode -15.</summary>
+    public void Terminate() => Signal(Native.Libc.SIGTERM);
+
+    /// <summary>Sends SIGKILL (Python's <c>kill()</c>); ReturnCode -9.</summary>
+    public void Kill() => Signal(Native.Libc.SIGKILL);
+
+    /// <summary>Ends the child as <see cref="Dispose"/> would, if it is still running, then releases it.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        if (Poll() is null)
+        {
+            Synchronously.Result(EndTreeAsync(synchronous: true, group: HasOwnProcessGroup));
+        }
+        Release();
+    }
+
+    /// <summary>The asynchronous <see cref="Dispose"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        if (Poll() is null)
+        {
+            await EndTreeAsync(synchronous: false, group: HasOwnProcessGroup).ConfigureAwait(false);
+        }
+        Release();
+    }
+
+    private void Release()
+    {
+        _stdin?.Dispose();
+        _stdout?.Dispose();
+        _stderr?.Dispose();
+        _control.Dispose();
+    }
+
+    private static ChildPipe Piped(ChildPipe? pipe, string name, string method) =>
+        pipe ?? throw new InvalidOperationException(
+            $"The child's {name} was not piped; start the command with {method}(Stdio.Pipe) to use it.");
+}

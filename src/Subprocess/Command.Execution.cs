@@ -1,0 +1,132 @@
+using Subprocess.Launching;
+using Subprocess.Pipes;
+using Subprocess.Spawning;
+
+namespace Subprocess;
+
+public sealed partial class Command
+{
+    /// <summary>How long captured output is still drained after a timed-out tree was killed.</summary>
+    private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Starts the child and returns at once (Python's <c>Popen</c>). The caller owns the result:
+    /// dispose it, which ends the child if it is still running. <see cref="WithTimeout"/> and
+    /// <see cref="WithCheck"/> do not apply here; pass a timeout to <see cref="ChildProcess.Wait"/>
+    /// or <see cref="ChildProcess.Communicate"/> instead.
+    /// </summary>
+    /// <exception cref="ProcessStartException">The program is missing, not executable or a directory, or the working directory is missing.</exception>
+    public ChildProcess Start() => Launch(_spec);
+
+    /// <summary>
+    /// Runs the command to its end with stdin, stdout and stderr as configured (inherited by
+    /// default) and returns how it ended (Python's <c>subprocess.run</c>).
+    /// </summary>
+    /// <exception cref="ProcessStartException">The child could not be started.</exception>
+    /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on (the default).</exception>
+    /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; its process group has been ended.</exception>
+    public ProcessResult Run() => Synchronously.Result(ExecuteAsync(capture: false, default, synchronous: true, default));
+
+    /// <summary>The asynchronous <see cref="Run"/>. Cancelling <paramref name="cancellationToken"/> ends the
+    /// child's tree as a timeout does, then throws <see cref="OperationCanceledException"/>.</summary>
+    public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(capture: false, default, synchronous: false, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Runs the command to its end, feeding it <paramref name="input"/> and capturing stdout and
+    /// stderr (Python's <c>run(capture_output=True, input=...)</c>). Streams left at
+    /// <see cref="Stdio.Inherit"/> are piped and captured; stdin is piped when input is given.
+    /// </summary>
+    /// <example><code>string sum = Command.Create("sha256sum").Capture(data).StdoutText[..64];</code></example>
+    /// <exception cref="ProcessStartException">The child could not be started.</exception>
+    /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on; carries the output.</exception>
+    /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; carries the output so far.</exception>
+    public CapturedResult Capture(ReadOnlyMemory<byte> input = default) =>
+        (CapturedResult)Synchronously.Result(ExecuteAsync(capture: true, input, synchronous: true, default));
+
+    /// <summary>The asynchronous <see cref="Capture"/>; cancellation ends the tree and throws <see cref="OperationCanceledException"/>.</summary>
+    public async Task<CapturedResult> CaptureAsync(ReadOnlyMemory<byte> input = default, CancellationToken cancellationToken = default) =>
+        (CapturedResult)await ExecuteAsync(capture: true, input, synchronous: false, cancellationToken).ConfigureAwait(false);
+
+    private static ChildProcess Launch(CommandSpec spec) => (spec.Spawner ?? Spawners.Default).Start(LaunchPlan.Create(spec));
+
+    private CommandSpec CaptureSpec(bool inputGiven)
+    {
+        CommandSpec spec = _spec;
+        if (inputGiven && spec.Stdin.Kind != StdioKind.Pipe)
+        {
+            spec = spec.Stdin.Kind == StdioKind.Inherit
+                ? spec with { Stdin = Stdio.Pipe }
+                : throw new InvalidOperationException($"Input was given but stdin is set to {spec.Stdin}.");
+        }
+        return spec with
+        {
+            Stdout = spec.Stdout.Kind == StdioKind.Inherit ? Stdio.Pipe : spec.Stdout,
+            Stderr = spec.Stderr.Kind == StdioKind.Inherit ? Stdio.Pipe : spec.Stderr,
+        };
+    }
+
+    /// <summary>The core of Run, Capture and their async twins.</summary>
+    private async ValueTask<ProcessResult> ExecuteAsync(bool capture, ReadOnlyMemory<byte> input, bool synchronous,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ChildProcess child = Launch(capture ? CaptureSpec(!input.IsEmpty) : _spec);
+        try
+        {
+            ProcessOutput output;
+            try
+            {
+                output = capture
+                    ? await child.CommunicateCoreAsync(input, _spec.Timeout, synchronous, cancellationToken).ConfigureAwait(false)
+                    : await child.WaitCoreAsync(_spec.Timeout, synchronous, cancellationToken).ConfigureAwait(false) is null
+                        ? throw new ProcessTimeoutException(child.CommandLine, _spec.Timeout!.Value, [], [])
+                        : new ProcessOutput([], []);
+            }
+            catch (ProcessTimeoutException)
+            {
+                ExitStatus ended = await child.EndTreeAsync(synchronous, group: true).ConfigureAwait(false);
+                ProcessOutput partial = await DrainAsync(child, synchronous).ConfigureAwait(false);
+                throw new ProcessTimeoutException(child.CommandLine, _spec.Timeout!.Value, partial.Stdout, partial.Stderr, ended);
+            }
+            catch (OperationCanceledException)
+            {
+                await child.EndTreeAsync(synchronous, group: true).ConfigureAwait(false);
+                throw;
+            }
+
+            ExitStatus status = child.Poll()!.Value;
+            var result = new ProcessResult(child.CommandLine, status, child.StartTime, child.Exit.ExitTime, [status]);
+            if (_spec.Check && !status.Success)
+            {
+                throw new ProcessFailedException(child.CommandLine, status, output.Stdout, output.Stderr);
+            }
+            return capture ? new CapturedResult(result, output.Stdout, output.Stderr) : result;
+        }
+        finally
+        {
+            if (synchronous)
+            {
+                child.Dispose();
+            }
+            else
+            {
+                await child.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>After the tree was killed, collects what its pipes still hold, for a bounded time:
+    /// a grandchild outside the group could keep them open forever.</summary>
+    private static async ValueTask<ProcessOutput> DrainAsync(ChildProcess child, bool synchronous)
+    {
+        ProcessOutput? partial = child.PartialOutput();
+        if (partial is null)
+        {
+            return new ProcessOutput([], []);
+        }
+        Communication communication = child.StartCommunication(default);
+        await ChildProcess.WaitForPumpsAsync(communication, DrainAfterKill, synchronous, default).ConfigureAwait(false);
+        return communication.Snapshot();
+    }
+}

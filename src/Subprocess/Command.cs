@@ -1,0 +1,204 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace Subprocess;
+
+/// <summary>
+/// A description of one program to run: program, arguments, working directory, environment, where
+/// its standard streams go, timeout and check. Immutable: every <c>With*</c> returns a new
+/// <see cref="Command"/>, so a command can be shared and started many times. Nothing runs until
+/// <see cref="Start"/>, <see cref="Run"/> or <see cref="Capture"/>.
+/// </summary>
+/// <example><code>
+/// var result = Command.Create("git", "rev-parse", "HEAD").WithWorkingDirectory(repo).Capture();
+/// string commit = result.StdoutText.Trim();
+/// </code></example>
+public sealed partial class Command
+{
+    private readonly CommandSpec _spec;
+
+    private Command(CommandSpec spec) => _spec = spec;
+
+    internal CommandSpec Spec => _spec;
+
+    /// <summary>
+    /// A command that runs <paramref name="program"/> with <paramref name="arguments"/>, passed to the
+    /// child as an argv array byte for byte (UTF-8), never through a shell. A program without a
+    /// <c>/</c> is looked up on the child's PATH when the command starts.
+    /// </summary>
+    /// <exception cref="ArgumentException">The program is empty, or the program or an argument holds a NUL character.</exception>
+    public static Command Create(string program, params IEnumerable<string> arguments)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(program);
+        RejectNul(program, nameof(program), "The program");
+        return new(new CommandSpec(program, ValidArguments(arguments, 0)));
+    }
+
+    /// <summary>
+    /// A command that runs <paramref name="script"/> with <c>/bin/sh -c</c>: the one way this library
+    /// involves a shell. Quote anything you interpolate into the script.
+    /// </summary>
+    /// <example><code>Command.Shell("yes | head -n 3").Capture().StdoutText == "y\ny\ny\n"</code></example>
+    public static Command Shell(string script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return Create("/bin/sh", "-c", script);
+    }
+
+    /// <summary>The program as given to <see cref="Create"/> (also the child's argv[0]).</summary>
+    public string Program => _spec.Program;
+
+    /// <summary>The arguments after argv[0], in order.</summary>
+    public IReadOnlyList<string> Arguments => _spec.Arguments;
+
+    /// <summary>The working directory the child starts in; null means the parent's current directory.</summary>
+    public string? WorkingDirectory => _spec.WorkingDirectory;
+
+    /// <summary>The timeout set by <see cref="WithTimeout"/>, or null.</summary>
+    public TimeSpan? Timeout => _spec.Timeout;
+
+    /// <summary>The command line as a POSIX shell would write it, for messages and logs.</summary>
+    public override string ToString() => _spec.CommandLine;
+
+    /// <summary>A command with <paramref name="arguments"/> appended to the current ones.</summary>
+    /// <exception cref="ArgumentException">An argument holds a NUL character.</exception>
+    public Command WithArguments(params IEnumerable<string> arguments) =>
+        new(_spec with { Arguments = _spec.Arguments.AddRange(ValidArguments(arguments, _spec.Arguments.Count)) });
+
+    /// <summary>
+    /// A command whose child starts in <paramref name="path"/>; a relative program path (one with a
+    /// <c>/</c>) is then relative to it too. The directory must exist when the command starts, or
+    /// <c>Start</c> throws <see cref="ProcessStartException"/>.
+    /// </summary>
+    public Command WithWorkingDirectory(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        RejectNul(path, nameof(path), "The working directory");
+        return new(_spec with { WorkingDirectory = Path.GetFullPath(path) });
+    }
+
+    /// <summary>A command that sets <paramref name="name"/> to <paramref name="value"/> (UTF-8) in the
+    /// child's environment, or removes it when <paramref name="value"/> is null.</summary>
+    /// <exception cref="ArgumentException">The name is empty or holds <c>=</c> or NUL, or the value holds NUL.</exception>
+    public Command WithEnvironment(string name, string? value)
+    {
+        ValidateName(name);
+        if (value is null)
+        {
+            return new(_spec with { Environment = _spec.Environment.SetItem(name, null) });
+        }
+        RejectNul(value, nameof(value), $"The value of environment variable {name}");
+        return new(_spec with { Environment = _spec.Environment.SetItem(name, Encoding.UTF8.GetBytes(value)) });
+    }
+
+    /// <summary>
+    /// A command that sets <paramref name="name"/> to the raw bytes <paramref name="value"/>, which
+    /// need not be valid UTF-8: on Linux the child receives exactly these bytes. The portable
+    /// spawner accepts only valid UTF-8.
+    /// </summary>
+    /// <example><code>cmd.WithEnvironment("password", "\xe24U\n\xd0Ql3S\x11"u8 /* any bytes */)</code></example>
+    /// <exception cref="ArgumentException">The name is empty or holds <c>=</c> or NUL, or the value holds NUL.</exception>
+    public Command WithEnvironment(string name, ReadOnlySpan<byte> value)
+    {
+        ValidateName(name);
+        if (value.Contains((byte)0))
+        {
+            throw new ArgumentException(
+                $"The value of environment variable {name} contains a NUL byte, which cannot be passed to a process.", nameof(value));
+        }
+        return new(_spec with { Environment = _spec.Environment.SetItem(name, value.ToArray()) });
+    }
+
+    /// <summary>A command whose child starts from an empty environment, holding only what
+    /// <see cref="WithEnvironment(string, string)"/> adds (before or after this call). Without PATH,
+    /// programs are looked up in <c>/usr/bin:/bin</c>.</summary>
+    public Command WithCleanEnvironment() => new(_spec with { CleanEnvironment = true });
+
+    /// <summary>Where the child's standard input comes from (default <see cref="Stdio.Inherit"/>).</summary>
+    /// <exception cref="ArgumentException"><see cref="Stdio.ToStdout"/>, which only stderr can take.</exception>
+    public Command WithStdin(Stdio stdin) => new(_spec with { Stdin = NotToStdout(stdin, nameof(stdin)) });
+
+    /// <summary>Where the child's standard output goes (default <see cref="Stdio.Inherit"/>;
+    /// <see cref="Capture"/> pipes it when left at the default).</summary>
+    /// <exception cref="ArgumentException"><see cref="Stdio.ToStdout"/>, which only stderr can take.</exception>
+    public Command WithStdout(Stdio stdout) => new(_spec with { Stdout = NotToStdout(stdout, nameof(stdout)) });
+
+    /// <summary>Where the child's standard error goes (default <see cref="Stdio.Inherit"/>;
+    /// <see cref="Capture"/> pipes it when left at the default). <see cref="Stdio.ToStdout"/> joins it to stdout.</summary>
+    public Command WithStderr(Stdio stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        return new(_spec with { Stderr = stderr });
+    }
+
+    /// <summary>
+    /// A command that <see cref="Run"/> and <see cref="Capture"/> end after <paramref name="timeout"/>:
+    /// SIGTERM to the child's whole process group, then SIGKILL after the grace period
+    /// (<see cref="WithGracePeriod"/>), then <see cref="ProcessTimeoutException"/> with the output
+    /// captured so far. A command with a timeout starts in its own process group.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
+    public Command WithTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return new(_spec with { Timeout = timeout, NewProcessGroup = true });
+    }
+
+    /// <summary>How long a timed-out or disposed child has between SIGTERM and SIGKILL (default 2 s).
+    /// Zero sends SIGKILL at once.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="gracePeriod"/> is negative.</exception>
+    public Command WithGracePeriod(TimeSpan gracePeriod)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(gracePeriod, TimeSpan.Zero);
+        return new(_spec with { GracePeriod = gracePeriod });
+    }
+
+    /// <summary>Whether <see cref="Run"/> and <see cref="Capture"/> throw
+    /// <see cref="ProcessFailedException"/> when the child does not exit with code 0 (default true,
+    /// Python's <c>check=True</c>).</summary>
+    public Command WithCheck(bool check) => new(_spec with { Check = check });
+
+    internal Command WithSpec(Func<CommandSpec, CommandSpec> change) => new(change(_spec));
+
+    private static ImmutableList<string> ValidArguments(IEnumerable<string> arguments, int offset)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        ImmutableList<string> list = [.. arguments];
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] is null)
+            {
+                throw new ArgumentNullException(nameof(arguments), $"Argument {offset + i + 1} is null.");
+            }
+            RejectNul(list[i], nameof(arguments), $"Argument {offset + i + 1}");
+        }
+        return list;
+    }
+
+    private static void ValidateName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.Contains('=', StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The environment variable name '{name}' contains '=', which would split it into another name and value.", nameof(name));
+        }
+        RejectNul(name, nameof(name), "An environment variable name");
+    }
+
+    private static void RejectNul(string text, string parameter, string what)
+    {
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{what} contains a NUL character, which cannot be passed to a process.", parameter);
+        }
+    }
+
+    private static Stdio NotToStdout(Stdio stdio, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(stdio, parameter);
+        return stdio.Kind == StdioKind.ToStdout
+            ? throw new ArgumentException("Stdio.ToStdout is for stderr only.", parameter)
+            : stdio;
+    }
+}

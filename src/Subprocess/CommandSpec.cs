@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using Subprocess.Spawning;
+
+namespace Subprocess;
+
+/// <summary>Everything a <see cref="Command"/> says, as one immutable value that each <c>With*</c> copies.</summary>
+internal sealed record CommandSpec(string Program, ImmutableList<string> Arguments)
+{
+    public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(2);
+
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Changes to the child's environment, applied over the parent's (or over nothing
+    /// when <see cref="CleanEnvironment"/>); a null value removes the name.</summary>
+    public ImmutableDictionary<string, byte[]?> Environment { get; init; } =
+        ImmutableDictionary.Create<string, byte[]?>(StringComparer.Ordinal);
+
+    public bool CleanEnvironment { get; init; }
+
+    public Stdio Stdin { get; init; } = Stdio.Inherit;
+
+    public Stdio Stdout { get; init; } = Stdio.Inherit;
+
+    public Stdio Stderr { get; init; } = Stdio.Inherit;
+
+    public TimeSpan? Timeout { get; init; }
+
+    public TimeSpan GracePeriod { get; init; } = DefaultGracePeriod;
+
+    public bool Check { get; init; } = true;
+
+    /// <summary>Start the child as leader of its own process group, so the whole tree can be signalled.
+    /// Always true when a timeout is set.</summary>
+    public bool NewProcessGroup { get; init; }
+
+    /// <summary>Tests pick a spawner per command; null means <see cref="Spawners.Default"/>.</summary>
+    public ISpawner? Spawner { get; init; }
+
+    public string CommandLine => Launching.CommandLine.Format(Program, Arguments);
+}

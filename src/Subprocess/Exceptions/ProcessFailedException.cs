@@ -1,0 +1,46 @@
+namespace Subprocess;
+
+/// <summary>
+/// A checked command did not succeed: it exited with a non-zero code or was killed by a signal
+/// (Python's <c>CalledProcessError</c>). Carries the command line, the status and whatever output
+/// was captured. Turn checking off with <see cref="Command.WithCheck"/>.
+/// </summary>
+public sealed class ProcessFailedException : SubprocessException
+{
+    internal ProcessFailedException(string commandLine, ExitStatus exitStatus, byte[] stdout, byte[] stderr)
+        : base(Describe(commandLine, exitStatus, stderr))
+    {
+        CommandLine = commandLine;
+        ExitStatus = exitStatus;
+        Stdout = stdout;
+        Stderr = stderr;
+    }
+
+    /// <summary>The command line that failed.</summary>
+    public string CommandLine { get; }
+
+    /// <summary>How the child ended.</summary>
+    public ExitStatus ExitStatus { get; }
+
+    /// <summary>Captured standard output (empty if it was not captured).</summary>
+    public byte[] Stdout { get; }
+
+    /// <summary>Captured standard error (empty if it was not captured).</summary>
+    public byte[] Stderr { get; }
+
+    /// <summary><see cref="Stderr"/> decoded as UTF-8.</summary>
+    public string StderrText => ProcessOutput.Decode(Stderr);
+
+    private static string Describe(string commandLine, ExitStatus status, byte[] stderr)
+    {
+        string message = $"Command '{commandLine}' {status}.";
+        if (stderr.Length == 0)
+        {
+            return message;
+        }
+        // The tail of stderr is where tools put the reason; keep messages readable.
+        const int Limit = 2000;
+        string text = ProcessOutput.Decode(stderr.Length > Limit ? stderr[^Limit..] : stderr).TrimEnd();
+        return $"{message} Stderr{(stderr.Length > Limit ? " (last 2000 bytes)" : "")}:\n{text}";
+    }
+}

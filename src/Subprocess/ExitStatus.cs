@@ -1,0 +1,56 @@
+namespace Subprocess;
+
+/// <summary>
+/// How a child process ended: exactly one of <see cref="Code"/> (it exited) and
+/// <see cref="Signal"/> (a signal killed it) is set.
+/// </summary>
+/// <example><code>
+/// var status = Command.Create("sh", "-c", "exit 3").WithCheck(false).Run().ExitStatus;
+/// // status.Code == 3, status.ReturnCode == 3, status.ToString() == "exited with code 3"
+/// </code></example>
+public readonly record struct ExitStatus
+{
+    private ExitStatus(int? code, int? signal)
+    {
+        Code = code;
+        Signal = signal;
+    }
+
+    /// <summary>The exit code (0-255) if the process exited; null if a signal killed it.</summary>
+    public int? Code { get; }
+
+    /// <summary>The number of the signal that killed the process; null if it exited.</summary>
+    public int? Signal { get; }
+
+    /// <summary>True when the process exited with code 0.</summary>
+    public bool Success => Code == 0;
+
+    /// <summary>Python's <c>returncode</c>: the exit code, or <c>-N</c> when signal N killed the
+    /// process (-15 after <see cref="ChildProcess.Terminate"/>, -9 after <see cref="ChildProcess.Kill"/>).</summary>
+    public int ReturnCode => Code ?? -(Signal ?? 0);
+
+    /// <summary>A status for a process that exited with <paramref name="code"/>.</summary>
+    public static ExitStatus Exited(int code) => new(code, null);
+
+    /// <summary>A status for a process killed by <paramref name="signal"/>.</summary>
+    public static ExitStatus Killed(int signal) =>
+        signal > 0 ? new(null, signal) : throw new ArgumentOutOfRangeException(nameof(signal), signal, "A signal number is positive.");
+
+    /// <summary>"exited with code 3", "killed by SIGTERM", "killed by signal 40".</summary>
+    public override string ToString() => (Code, Signal) switch
+    {
+        (int code, _) => $"exited with code {code}",
+        (_, int signal) => $"killed by {SignalName(signal)}",
+        _ => "no status",
+    };
+
+    /// <summary>The conventional name of a Linux signal number ("SIGTERM"), or "signal N".</summary>
+    internal static string SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP", 2 => "SIGINT", 3 => "SIGQUIT", 4 => "SIGILL", 5 => "SIGTRAP", 6 => "SIGABRT",
+        7 => "SIGBUS", 8 => "SIGFPE", 9 => "SIGKILL", 10 => "SIGUSR1", 11 => "SIGSEGV", 12 => "SIGUSR2",
+        13 => "SIGPIPE", 14 => "SIGALRM", 15 => "SIGTERM", 17 => "SIGCHLD", 18 => "SIGCONT",
+        19 => "SIGSTOP", 20 => "SIGTSTP", 24 => "SIGXCPU", 25 => "SIGXFSZ",
+        _ => $"signal {signal}",
+    };
+}

@@ -1,0 +1,27 @@
+using System.Text;
+
+namespace Subprocess.Launching;
+
+/// <summary>Renders program and arguments as one line a POSIX shell would split back the same way,
+/// for messages and results only: nothing is ever run through it.</summary>
+internal static class CommandLine
+{
+    public static string Format(string program, IEnumerable<string> arguments)
+    {
+        var line = new StringBuilder(Quote(program));
+        foreach (string argument in arguments)
+        {
+            line.Append(' ').Append(Quote(argument));
+        }
+        return line.ToString();
+    }
+
+    private static string Quote(string word)
+    {
+        if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)))
+        {
+            return word;
+        }
+        return "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+}

@@ -1,0 +1,67 @@
+namespace Subprocess.Launching;
+
+/// <summary>
+/// Finds the file a program name stands for, the way <c>execvp</c> would in the child, but in the
+/// parent and before spawning, so "not found" is an exception that says where it looked rather than
+/// an exit code 127.
+/// </summary>
+internal static class ProgramResolver
+{
+    /// <summary>
+    /// A program with a <c>/</c> is a path (relative to the child's working directory); any other
+    /// name is searched in <paramref name="searchPath"/> (the child's PATH; an empty entry means the
+    /// working directory). Returns an absolute path to an executable file.
+    /// </summary>
+    public static string Resolve(string program, string searchPath, string? workingDirectory)
+    {
+        string baseDirectory = workingDirectory ?? Directory.GetCurrentDirectory();
+        if (program.Contains('/', StringComparison.Ordinal))
+        {
+            string path = Path.GetFullPath(program, baseDirectory);
+            string? problem = Problem(path, out int errno);
+            return problem is null ? path : throw new ProcessStartException(program, workingDirectory, errno, problem);
+        }
+
+        string? firstProblem = null;
+        int firstErrno = Native.Errno.ENOENT;
+        foreach (string entry in searchPath.Split(':'))
+        {
+            string candidate = Path.GetFullPath(Path.Combine(entry.Length == 0 ? baseDirectory : entry, program), baseDirectory);
+            string? problem = Problem(candidate, out int errno);
+            if (problem is null)
+            {
+                return candidate;
+            }
+            if (firstProblem is null && errno != Native.Errno.ENOENT)
+            {
+                firstProblem = problem;
+                firstErrno = errno;
+            }
+        }
+        throw new ProcessStartException(program, workingDirectory, firstErrno, firstProblem is null
+            ? $"not found on PATH ({searchPath}); pass a full path or fix PATH"
+            : $"{firstProblem}, and no executable of that name is elsewhere on PATH ({searchPath})");
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot be executed, or null if it can.</summary>
+    private static string? Problem(string path, out int errno)
+    {
+        if (Directory.Exists(path))
+        {
+            errno = Native.Errno.EACCES;
+            return $"{path} is a directory, not a program";
+        }
+        if (!File.Exists(path))
+        {
+            errno = Native.Errno.ENOENT;
+            return $"{path} does not exist";
+        }
+        if (!Native.FileChecks.IsExecutable(path))
+        {
+            errno = Native.Errno.EACCES;
+            return $"{path} is not executable (permission denied); chmod +x it or run it through its interpreter";
+        }
+        errno = 0;
+        return null;
+    }
+}

@@ -1,0 +1,112 @@
+namespace Subprocess.Native;
+
+/// <summary>pidfd operations: open, signal, reap, and the exit-status fallback.</summary>
+internal static unsafe class Pidfd
+{
+    /// <summary><c>pidfd_open(pid, 0)</c>; the descriptor is close-on-exec.</summary>
+    public static SafePidfdHandle Open(int pid)
+    {
+        long fd = Libc.syscall(Libc.SYS_pidfd_open, pid, 0, 0, 0);
+        if (fd < 0)
+        {
+            throw Errno.LastFailure("pidfd_open");
+        }
+        return new SafePidfdHandle((int)fd);
+    }
+
+    /// <summary>Sends <paramref name="signal"/> through the pidfd. Returns false if the process has
+    /// already exited (ESRCH), which is not an error for callers.</summary>
+    public static bool SendSignal(SafePidfdHandle pidfd, int signal)
+    {
+        bool added = false;
+        try
+        {
+            pidfd.DangerousAddRef(ref added);
+            long rc = Libc.syscall(Libc.SYS_pidfd_send_signal, pidfd.Fd, signal, 0, 0);
+            if (rc == 0)
+            {
+                return true;
+            }
+            int errno = Errno.Last;
+            return errno == Errno.ESRCH ? false : throw Errno.Failure("pidfd_send_signal", errno);
+        }
+        finally
+        {
+            if (added)
+            {
+                pidfd.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>waitid(P_PIDFD, WEXITED | WNOHANG)</c>: the exit status if the process has exited (and is
+    /// now reaped), null while it runs. If someone else reaped it first (ECHILD: the app runs as
+    /// PID 1, or SIGCHLD is ignored), the status is read back through <c>PIDFD_GET_INFO</c>.
+    /// </summary>
+    public static ExitStatus? TryReap(SafePidfdHandle pidfd)
+    {
+        byte* info = stackalloc byte[128];
+        new Span<byte>(info, 128).Clear();
+        int rc;
+        do
+        {
+            rc = Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED | Libc.WNOHANG);
+        }
+        while (rc < 0 && Errno.Last == Errno.EINTR);
+
+        if (rc < 0)
+        {
+            int errno = Errno.Last;
+            return errno == Errno.ECHILD ? ReadExitInfo(pidfd) : throw Errno.Failure("waitid", errno);
+        }
+
+        // x86-64 and arm64 glibc siginfo_t: si_code at 8, si_pid at 16, si_status at 24.
+        int pid = *(int*)(info + 16);
+        if (pid == 0)
+        {
+            return null;
+        }
+        int code = *(int*)(info + 8);
+        int status = *(int*)(info + 24);
+        return code == Libc.CLD_EXITED ? ExitStatus.Exited(status) : ExitStatus.Killed(status);
+    }
+
+    /// <summary>
+    /// Reads the exit status of an already-reaped process (kernel 6.15+). On older kernels, or if
+    /// the process has not exited, returns null; the caller then waits for the pidfd again.
+    /// </summary>
+    private static ExitStatus? ReadExitInfo(SafePidfdHandle pidfd)
+    {
+        // struct pidfd_info: mask at 0, exit_code (a wait status) at 60; 64 bytes in version 0.
+        byte* buffer = stackalloc byte[64];
+        new Span<byte>(buffer, 64).Clear();
+        *(ulong*)buffer = Libc.PIDFD_INFO_EXIT;
+        if (Libc.ioctl(pidfd.Fd, Libc.PIDFD_GET_INFO, buffer) < 0)
+        {
+            throw new IOException(
+                "The child was reaped by someone else (waitid: ECHILD) and this kernel cannot report its " +
+                $"exit status through PIDFD_GET_INFO (kernel 6.15+): {Errno.Describe(Errno.Last)}. " +
+                "This happens when the app runs as PID 1 without an init or ignores SIGCHLD.");
+        }
+        if ((*(ulong*)buffer & Libc.PIDFD_INFO_EXIT) == 0)
+        {
+            return null;
+        }
+        int waitStatus = *(int*)(buffer + 60);
+        int termSignal = waitStatus & 0x7f;
+        return termSignal == 0 ? ExitStatus.Exited((waitStatus >> 8) & 0xff) : ExitStatus.Killed(termSignal);
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to process group <paramref name="pgid"/>. A group
+    /// ID cannot be reused while any member lives, so this reaches only our children's group.</summary>
+    public static bool SignalGroup(int pgid, int signal)
+    {
+        if (Libc.kill(-pgid, signal) == 0)
+        {
+            return true;
+        }
+        int errno = Errno.Last;
+        return errno is Errno.ESRCH or Errno.EPERM ? false : throw Errno.Failure("kill", errno);
+    }
+}

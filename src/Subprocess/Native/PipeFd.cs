@@ -1,0 +1,87 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Subprocess.Native;
+
+/// <summary>Raw pipe operations: create, switch to non-blocking, read and write without blocking.</summary>
+internal static unsafe class PipeFd
+{
+    /// <summary>The value <see cref="TryRead"/> and <see cref="TryWrite"/> return when the call would block.</summary>
+    public const int WouldBlock = -1;
+
+    /// <summary>A close-on-exec pipe: (read end, write end).</summary>
+    public static (SafeFileHandle Read, SafeFileHandle Write) Create()
+    {
+        int* fds = stackalloc int[2];
+        if (Libc.pipe2(fds, Libc.O_CLOEXEC) < 0)
+        {
+            throw Errno.LastFailure("pipe2");
+        }
+        return (new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true));
+    }
+
+    /// <summary>Asks for a larger kernel buffer (1 MiB) so bulk transfers take fewer wake-ups. Best effort:
+    /// an unprivileged process is capped by /proc/sys/fs/pipe-max-size.</summary>
+    public static void Enlarge(SafeFileHandle pipe) =>
+        _ = Libc.fcntl((int)pipe.DangerousGetHandle(), Libc.F_SETPIPE_SZ, 1 << 20);
+
+    public static void SetNonBlocking(SafeFileHandle fd)
+    {
+        int raw = (int)fd.DangerousGetHandle();
+        int flags = Libc.fcntl(raw, Libc.F_GETFL, 0);
+        if (flags < 0 || Libc.fcntl(raw, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0)
+        {
+            throw Errno.LastFailure("fcntl(O_NONBLOCK)");
+        }
+    }
+
+    /// <summary>Bytes read (0 at end of file), or <see cref="WouldBlock"/>.</summary>
+    public static int TryRead(SafeFileHandle fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                nint n = Libc.read((int)fd.DangerousGetHandle(), p, buffer.Length);
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
+                int errno = Errno.Last;
+                if (errno == Errno.EAGAIN)
+                {
+                    return WouldBlock;
+                }
+                if (errno != Errno.EINTR)
+                {
+                    throw Errno.Failure("read", errno);
+                }
+            }
+        }
+    }
+
+    /// <summary>Bytes written, or <see cref="WouldBlock"/>. Throws <see cref="IOException"/> with
+    /// HResult EPIPE when the reader has gone.</summary>
+    public static int TryWrite(SafeFileHandle fd, ReadOnlySpan<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                nint n = Libc.write((int)fd.DangerousGetHandle(), p, buffer.Length);
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
+                int errno = Errno.Last;
+                if (errno == Errno.EAGAIN)
+                {
+                    return WouldBlock;
+                }
+                if (errno != Errno.EINTR)
+                {
+                    throw Errno.Failure("write", errno);
+                }
+            }
+        }
+    }
+}

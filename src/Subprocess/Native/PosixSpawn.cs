@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+
+namespace Subprocess.Native;
+
+/// <summary>
+/// One <c>posix_spawn</c> call with the attributes every child needs: an empty signal mask, SIGPIPE
+/// and SIGXFSZ back to their defaults, descriptors 0-2 wired as asked and everything from 3 up
+/// closed, the working directory changed, optionally a new process group.
+/// </summary>
+internal static unsafe class PosixSpawn
+{
+    /// <summary>In <see cref="Spawn"/>'s descriptor list: leave the child's descriptor as inherited.</summary>
+    public const int Inherit = -1;
+
+    private static readonly bool HasCloseFrom =
+        NativeLibrary.TryLoad("libc.so.6", out nint libc) &&
+        NativeLibrary.TryGetExport(libc, "posix_spawn_file_actions_addclosefrom_np", out _);
+
+    /// <summary>
+    /// Spawns <paramref name="path"/>. Returns the child's PID, or a negative errno if the spawn
+    /// failed (the program could not be executed, or the working directory could not be entered).
+    /// </summary>
+    /// <param name="path">NUL-terminated path of the executable.</param>
+    /// <param name="argv">NUL-terminated arguments, argv[0] first.</param>
+    /// <param name="envp">NUL-terminated NAME=value entries.</param>
+    /// <param name="workingDirectory">NUL-terminated directory, or null to stay in the parent's.</param>
+    /// <param name="childFds">For the child's descriptors 0, 1, 2 in order: a parent descriptor to
+    /// duplicate onto it, or <see cref="Inherit"/>. Applied in order, so stderr may name 1 to follow stdout.</param>
+    /// <param name="newProcessGroup">Start the child as the leader of a new process group.</param>
+    public static int Spawn(
+        byte[] path, byte[][] argv, byte[][] envp, byte[]? workingDirectory, ReadOnlySpan<int> childFds, bool newProcessGroup)
+    {
+        byte* attr = stackalloc byte[Libc.OpaqueSize];
+        byte* actions = stackalloc byte[Libc.OpaqueSize];
+        byte* sigset = stackalloc byte[128];
+        byte** argvPtrs = null;
+        byte** envPtrs = null;
+        try
+        {
+            Check(Libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
+            Check(Libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+
+            // The runtime blocks some signals on its threads and ignores SIGPIPE; both survive exec.
+            // Without the reset, `yes | head -1` in a child never ends `yes` by SIGPIPE.
+            short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
+            Check(Libc.sigemptyset(sigset), "sigemptyset");
+            Check(Libc.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask");
+            Check(Libc.sigaddset(sigset, Libc.SIGPIPE) | Libc.sigaddset(sigset, Libc.SIGXFSZ), "sigaddset");
+            Check(Libc.posix_spawnattr_setsigdefault(attr, sigset), "posix_spawnattr_setsigdefault");
+            if (newProcessGroup)
+            {
+                flags |= Libc.POSIX_SPAWN_SETPGROUP;
+                Check(Libc.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
+            }
+            Check(Libc.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
+
+            for (int target = 0; target < childFds.Length; target++)
+            {
+                if (childFds[target] != Inherit)
+                {
+                    Check(Libc.posix_spawn_file_actions_adddup2(actions, childFds[target], target), "adddup2");
+                }
+            }
+            if (workingDirectory is not null)
+            {
+                fixed (byte* dir = workingDirectory)
+                {
+                    // glibc copies the path into the file actions, so the pin may end here.
+                    Check(Libc.posix_spawn_file_actions_addchdir_np(actions, dir), "addchdir_np");
+                }
+            }
+            if (HasCloseFrom)
+            {
+                // Descriptors the app inherited or opened inheritable would otherwise leak into every child.
+                Check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), "addclosefrom_np");
+            }
+
+            argvPtrs = CopyToNative(argv);
+            envPtrs = CopyToNative(envp);
+            int pid;
+            int rc;
+            fixed (byte* file = path)
+            {
+                rc = Libc.posix_spawn(&pid, file, actions, attr, argvPtrs, envPtrs);
+            }
+            return rc == 0 ? pid : -rc;
+        }
+        finally
+        {
+            _ = Libc.posix_spawn_file_actions_destroy(actions);
+            _ = Libc.posix_spawnattr_destroy(attr);
+            NativeMemory.Free(argvPtrs);
+            NativeMemory.Free(envPtrs);
+        }
+    }
+
+    /// <summary>One native block: a NULL-terminated pointer array followed by the strings it points to.</summary>
+    private static byte** CopyToNative(byte[][] strings)
+    {
+        nuint table = (nuint)(strings.Length + 1) * (nuint)sizeof(byte*);
+        nuint total = table;
+        foreach (byte[] s in strings)
+        {
+            total += (nuint)s.Length;
+        }
+        var block = (byte*)NativeMemory.Alloc(total);
+        var pointers = (byte**)block;
+        byte* next = block + table;
+        for (int i = 0; i < strings.Length; i++)
+        {
+            pointers[i] = next;
+            strings[i].CopyTo(new Span<byte>(next, strings[i].Length));
+            next += strings[i].Length;
+        }
+        pointers[strings.Length] = null;
+        return pointers;
+    }
+
+    private static void Check(int rc, string call)
+    {
+        if (rc != 0)
+        {
+            throw Errno.Failure(call, rc);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.Win32.SafeHandles;
+using Subprocess.Native;
+using Subprocess.Spawning;
+
+namespace Subprocess.Pipes;
+
+/// <summary>
+/// The parent's end of a kernel pipe to a child spawned by <see cref="LinuxSpawner"/>. Pumping
+/// switches the descriptor to non-blocking and hands it to the <see cref="EventLoop"/>, so any
+/// number of children can be drained without a thread each.
+/// </summary>
+internal sealed class FdPipe : ChildPipe
+{
+    private readonly SafeFileHandle _handle;
+    private readonly FileAccess _access;
+    private FileStream? _stream;
+
+    public FdPipe(string name, SafeFileHandle handle, FileAccess access) : base(name)
+    {
+        _handle = handle;
+        _access = access;
+    }
+
+    public override Stream Stream => _stream ??= new FileStream(_handle, _access, bufferSize: 0);
+
+    public override void PumpInto(OutputBuffer sink, Communication communication) =>
+        Register(new Reader(this, sink, communication), Libc.EPOLLIN, communication);
+
+    public override void PumpFrom(ReadOnlyMemory<byte> input, Communication communication) =>
+        Register(new Writer(this, input, communication), Libc.EPOLLOUT, communication);
+
+    public override void Dispose()
+    {
+        _stream?.Dispose();
+        _handle.Dispose();
+    }
+
+    private void Register(Pump pump, uint events, Communication communication)
+    {
+        communication.PumpStarting();
+        try
+        {
+            PipeFd.SetNonBlocking(_handle);
+            pump.Token = EventLoop.Shared.Register((int)_handle.DangerousGetHandle(), events, pump);
+        }
+        catch (Exception e)
+        {
+            communication.PumpFinished(e);
+        }
+    }
+
+    private abstract class Pump(FdPipe pipe, Communication communication) : IReadyHandler
+    {
+        private bool _finished;
+
+        public ulong Token { get; set; }
+
+        protected SafeFileHandle Handle => pipe._handle;
+
+        public void OnReady(uint events)
+        {
+            if (_finished)
+            {
+                return;
+            }
+            Exception? error = null;
+            bool done;
+            try
+            {
+                done = Handle.IsClosed || Step(events);
+            }
+            catch (Exception e)
+            {
+                (error, done) = (e, true);
+            }
+            if (done)
+            {
+                _finished = true;
+                if (!Handle.IsClosed)
+                {
+                    EventLoop.Shared.Unregister((int)Handle.DangerousGetHandle(), Token);
+                }
+                // Closing is what tells a child reading stdin that the input is over.
+                pipe.Dispose();
+                communication.PumpFinished(error);
+            }
+        }
+
+        /// <summary>Moves as many bytes as the pipe allows now; true when this pump is done.</summary>
+        protected abstract bool Step(uint events);
+    }
+
+    private sealed class Reader(FdPipe pipe, OutputBuffer sink, Communication communication) : Pump(pipe, communication)
+    {
+        protected override bool Step(uint events)
+        {
+            while (true)
+            {
+                Memory<byte> free = sink.GetFreeSpace();
+                int n = PipeFd.TryRead(Handle, free.Span);
+                if (n == PipeFd.WouldBlock)
+                {
+                    return false;
+                }
+                if (n == 0)
+                {
+                    return true;
+                }
+                sink.Advance(n);
+            }
+        }
+    }
+
+    private sealed class Writer(FdPipe pipe, ReadOnlyMemory<byte> input, Communication communication) : Pump(pipe, communication)
+    {
+        private ReadOnlyMemory<byte> _rest = input;
+
+        protected override bool Step(uint events)
+        {
+            try
+            {
+                while (!_rest.IsEmpty)
+                {
+                    int n = PipeFd.TryWrite(Handle, _rest.Span[..Math.Min(_rest.Length, 1 << 20)]);
+                    if (n == PipeFd.WouldBlock)
+                    {
+                        return false;
+                    }
+                    _rest = _rest[n..];
+                }
+                return true;
+            }
+            catch (IOException e) when (e.HResult == Errno.EPIPE)
+            {
+                // The child closed stdin without reading it all: Python's communicate ignores this
+                // too, and the child's exit status tells the rest.
+                return true;
+            }
+        }
+    }
+}

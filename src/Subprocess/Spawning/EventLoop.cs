@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Subprocess.Native;
+
+namespace Subprocess.Spawning;
+
+/// <summary>Something the event loop calls when its descriptor is ready.</summary>
+internal interface IReadyHandler
+{
+    /// <summary>Runs on the loop thread: must not block. <paramref name="events"/> are epoll flags.</summary>
+    void OnReady(uint events);
+}
+
+/// <summary>
+/// The one thread, for the whole application, that waits on every child: an epoll loop over the
+/// children's pidfds (reaping each exit with <c>waitid(P_PIDFD)</c>, never <c>waitpid(-1)</c>, which
+/// would steal the runtime's own children) and over the non-blocking pipes that
+/// <c>Communicate</c> is pumping. Started on first use.
+/// </summary>
+internal sealed class EventLoop
+{
+    private static readonly Lazy<EventLoop> SharedLoop = new(() => new EventLoop());
+    private readonly Epoll _epoll = new();
+    private readonly ConcurrentDictionary<ulong, IReadyHandler> _handlers = new();
+    private ulong _nextToken;
+
+    private EventLoop()
+    {
+        var thread = new Thread(Run) { IsBackground = true, Name = "Subprocess event loop" };
+        thread.UnsafeStart();
+    }
+
+    public static EventLoop Shared => SharedLoop.Value;
+
+    /// <summary>Watches <paramref name="fd"/> until <see cref="Unregister"/>; returns the token to unregister with.</summary>
+    public ulong Register(int fd, uint events, IReadyHandler handler)
+    {
+        ulong token = Interlocked.Increment(ref _nextToken);
+        _handlers[token] = handler;
+        try
+        {
+            _epoll.Add(fd, events, token);
+        }
+        catch
+        {
+            _handlers.TryRemove(token, out _);
+            throw;
+        }
+        return token;
+    }
+
+    /// <summary>Stops watching; call before closing <paramref name="fd"/>.</summary>
+    public void Unregister(int fd, ulong token)
+    {
+        _epoll.Remove(fd);
+        _handlers.TryRemove(token, out _);
+    }
+
+    private void Run()
+    {
+        Span<Libc.EpollEvent> events = stackalloc Libc.EpollEvent[64];
+        while (true)
+        {
+            int count = _epoll.Wait(events);
+            for (int i = 0; i < count; i++)
+            {
+                if (_handlers.TryGetValue(events[i].Data, out IReadyHandler? handler))
+                {
+                    handler.OnReady(events[i].Events);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Subprocess.Native;
+
+namespace Subprocess.Spawning;
+
+/// <summary>A child spawned by <see cref="LinuxSpawner"/>, held by its pidfd and reaped by the event loop.</summary>
+internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
+{
+    private readonly SafePidfdHandle _pidfd;
+    private readonly object _reapLock = new();
+    private ulong _token;
+
+    public LinuxProcessControl(int pid, SafePidfdHandle pidfd, bool ownGroup) : base(pid, ownGroup)
+    {
+        _pidfd = pidfd;
+        // A pidfd becomes readable when the process exits; level-triggered, so an exit before this
+        // registration is still reported.
+        _token = EventLoop.Shared.Register(pidfd.Fd, Libc.EPOLLIN, this);
+    }
+
+    public override ExitStatus? Poll()
+    {
+        lock (_reapLock)
+        {
+            if (Exit.Status is ExitStatus done)
+            {
+                return done;
+            }
+            ExitStatus? status = Pidfd.TryReap(_pidfd);
+            if (status is ExitStatus exited)
+            {
+                EventLoop.Shared.Unregister(_pidfd.Fd, _token);
+                _token = 0;
+                Exit.TrySet(exited);
+            }
+            return status;
+        }
+    }
+
+    void IReadyHandler.OnReady(uint events)
+    {
+        try
+        {
+            Poll();
+        }
+        catch (IOException)
+        {
+            // Only the ECHILD fallback can fail here (kernel older than 6.15 and someone else reaped
+            // the child); the waiters then never learn a status, which the exception text explains
+            // to whoever polls next.
+            lock (_reapLock)
+            {
+                EventLoop.Shared.Unregister(_pidfd.Fd, _token);
+            }
+        }
+    }
+
+    public override bool Signal(int signal, bool group)
+    {
+        if (group && OwnGroup)
+        {
+            // Even after the leader is reaped, its group ID cannot be reused while any member lives,
+            // so this reaches only the child's own tree.
+            return Pidfd.SignalGroup(Pid, signal);
+        }
+        lock (_reapLock)
+        {
+            // Once reaped, the PID may belong to someone else; the pidfd would refuse (ESRCH) anyway.
+            return Exit.Status is null && Pidfd.SendSignal(_pidfd, signal);
+        }
+    }
+
+    public override void Dispose()
+    {
+        lock (_reapLock)
+        {
+            if (_token != 0)
+            {
+                EventLoop.Shared.Unregister(_pidfd.Fd, _token);
+                _token = 0;
+            }
+            _pidfd.Dispose();
+        }
+    }
+}

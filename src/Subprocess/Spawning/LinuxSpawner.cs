@@ -1,0 +1,108 @@
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Subprocess.Launching;
+using Subprocess.Native;
+using Subprocess.Pipes;
+
+namespace Subprocess.Spawning;
+
+/// <summary>
+/// Spawns with <c>posix_spawn</c> (glibc's <c>clone(CLONE_VM|CLONE_VFORK)</c>: no managed code runs
+/// in the child), then holds the child by a pidfd that the shared <see cref="EventLoop"/> reaps.
+/// </summary>
+internal sealed class LinuxSpawner : ISpawner
+{
+    public static LinuxSpawner Instance { get; } = new();
+
+    private LinuxSpawner()
+    {
+    }
+
+    public ChildProcess Start(LaunchPlan plan)
+    {
+        CommandSpec spec = plan.Spec;
+        // Parent-side descriptors the child gets as 0, 1, 2; closed here right after the spawn, or
+        // the child's stdin never sees EOF and our reads never see it either.
+        var childEnds = new List<SafeFileHandle>(3);
+        ChildPipe? stdin = null, stdout = null, stderr = null;
+        try
+        {
+            Span<int> childFds = [PosixSpawn.Inherit, PosixSpawn.Inherit, PosixSpawn.Inherit];
+            childFds[0] = Wire(spec.Stdin, 0, childEnds, ref stdin);
+            childFds[1] = Wire(spec.Stdout, 1, childEnds, ref stdout);
+            childFds[2] = spec.Stderr.Kind == StdioKind.ToStdout ? 1 : Wire(spec.Stderr, 2, childEnds, ref stderr);
+
+            byte[][] argv = new byte[spec.Arguments.Count + 1][];
+            argv[0] = NulTerminated(spec.Program);
+            for (int i = 0; i < spec.Arguments.Count; i++)
+            {
+                argv[i + 1] = NulTerminated(spec.Arguments[i]);
+            }
+            byte[]? cwd = spec.WorkingDirectory is string dir ? NulTerminated(dir) : null;
+
+            DateTimeOffset startTime = DateTimeOffset.UtcNow;
+            int pid = PosixSpawn.Spawn(
+                NulTerminated(plan.ExecutablePath), argv, plan.Environment.ToEnvp(), cwd, childFds, spec.NewProcessGroup);
+            if (pid < 0)
+            {
+                throw new ProcessStartException(spec.Program, spec.WorkingDirectory, -pid,
+                    $"{plan.ExecutablePath}: {Errno.Describe(-pid)}");
+            }
+
+            // pidfd_open works on a zombie too, and nobody but us reaps this child, so there is no race.
+            var control = new LinuxProcessControl(pid, Pidfd.Open(pid), spec.NewProcessGroup);
+            return new ChildProcess(plan, control, stdin, stdout, stderr, startTime);
+        }
+        catch
+        {
+            stdin?.Dispose();
+            stdout?.Dispose();
+            stderr?.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (SafeFileHandle end in childEnds)
+            {
+                end.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The descriptor the child gets as <paramref name="target"/>; any parent-side pipe end goes to <paramref name="pipe"/>.</summary>
+    private static int Wire(Stdio stdio, int target, List<SafeFileHandle> childEnds, ref ChildPipe? pipe)
+    {
+        bool input = target == 0;
+        SafeFileHandle childEnd;
+        switch (stdio.Kind)
+        {
+            case StdioKind.Inherit:
+                return PosixSpawn.Inherit;
+            case StdioKind.Null:
+                childEnd = File.OpenHandle("/dev/null", FileMode.Open, input ? FileAccess.Read : FileAccess.Write);
+                break;
+            case StdioKind.File:
+                childEnd = FileTargets.Open((Stdio.FileTarget)stdio, input);
+                break;
+            case StdioKind.Pipe:
+                (SafeFileHandle read, SafeFileHandle write) = PipeFd.Create();
+                PipeFd.Enlarge(read);
+                (childEnd, SafeFileHandle parentEnd) = input ? (read, write) : (write, read);
+                pipe = new FdPipe(Names[target], parentEnd, input ? FileAccess.Write : FileAccess.Read);
+                break;
+            default:
+                throw new ArgumentException($"{stdio} cannot be used for {Names[target]}.");
+        }
+        childEnds.Add(childEnd);
+        return (int)childEnd.DangerousGetHandle();
+    }
+
+    private static readonly string[] Names = ["stdin", "stdout", "stderr"];
+
+    private static byte[] NulTerminated(string text)
+    {
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
+        Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
+}

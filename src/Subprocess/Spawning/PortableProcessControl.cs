@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace Subprocess.Spawning;
+
+/// <summary>A child started through <see cref="System.Diagnostics.Process"/>.</summary>
+internal sealed class PortableProcessControl : ProcessControl
+{
+    private readonly Process _process;
+    private int _lastSignal;
+
+    public PortableProcessControl(Process process) : base(process.Id, ownGroup: false)
+    {
+        _process = process;
+        _process.EnableRaisingEvents = true;
+        _process.Exited += (_, _) => Poll();
+        // An exit before the handler was attached raises no event.
+        Poll();
+    }
+
+    public override ExitStatus? Poll()
+    {
+        if (Exit.Status is ExitStatus done)
+        {
+            return done;
+        }
+        if (!_process.HasExited)
+        {
+            return null;
+        }
+        int code = _process.ExitCode;
+        // On Unix, Process reports death by signal N as exit code 128+N. That is ambiguous; it is
+        // read as the signal only when this library sent exactly that signal.
+        ExitStatus status = _lastSignal != 0 && code == 128 + _lastSignal ? ExitStatus.Killed(_lastSignal) : ExitStatus.Exited(code);
+        Exit.TrySet(status);
+        return Exit.Status;
+    }
+
+    public override bool Signal(int signal, bool group)
+    {
+        if (Poll() is not null)
+        {
+            return false;
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            if (signal is not (Native.Libc.SIGKILL or Native.Libc.SIGTERM))
+            {
+                throw new PlatformNotSupportedException($"Only SIGTERM and SIGKILL (both: terminate) exist on Windows, not {ExitStatus.SignalName(signal)}.");
+            }
+            _process.Kill(entireProcessTree: group);
+            return true;
+        }
+        _lastSignal = signal;
+        if (signal == Native.Libc.SIGKILL)
+        {
+            _process.Kill(entireProcessTree: group);
+            return true;
+        }
+        return Native.Libc.kill(Pid, signal) == 0;
+    }
+
+    public override void Dispose() => _process.Dispose();
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Text;
+using Subprocess.Launching;
+using Subprocess.Pipes;
+
+namespace Subprocess.Spawning;
+
+/// <summary>
+/// Starts children with <see cref="Process"/>: used off Linux, or on Linux when
+/// <c>SUBPROCESS_SPAWNER=portable</c>. What it cannot do natively it does by copying through the
+/// parent: <see cref="Stdio.File"/> and <see cref="Stdio.ToStdout"/> are relayed by tasks, and
+/// process groups are not created (a timeout kills the tree with <c>Process.Kill(true)</c>).
+/// Environment values must be valid UTF-8.
+/// </summary>
+internal sealed class PortableSpawner : ISpawner
+{
+    public static PortableSpawner Instance { get; } = new();
+
+    private PortableSpawner()
+    {
+    }
+
+    public ChildProcess Start(LaunchPlan plan)
+    {
+        CommandSpec spec = plan.Spec;
+        bool merge = spec.Stderr.Kind == StdioKind.ToStdout;
+        var info = new ProcessStartInfo(plan.ExecutablePath)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = spec.WorkingDirectory ?? "",
+            RedirectStandardInput = spec.Stdin.Kind != StdioKind.Inherit,
+            RedirectStandardOutput = spec.Stdout.Kind != StdioKind.Inherit || merge,
+            RedirectStandardError = spec.Stderr.Kind != StdioKind.Inherit,
+        };
+        foreach (string argument in spec.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment.Clear();
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        foreach ((string name, byte[] value) in plan.Environment.Variables)
+        {
+            try
+            {
+                info.Environment[name] = strict.GetString(value);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new ProcessStartException(spec.Program, spec.WorkingDirectory, 0,
+                    $"environment variable {name} is not valid UTF-8, which the portable spawner cannot pass on; use the Linux spawner", e);
+            }
+        }
+
+        // Open files before starting, so a bad path fails with nothing running.
+        Stream? stdinFile = spec.Stdin is Stdio.FileTarget i ? OpenFile(i, input: true) : null;
+        Stream? stdoutFile = spec.Stdout is Stdio.FileTarget o ? OpenFile(o, input: false) : null;
+        Stream? stderrFile = spec.Stderr is Stdio.FileTarget e2 ? OpenFile(e2, input: false) : null;
+
+        DateTimeOffset startTime = DateTimeOffset.UtcNow;
+        Process process;
+        try
+        {
+#pragma warning disable RS0030 // The portable spawner is the one place Process.Start belongs.
+            process = Process.Start(info)!;
+#pragma warning restore RS0030
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            stdinFile?.Dispose();
+            stdoutFile?.Dispose();
+            stderrFile?.Dispose();
+            throw new ProcessStartException(spec.Program, spec.WorkingDirectory, e.NativeErrorCode, e.Message, e);
+        }
+
+        var control = new PortableProcessControl(process);
+        ChildPipe? stdin = null, stdout, stderr = null;
+        switch (spec.Stdin.Kind)
+        {
+            case StdioKind.Pipe:
+                stdin = new StreamPipe("stdin", process.StandardInput.BaseStream);
+                break;
+            case StdioKind.Null:
+                process.StandardInput.Close();
+                break;
+            case StdioKind.File:
+                Relay.Start([stdinFile!], process.StandardInput.BaseStream);
+                break;
+        }
+
+        var outputs = new List<Stream>(2);
+        if (info.RedirectStandardOutput)
+        {
+            outputs.Add(process.StandardOutput.BaseStream);
+        }
+        if (merge)
+        {
+            outputs.Add(process.StandardError.BaseStream);
+        }
+        stdout = Route(spec.Stdout, "stdout", outputs, stdoutFile);
+        if (!merge && info.RedirectStandardError)
+        {
+            stderr = Route(spec.Stderr, "stderr", [process.StandardError.BaseStream], stderrFile);
+        }
+        return new ChildProcess(plan, control, stdin, stdout, stderr, startTime);
+    }
+
+    /// <summary>Sends the child's output <paramref name="sources"/> where <paramref name="target"/> says; returns the pipe the caller reads, if any.</summary>
+    private static StreamPipe? Route(Stdio target, string name, List<Stream> sources, Stream? file)
+    {
+        if (sources.Count == 0)
+        {
+            return null;
+        }
+        switch (target.Kind)
+        {
+            case StdioKind.Pipe when sources.Count == 1:
+                return new StreamPipe(name, sources[0]);
+            case StdioKind.Pipe:
+                var merged = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.In);
+                var writer = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.Out, merged.ClientSafePipeHandle);
+                Relay.Start(sources, writer);
+                return new StreamPipe(name, merged);
+            case StdioKind.File:
+                Relay.Start(sources, file!);
+                return null;
+            case StdioKind.Null:
+                Relay.Start(sources, Stream.Null);
+                return null;
+            default:
+                Relay.Start(sources, StandardOutput());
+                return null;
+        }
+    }
+
+#pragma warning disable RS0030 // Inheriting stdout while merging stderr into it means writing to the parent's stdout.
+    private static Stream StandardOutput() => Console.OpenStandardOutput();
+#pragma warning restore RS0030
+
+    private static FileStream OpenFile(Stdio.FileTarget file, bool input) =>
+        new(FileTargets.Open(file, input), input ? FileAccess.Read : FileAccess.Write);
+}

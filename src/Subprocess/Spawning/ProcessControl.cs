@@ -1,0 +1,28 @@
+namespace Subprocess.Spawning;
+
+/// <summary>A spawner's hold on one running child: its exit, and the means to signal it.</summary>
+internal abstract class ProcessControl : IDisposable
+{
+    protected ProcessControl(int pid, bool ownGroup)
+    {
+        Pid = pid;
+        OwnGroup = ownGroup;
+    }
+
+    public int Pid { get; }
+
+    /// <summary>The child leads its own process group (its PGID is its PID).</summary>
+    public bool OwnGroup { get; }
+
+    public ExitLatch Exit { get; } = new();
+
+    /// <summary>Checks for exit without blocking, reaping the child if it has exited.</summary>
+    public abstract ExitStatus? Poll();
+
+    /// <summary>Sends <paramref name="signal"/> to the child, or to its whole process group when
+    /// <paramref name="group"/> and it has one. Does nothing once the child has been reaped, so a
+    /// recycled PID is never hit. Returns whether a signal was sent.</summary>
+    public abstract bool Signal(int signal, bool group);
+
+    public abstract void Dispose();
+}

@@ -1,0 +1,71 @@
+namespace Subprocess;
+
+/// <summary>
+/// Where one standard stream of a child goes: the parent's own stream, <c>/dev/null</c>, a pipe the
+/// parent reads or writes, a file, or (for stderr) wherever stdout goes.
+/// </summary>
+/// <example><code>
+/// Command.Create("make").WithStdout(Stdio.File("build.log")).WithStderr(Stdio.ToStdout).Run();
+/// </code></example>
+public abstract class Stdio
+{
+    private protected Stdio()
+    {
+    }
+
+    /// <summary>The parent's own stream (Python's <c>None</c>). The default for <c>Start</c> and <c>Run</c>.</summary>
+    public static Stdio Inherit { get; } = new Simple(StdioKind.Inherit, "Inherit");
+
+    /// <summary><c>/dev/null</c> (Python's <c>DEVNULL</c>): reads see end of file, writes are discarded.</summary>
+    public static Stdio Null { get; } = new Simple(StdioKind.Null, "Null");
+
+    /// <summary>A pipe to the parent (Python's <c>PIPE</c>), exposed as
+    /// <see cref="ChildProcess.Stdin"/>, <see cref="ChildProcess.Stdout"/> or <see cref="ChildProcess.Stderr"/>.</summary>
+    public static Stdio Pipe { get; } = new Simple(StdioKind.Pipe, "Pipe");
+
+    /// <summary>For stderr only: the same pipe or file as stdout (<c>2&gt;&amp;1</c>, Python's
+    /// <c>STDOUT</c>), joined in the kernel so the two keep their relative order.</summary>
+    public static Stdio ToStdout { get; } = new Simple(StdioKind.ToStdout, "ToStdout");
+
+    /// <summary>A file, opened by the parent at start so a bad path fails there with the path in the
+    /// message. For stdin the file is read; for stdout and stderr it is created or truncated, or with
+    /// <paramref name="append"/> appended to.</summary>
+    /// <param name="path">The file's path, relative to the parent's current directory.</param>
+    /// <param name="append">Append to the file instead of truncating it (output streams only).</param>
+    public static Stdio File(string path, bool append = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return path.Contains('\0', StringComparison.Ordinal)
+            ? throw new ArgumentException("A path cannot contain a NUL character.", nameof(path))
+            : new FileTarget(Path.GetFullPath(path), append);
+    }
+
+    internal abstract StdioKind Kind { get; }
+
+    private sealed class Simple(StdioKind kind, string name) : Stdio
+    {
+        internal override StdioKind Kind => kind;
+
+        public override string ToString() => name;
+    }
+
+    internal sealed class FileTarget(string path, bool append) : Stdio
+    {
+        internal override StdioKind Kind => StdioKind.File;
+
+        public string Path => path;
+
+        public bool Append => append;
+
+        public override string ToString() => $"File({path}{(append ? ", append" : "")})";
+    }
+}
+
+internal enum StdioKind
+{
+    Inherit,
+    Null,
+    Pipe,
+    ToStdout,
+    File,
+}

@@ -1,0 +1,67 @@
+namespace Subprocess.Tests.Infrastructure;
+
+/// <summary>Reads /proc to see what this test process has left behind.</summary>
+public static class ProcessTree
+{
+    /// <summary>PIDs and states ('R', 'S', 'Z', ...) of this process's direct children.</summary>
+    public static IReadOnlyList<(int Pid, char State)> Children()
+    {
+        int self = Environment.ProcessId;
+        var children = new List<(int, char)>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+            {
+                continue;
+            }
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // exited while we looked
+            }
+            // The command name is in parentheses and may hold spaces; fields resume after the last ')'.
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (int.Parse(fields[1]) == self)
+            {
+                children.Add((pid, fields[0][0]));
+            }
+        }
+        return children;
+    }
+
+    public static int Zombies() => Children().Count(c => c.State == 'Z');
+
+    public static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
+
+    /// <summary>Whether any process's command line contains <paramref name="marker"/>.</summary>
+    public static bool AnyRunning(string marker)
+    {
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+            {
+                continue;
+            }
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                if (cmdline.Contains(marker, StringComparison.Ordinal) && stat[(stat.LastIndexOf(')') + 2)] != 'Z')
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text;
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests;
+
+/// <summary>The Popen side: start, poll, wait, communicate, streams.</summary>
+public class PopenSpecs
+{
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task I_can_start_echo_with_a_piped_stdout_and_communicate(SpawnerKind kind)
+    {
+        // Python: p = Popen(["echo", "hello world"], stdout=PIPE); out, err = p.communicate()
+        using ChildProcess child = Command.Create("echo", "hello", "world").WithStdout(Stdio.Pipe).On(kind).Start();
+        ProcessOutput output = await child.CommunicateAsync();
+
+        Assert.Equal("hello world\n", output.StdoutText);
+        Assert.Empty(output.Stderr);
+        Assert.Equal(ExitStatus.Exited(0), child.Poll());
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Poll_returns_null_while_the_child_runs_and_the_status_after(SpawnerKind kind)
+    {
+        // Python: p = Popen(["sleep", "0.3"]); while p.poll() is None: ...
+        using ChildProcess child = Command.Create("sleep", "0.3").On(kind).Start();
+        int polls = 0;
+        while (child.Poll() is null)
+        {
+            polls++;
+            await Task.Delay(10);
+        }
+
+        Assert.True(polls > 0, "poll() should have seen the child running at least once");
+        Assert.Equal(0, child.Poll()!.Value.ReturnCode);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Ten_sleeps_started_first_and_waited_after_run_side_by_side(SpawnerKind kind)
+    {
+        await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
+        var clock = Stopwatch.StartNew();
+        var children = Enumerable.Range(0, 10).Select(_ => Command.Create("sleep", "0.1").On(kind).Start()).ToList();
+        foreach (ChildProcess child in children)
+        {
+            Assert.True(child.Wait().Success);
+            child.Dispose();
+        }
+
+        // Ten in a row would take at least 1 s; side by side they take about 0.1 s.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(0.9), $"took {clock.Elapsed}");
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Communicate_with_a_timeout_leaves_the_child_running_then_terminate_gives_minus_15(SpawnerKind kind)
+    {
+        await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
+        // Python: p = Popen(["sleep", "10"]); p.communicate(timeout=0.1) raises TimeoutExpired;
+        //         p.terminate(); p.wait() == -15
+        using ChildProcess child = Command.Create("sleep", "10").On(kind).Start();
+
+        var error = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(0.1)));
+        Assert.Equal(TimeSpan.FromSeconds(0.1), error.Timeout);
+        Assert.Null(child.Poll());
+
+        child.Terminate();
+        ExitStatus status = child.Wait(TimeSpan.FromSeconds(10));
+        Assert.Equal(-15, status.ReturnCode);
+        Assert.Equal(15, status.Signal);
+        Assert.Equal("killed by SIGTERM", status.ToString());
+    }
+
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Communicate_moves_50_MB_each_way_without_deadlock(SpawnerKind kind)
+    {
+        // cat echoes stdin to stdout and sh copies it to stderr too: both pipes fill while stdin is written.
+        byte[] input = new byte[50 * 1024 * 1024];
+        new Random(42).NextBytes(input);
+        using ChildProcess child = Command.Shell("tee /dev/stderr")
+            .WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).On(kind).Start();
+
+        ProcessOutput output = await child.CommunicateAsync(input);
+
+        Assert.True(input.AsSpan().SequenceEqual(output.Stdout), "stdout differs from the input");
+        Assert.True(input.AsSpan().SequenceEqual(output.Stderr), "stderr differs from the input");
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Communicating_again_after_a_timeout_loses_no_output(SpawnerKind kind)
+    {
+        await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
+        using ChildProcess child = Command.Shell("echo first; sleep 0.5; echo second").WithStdout(Stdio.Pipe).On(kind).Start();
+
+        var timeout = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(0.2)));
+        ProcessOutput output = child.Communicate(timeout: TimeSpan.FromSeconds(10));
+
+        Assert.Equal("first\n", Encoding.UTF8.GetString(timeout.Stdout));
+        Assert.Equal("first\nsecond\n", output.StdoutText);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task I_can_write_to_stdin_and_read_stdout_as_streams(SpawnerKind kind)
+    {
+        using ChildProcess child = Command.Create("cat").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).On(kind).Start();
+
+        await child.Stdin.WriteAsync("through cat\n"u8.ToArray());
+        await child.Stdin.DisposeAsync();
+        string text = await new StreamReader(child.Stdout).ReadToEndAsync();
+
+        Assert.Equal("through cat\n", text);
+        Assert.True((await child.WaitAsync()).Success);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Kill_gives_return_code_minus_9(SpawnerKind kind)
+    {
+        await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
+        using ChildProcess child = Command.Create("sleep", "10").On(kind).Start();
+        child.Kill();
+        Assert.Equal(-9, child.Wait(TimeSpan.FromSeconds(10)).ReturnCode);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Signal_delivers_any_signal_number()
+    {
+        // The shell reports which signal arrived; it prints "ready" first so the trap is in place.
+        using ChildProcess child = Command.Shell("trap 'echo got USR1; exit 7' USR1; echo ready; while :; do sleep 0.05; done")
+            .WithStdout(Stdio.Pipe).Start();
+        var reader = new StreamReader(child.Stdout);
+        Assert.Equal("ready", await reader.ReadLineAsync());
+
+        child.Signal(10); // SIGUSR1
+        Assert.Equal("got USR1", await reader.ReadLineAsync());
+        Assert.Equal(7, (await child.WaitAsync()).Code);
+    }
+}
