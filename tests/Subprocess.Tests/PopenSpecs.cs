@@ -95,9 +95,9 @@ public class PopenSpecs
     public async Task Communicating_again_after_a_timeout_loses_no_output(SpawnerKind kind)
     {
         await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
-        using ChildProcess child = Command.Shell("echo first; sleep 0.5; echo second").WithStdout(Stdio.Pipe).On(kind).Start();
+        using ChildProcess child = Command.Shell("echo first; sleep 2; echo second").WithStdout(Stdio.Pipe).On(kind).Start();
 
-        var timeout = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(0.2)));
+        var timeout = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(1)));
         ProcessOutput output = child.Communicate(timeout: TimeSpan.FromSeconds(10));
 
         Assert.Equal("first\n", Encoding.UTF8.GetString(timeout.Stdout));

@@ -24,16 +24,6 @@ internal static unsafe class PipeFd
     public static void Enlarge(SafeFileHandle pipe) =>
         _ = Libc.fcntl((int)pipe.DangerousGetHandle(), Libc.F_SETPIPE_SZ, 1 << 20);
 
-    public static void SetNonBlocking(SafeFileHandle fd)
-    {
-        int raw = (int)fd.DangerousGetHandle();
-        int flags = Libc.fcntl(raw, Libc.F_GETFL, 0);
-        if (flags < 0 || Libc.fcntl(raw, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0)
-        {
-            throw Errno.LastFailure("fcntl(O_NONBLOCK)");
-        }
-    }
-
     /// <summary>Bytes read (0 at end of file), or <see cref="WouldBlock"/>.</summary>
     public static int TryRead(SafeFileHandle fd, Span<byte> buffer)
     {

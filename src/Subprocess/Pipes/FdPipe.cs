@@ -40,7 +40,7 @@ internal sealed class FdPipe : ChildPipe
         communication.PumpStarting();
         try
         {
-            PipeFd.SetNonBlocking(_handle);
+            Fcntl.SetNonBlocking(_handle);
             pump.Token = EventLoop.Shared.Register((int)_handle.DangerousGetHandle(), events, pump);
         }
         catch (Exception e)

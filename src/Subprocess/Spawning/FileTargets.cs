@@ -5,7 +5,18 @@ namespace Subprocess.Spawning;
 /// <summary>Opens a <see cref="Stdio.File"/> target in the parent, so a bad path fails at start with .NET's own clear exception.</summary>
 internal static class FileTargets
 {
-    public static SafeFileHandle Open(Stdio.FileTarget file, bool input) => input
-        ? File.OpenHandle(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)
-        : File.OpenHandle(file.Path, file.Append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+    public static SafeFileHandle Open(Stdio.FileTarget file, bool input)
+    {
+        if (input)
+        {
+            return File.OpenHandle(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+        SafeFileHandle handle = File.OpenHandle(
+            file.Path, file.Append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+        if (file.Append && !OperatingSystem.IsWindows())
+        {
+            Native.Fcntl.SetAppend(handle);
+        }
+        return handle;
+    }
 }

@@ -6,14 +6,36 @@ namespace Subprocess.Spawning;
 internal sealed class PortableProcessControl : ProcessControl
 {
     private readonly Process _process;
+    private readonly List<Task> _relays = [];
     private int _lastSignal;
 
-    public PortableProcessControl(Process process) : base(process.Id, ownGroup: false)
+    public PortableProcessControl(Process process) : base(process.Id, ownGroup: false) => _process = process;
+
+    /// <summary>Starts watching for exit once the spawner has started every relay, which must
+    /// finish (their output written) before the exit counts, as a kernel redirection would have.</summary>
+    public void Watch(IEnumerable<Task> relays)
     {
-        _process = process;
+        _relays.AddRange(relays);
         _process.EnableRaisingEvents = true;
-        _process.Exited += (_, _) => Poll();
+        _process.Exited += (_, _) => _ = CompleteAfterRelaysAsync();
         // An exit before the handler was attached raises no event.
+        _ = CompleteAfterRelaysAsync();
+    }
+
+    private async Task CompleteAfterRelaysAsync()
+    {
+        if (!_process.HasExited)
+        {
+            return;
+        }
+        try
+        {
+            await Task.WhenAll(_relays).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A failed relay has already lost its output; the exit status is still the truth.
+        }
         Poll();
     }
 
@@ -23,7 +45,7 @@ internal sealed class PortableProcessControl : ProcessControl
         {
             return done;
         }
-        if (!_process.HasExited)
+        if (!_process.HasExited || _relays.Any(r => !r.IsCompleted))
         {
             return null;
         }

@@ -73,6 +73,7 @@ internal sealed class PortableSpawner : ISpawner
         }
 
         var control = new PortableProcessControl(process);
+        var relays = new List<Task>();
         ChildPipe? stdin = null, stdout, stderr = null;
         switch (spec.Stdin.Kind)
         {
@@ -83,7 +84,7 @@ internal sealed class PortableSpawner : ISpawner
                 process.StandardInput.Close();
                 break;
             case StdioKind.File:
-                Relay.Start([stdinFile!], process.StandardInput.BaseStream);
+                relays.Add(Relay.Start([stdinFile!], process.StandardInput.BaseStream));
                 break;
         }
 
@@ -96,16 +97,17 @@ internal sealed class PortableSpawner : ISpawner
         {
             outputs.Add(process.StandardError.BaseStream);
         }
-        stdout = Route(spec.Stdout, "stdout", outputs, stdoutFile);
+        stdout = Route(spec.Stdout, "stdout", outputs, stdoutFile, relays);
         if (!merge && info.RedirectStandardError)
         {
-            stderr = Route(spec.Stderr, "stderr", [process.StandardError.BaseStream], stderrFile);
+            stderr = Route(spec.Stderr, "stderr", [process.StandardError.BaseStream], stderrFile, relays);
         }
+        control.Watch(relays);
         return new ChildProcess(plan, control, stdin, stdout, stderr, startTime);
     }
 
     /// <summary>Sends the child's output <paramref name="sources"/> where <paramref name="target"/> says; returns the pipe the caller reads, if any.</summary>
-    private static StreamPipe? Route(Stdio target, string name, List<Stream> sources, Stream? file)
+    private static StreamPipe? Route(Stdio target, string name, List<Stream> sources, Stream? file, List<Task> relays)
     {
         if (sources.Count == 0)
         {
@@ -118,16 +120,18 @@ internal sealed class PortableSpawner : ISpawner
             case StdioKind.Pipe:
                 var merged = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.In);
                 var writer = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.Out, merged.ClientSafePipeHandle);
-                Relay.Start(sources, writer);
+                // Not awaited for exit: the caller reads the merged pipe, and waiting for it here would
+                // make exit wait for the caller.
+                _ = Relay.Start(sources, writer);
                 return new StreamPipe(name, merged);
             case StdioKind.File:
-                Relay.Start(sources, file!);
+                relays.Add(Relay.Start(sources, file!));
                 return null;
             case StdioKind.Null:
-                Relay.Start(sources, Stream.Null);
+                relays.Add(Relay.Start(sources, Stream.Null));
                 return null;
             default:
-                Relay.Start(sources, StandardOutput());
+                relays.Add(Relay.Start(sources, StandardOutput()));
                 return null;
         }
     }

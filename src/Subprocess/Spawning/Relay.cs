@@ -4,11 +4,12 @@ namespace Subprocess.Spawning;
 /// for kernel redirection). Writes from several sources are serialized; the target is closed at the end.</summary>
 internal static class Relay
 {
-    public static void Start(IReadOnlyList<Stream> sources, Stream target)
+    /// <summary>Starts copying; the task completes when every source has ended and the target is closed.</summary>
+    public static Task Start(IReadOnlyList<Stream> sources, Stream target)
     {
         var gate = new SemaphoreSlim(1, 1);
         var copies = sources.Select(source => CopyAsync(source, target, gate)).ToArray();
-        _ = CloseWhenDoneAsync(copies, sources, target);
+        return CloseWhenDoneAsync(copies, sources, target);
     }
 
     private static async Task CopyAsync(Stream source, Stream target, SemaphoreSlim gate)

@@ -1,0 +1,112 @@
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests;
+
+/// <summary>Environment and working directory reach the child exactly.</summary>
+public class EnvironmentSpecs
+{
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_variable_set_on_the_command_reaches_the_child(SpawnerKind kind)
+    {
+        CapturedResult result = await Command.Shell("printf %s \"$GREETING\"").WithEnvironment("GREETING", "héllo wörld").On(kind).CaptureAsync();
+        Assert.Equal("héllo wörld", result.StdoutText);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task The_parents_environment_is_inherited_and_null_removes_a_variable(SpawnerKind kind)
+    {
+        string name = $"SUBPROC_TEST_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(name, "from-parent");
+        try
+        {
+            Command printIt = Command.Shell($"printf '%s|' \"${{{name}-unset}}\"").On(kind);
+            Assert.Equal("from-parent|", (await printIt.CaptureAsync()).StdoutText);
+            Assert.Equal("unset|", (await printIt.WithEnvironment(name, (string?)null).CaptureAsync()).StdoutText);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_clean_environment_holds_only_what_the_command_adds(SpawnerKind kind)
+    {
+        CapturedResult result = await Command.Create("/usr/bin/env").WithCleanEnvironment().WithEnvironment("ONLY", "me").On(kind).CaptureAsync();
+        Assert.Equal("ONLY=me\n", result.StdoutText);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_raw_byte_value_that_is_not_UTF8_reaches_the_child_byte_for_byte()
+    {
+        byte[] raw = [0xe2, (byte)'4', (byte)'U', (byte)'\n', 0xd0, (byte)'Q', (byte)'l', (byte)'3', (byte)'S', 0x11];
+        CapturedResult result = await Command.Shell("printf %s \"$RAW\"").WithEnvironment("RAW", raw).CaptureAsync();
+        Assert.Equal(raw, result.Stdout);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task The_portable_spawner_refuses_a_non_UTF8_value_clearly()
+    {
+        Command command = Command.Create("true").WithEnvironment("RAW", [0xff, 0xfe]).On(SpawnerKind.Portable);
+        var error = await Assert.ThrowsAsync<ProcessStartException>(() => command.RunAsync());
+        Assert.Contains("RAW is not valid UTF-8", error.Message);
+        Assert.DoesNotContain("\xff", error.Message);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task The_child_starts_in_the_working_directory(SpawnerKind kind)
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-cwd-").FullName;
+        try
+        {
+            CapturedResult result = await Command.Create("pwd").WithWorkingDirectory(dir).On(kind).CaptureAsync();
+            Assert.Equal(dir + "\n", result.StdoutText);
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_relative_program_path_is_relative_to_the_working_directory()
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-rel-").FullName;
+        try
+        {
+            string script = Path.Combine(dir, "hello.sh");
+            await File.WriteAllTextAsync(script, "#!/bin/sh\necho from script\n");
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            CapturedResult result = await Command.Create("./hello.sh").WithWorkingDirectory(dir).CaptureAsync();
+            Assert.Equal("from script\n", result.StdoutText);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task The_program_is_looked_up_on_the_childs_PATH()
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-path-").FullName;
+        try
+        {
+            string tool = Path.Combine(dir, "only-here");
+            await File.WriteAllTextAsync(tool, "#!/bin/sh\necho found on child PATH\n");
+            File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+            CapturedResult result = await Command.Create("only-here").WithEnvironment("PATH", $"{dir}:/usr/bin:/bin").CaptureAsync();
+            Assert.Equal("found on child PATH\n", result.StdoutText);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

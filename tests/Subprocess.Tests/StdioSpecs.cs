@@ -1,0 +1,83 @@
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests;
+
+/// <summary>Where the standard streams go: null, files, stderr into stdout.</summary>
+public class StdioSpecs
+{
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task ToStdout_joins_stderr_into_stdout_in_order(SpawnerKind kind)
+    {
+        CapturedResult result = await Command.Shell("echo one; echo two >&2; echo three").WithStderr(Stdio.ToStdout).On(kind).CaptureAsync();
+
+        if (kind == SpawnerKind.Linux)
+        {
+            Assert.Equal("one\ntwo\nthree\n", result.StdoutText);
+        }
+        else
+        {
+            // The portable spawner relays the two streams through the parent: content, not order.
+            Assert.Equal(["one", "three", "two"], result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+        }
+        Assert.Empty(result.Stderr);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Null_stdin_reads_as_end_of_file_and_null_output_is_discarded(SpawnerKind kind)
+    {
+        CapturedResult result = await Command.Shell("cat; echo done; echo hidden >&2")
+            .WithStdin(Stdio.Null).WithStderr(Stdio.Null).On(kind).CaptureAsync();
+
+        Assert.Equal("done\n", result.StdoutText);
+        Assert.Empty(result.Stderr);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Files_feed_stdin_and_receive_stdout_truncated_or_appended(SpawnerKind kind)
+    {
+        string input = Path.GetTempFileName();
+        string output = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(input, "b\na\n");
+            await File.WriteAllTextAsync(output, "old contents that must go\n");
+
+            await Command.Create("sort").WithStdin(Stdio.File(input)).WithStdout(Stdio.File(output)).On(kind).RunAsync();
+            Assert.Equal("a\nb\n", await File.ReadAllTextAsync(output));
+
+            await Command.Create("echo", "more").WithStdout(Stdio.File(output, append: true)).On(kind).RunAsync();
+            Assert.Equal("a\nb\nmore\n", await File.ReadAllTextAsync(output));
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(output);
+        }
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Stdout_and_stderr_to_the_same_file_with_ToStdout()
+    {
+        string output = Path.GetTempFileName();
+        try
+        {
+            await Command.Shell("echo out; echo err >&2").WithStdout(Stdio.File(output)).WithStderr(Stdio.ToStdout).RunAsync();
+            Assert.Equal("out\nerr\n", await File.ReadAllTextAsync(output));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_missing_stdin_file_fails_at_start_with_the_path()
+    {
+        string missing = $"/nonexistent/subproc-{Guid.NewGuid():N}";
+        var error = await Assert.ThrowsAnyAsync<IOException>(() => Command.Create("cat").WithStdin(Stdio.File(missing)).RunAsync());
+        Assert.Contains(missing, error.Message);
+    }
+}

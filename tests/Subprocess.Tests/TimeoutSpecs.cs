@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text;
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests;
+
+/// <summary>WithTimeout on Run and Capture ends the whole tree; cancellation does the same.</summary>
+public class TimeoutSpecs
+{
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_timed_out_capture_throws_with_the_output_so_far(SpawnerKind kind)
+    {
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<ProcessTimeoutException>(
+            () => Command.Shell("echo partial; sleep 30").WithTimeout(TimeSpan.FromSeconds(0.5)).On(kind).CaptureAsync());
+
+        Assert.Equal("partial\n", Encoding.UTF8.GetString(error.Stdout));
+        Assert.NotNull(error.ExitStatus);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_timeout_ends_grandchildren_in_the_group_too()
+    {
+        string marker = $"subproc-grandchild-{Guid.NewGuid():N}";
+        // The grandchild is a background sleep with a unique argument we can look for afterwards.
+        var error = await Assert.ThrowsAsync<ProcessTimeoutException>(
+            () => Command.Shell($"sh -c 'sleep 30; : {marker}' & wait")
+                .WithTimeout(TimeSpan.FromSeconds(0.3)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).RunAsync());
+
+        Assert.Equal(15, error.ExitStatus?.Signal);
+        Assert.False(ProcessTree.AnyRunning(marker), "a grandchild survived the timeout");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_child_that_ignores_SIGTERM_is_killed_after_the_grace_period()
+    {
+        await Task.Yield();
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<ProcessTimeoutException>(
+            () => Command.Shell("trap '' TERM; echo ready; sleep 30")
+                .WithTimeout(TimeSpan.FromSeconds(0.3)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).Capture());
+
+        Assert.Equal(9, error.ExitStatus?.Signal);
+        Assert.Equal("ready\n", Encoding.UTF8.GetString(error.Stdout));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.7), $"killed before the grace period ended: {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Cancelling_RunAsync_ends_the_child_and_throws_OperationCanceled(SpawnerKind kind)
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(0.3));
+        var clock = Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Command.Create("sleep", "30").On(kind).RunAsync(cancel.Token));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.DoesNotContain(ProcessTree.Children(), c => c.State != 'Z' && IsSleep30(c.Pid));
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_command_that_finishes_in_time_is_unaffected_by_its_timeout()
+    {
+        CapturedResult result = await Command.Create("echo", "quick").WithTimeout(TimeSpan.FromSeconds(10)).CaptureAsync();
+        Assert.Equal("quick\n", result.StdoutText);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Wait_with_a_timeout_throws_and_leaves_the_child_running()
+    {
+        await Task.Yield();
+        using ChildProcess child = Command.Create("sleep", "10").Start();
+
+        Assert.Throws<ProcessTimeoutException>(() => child.Wait(TimeSpan.FromSeconds(0.1)));
+        Assert.Null(child.Poll());
+    }
+
+    private static bool IsSleep30(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim() == "sleep 30";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests;
+
+/// <summary>Every kind of bad input fails loudly, at the call that brought it, with a message that says what to do.</summary>
+public class ValidationSpecs
+{
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_missing_program_says_not_found_and_where_it_looked(SpawnerKind kind)
+    {
+        await Task.Yield();
+        var error = Assert.Throws<ProcessStartException>(
+            () => Command.Create("no-such-program-xyz").WithEnvironment("PATH", "/usr/local/bin:/usr/bin:/bin").On(kind).Start());
+
+        Assert.Equal("no-such-program-xyz", error.Program);
+        Assert.Equal(2, error.Errno);
+        Assert.Contains("not found on PATH (/usr/local/bin:/usr/bin:/bin)", error.Message);
+        Assert.Contains("pass a full path or fix PATH", error.Message);
+        Assert.Contains("working directory", error.Message);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_missing_program_path_names_the_path()
+    {
+        await Task.Yield();
+        var error = Assert.Throws<ProcessStartException>(() => Command.Create("/nonexistent/tool").Run());
+        Assert.Contains("/nonexistent/tool does not exist", error.Message);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_directory_as_program_is_refused(SpawnerKind kind)
+    {
+        await Task.Yield();
+        var error = Assert.Throws<ProcessStartException>(() => Command.Create("/tmp").On(kind).Start());
+        Assert.Contains("/tmp is a directory, not a program", error.Message);
+        Assert.Equal(13, error.Errno);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_file_without_execute_permission_is_refused(SpawnerKind kind)
+    {
+        await Task.Yield();
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "#!/bin/sh\necho should not run\n");
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+            var error = Assert.Throws<ProcessStartException>(() => Command.Create(file).On(kind).Start());
+            Assert.Contains("is not executable (permission denied)", error.Message);
+            Assert.Equal(13, error.Errno);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_missing_working_directory_fails_at_start(SpawnerKind kind)
+    {
+        await Task.Yield();
+        var error = Assert.Throws<ProcessStartException>(
+            () => Command.Create("true").WithWorkingDirectory("/nonexistent/dir").On(kind).Start());
+
+        Assert.Equal("/nonexistent/dir", error.WorkingDirectory);
+        Assert.Contains("the working directory /nonexistent/dir does not exist", error.Message);
+    }
+
+    [Fact]
+    public void A_NUL_in_an_argument_or_program_is_refused_when_the_command_is_built()
+    {
+        Assert.Contains("Argument 2 contains a NUL", Assert.Throws<ArgumentException>(() => Command.Create("echo", "ok", "bad\0arg")).Message);
+        Assert.Contains("Argument 3 contains a NUL", Assert.Throws<ArgumentException>(() => Command.Create("echo", "a", "b").WithArguments("c\0")).Message);
+        Assert.Throws<ArgumentException>(() => Command.Create("ec\0ho"));
+        Assert.Throws<ArgumentException>(() => Command.Create(""));
+    }
+
+    [Fact]
+    public void Bad_environment_names_and_values_are_refused()
+    {
+        Command command = Command.Create("env");
+        Assert.Contains("contains '='", Assert.Throws<ArgumentException>(() => command.WithEnvironment("A=B", "x")).Message);
+        Assert.Throws<ArgumentException>(() => command.WithEnvironment("", "x"));
+        Assert.Throws<ArgumentException>(() => command.WithEnvironment("A\0", "x"));
+
+        var nulValue = Assert.Throws<ArgumentException>(() => command.WithEnvironment("SECRET", "hunter2\0tail"));
+        Assert.Contains("SECRET contains a NUL", nulValue.Message);
+        Assert.DoesNotContain("hunter2", nulValue.Message);
+        Assert.Throws<ArgumentException>(() => command.WithEnvironment("RAW", [1, 0, 2]));
+    }
+
+    [Fact]
+    public void A_timeout_of_zero_or_less_is_refused()
+    {
+        Command command = Command.Create("true");
+        Assert.Throws<ArgumentOutOfRangeException>(() => command.WithTimeout(TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => command.WithTimeout(TimeSpan.FromSeconds(-1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => command.WithGracePeriod(TimeSpan.FromSeconds(-1)));
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Wait_and_Communicate_refuse_a_timeout_of_zero_or_less()
+    {
+        await Task.Yield();
+        using ChildProcess child = Command.Create("true").Start();
+        Assert.Throws<ArgumentOutOfRangeException>(() => child.Wait(TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => child.Communicate(timeout: TimeSpan.FromMilliseconds(-5)));
+        child.Wait();
+    }
+
+    [Fact]
+    public void ToStdout_is_for_stderr_only()
+    {
+        Assert.Throws<ArgumentException>(() => Command.Create("true").WithStdout(Stdio.ToStdout));
+        Assert.Throws<ArgumentException>(() => Command.Create("true").WithStdin(Stdio.ToStdout));
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Reading_a_stream_that_was_not_piped_says_how_to_pipe_it(SpawnerKind kind)
+    {
+        await using ChildProcess child = Command.Create("true").WithStdout(Stdio.Null).On(kind).Start();
+
+        var error = Assert.Throws<InvalidOperationException>(() => child.Stdout);
+        Assert.Contains("stdout was not piped", error.Message);
+        Assert.Contains("WithStdout(Stdio.Pipe)", error.Message);
+        Assert.Throws<InvalidOperationException>(() => child.Stdin);
+        Assert.Throws<InvalidOperationException>(() => child.Communicate("input"u8.ToArray()));
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Writing_to_the_stdin_of_a_child_that_closed_it_is_an_IOException(SpawnerKind kind)
+    {
+        // `true` exits without reading, closing the pipe's only reader.
+        await using ChildProcess child = Command.Create("true").WithStdin(Stdio.Pipe).On(kind).Start();
+        await child.WaitAsync();
+
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            await child.Stdin.WriteAsync(new byte[1 << 20]);
+            await child.Stdin.FlushAsync();
+        });
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Kill_and_Signal_after_exit_do_nothing_and_throw_nothing(SpawnerKind kind)
+    {
+        await using ChildProcess child = Command.Create("true").On(kind).Start();
+        ExitStatus status = await child.WaitAsync();
+
+        child.Kill();
+        child.Terminate();
+        child.Signal(10);
+
+        Assert.Equal(status, child.Poll());
+        Assert.Equal(ExitStatus.Exited(0), status);
+    }
+
+    [Fact]
+    public void A_signal_number_must_be_positive()
+    {
+        using ChildProcess child = Command.Create("true").Start();
+        Assert.Throws<ArgumentOutOfRangeException>(() => child.Signal(0));
+        child.Wait();
+    }
+}
