@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.IO.Pipes;
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests.Leaks;
+
+[CollectionDefinition(nameof(Hygiene), DisableParallelization = true)]
+public sealed class Hygiene;
+
+/// <summary>No leaked descriptors, no zombies, clean signal state in children. Runs alone, since
+/// other tests' children would blur the counts.</summary>
+[Collection(nameof(Hygiene))]
+public class HygieneSpecs
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Two_thousand_spawns_leave_no_descriptor_and_no_zombie_behind()
+    {
+        await Task.Yield();
+        // Warm up: the event loop's epoll descriptor and the runtime's own lazily opened files.
+        for (int i = 0; i < 20; i++)
+        {
+            Command.Create("true").Run();
+            Command.Create("echo", "x").Capture();
+        }
+        int before = ProcessTree.OpenDescriptors();
+
+        for (int i = 0; i < 1000; i++)
+        {
+            Command.Create("true").Run();
+            Assert.Equal("x\n", Command.Create("echo", "x").Capture().StdoutText);
+        }
+
+        Assert.Equal(before, ProcessTree.OpenDescriptors());
+        Assert.Equal(0, ProcessTree.Zombies());
+        Assert.Empty(ProcessTree.Children());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_child_sees_only_descriptors_0_1_2_even_when_the_parent_has_inheritable_ones()
+    {
+        // An inheritable pipe is exactly what would leak into a child without closefrom(3).
+        using var leaky = new AnonymousPipeServerStream(PipeDirection.Out, HandleInheritability.Inheritable);
+
+        // sh lists its own descriptors; `ls /proc/self/fd` would also show ls's directory handle.
+        CapturedResult result = await Command.Shell("ls /proc/$$/fd").CaptureAsync();
+
+        Assert.Equal(["0", "1", "2"], result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_child_starts_with_no_blocked_signals_and_SIGPIPE_at_its_default()
+    {
+        CapturedResult status = await Command.Create("cat", "/proc/self/status").CaptureAsync();
+        ulong blocked = Mask(status.StdoutText, "SigBlk:");
+        ulong ignored = Mask(status.StdoutText, "SigIgn:");
+
+        Assert.Equal(0UL, blocked);
+        Assert.Equal(0UL, ignored & (1UL << (13 - 1))); // SIGPIPE
+        Assert.Equal(0UL, ignored & (1UL << (25 - 1))); // SIGXFSZ
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Yes_into_head_ends_at_once_by_SIGPIPE()
+    {
+        // With SIGPIPE still ignored (inherited from the runtime), `yes` would see EPIPE instead,
+        // complain on stderr and exit 1; with the default it dies quietly by signal 13 (status 141).
+        CapturedResult result = await Command.Create("bash", "-c", "yes | head -n 1; echo ${PIPESTATUS[0]}")
+            .WithTimeout(TimeSpan.FromSeconds(20)).CaptureAsync();
+
+        Assert.Equal("y\n141\n", result.StdoutText);
+        Assert.Empty(result.StderrText);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Eight_threads_of_two_hundred_concurrent_starts_all_get_their_own_output()
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                string expected = $"{t}:{i}";
+                string got = Command.Create("echo", expected).Capture().StdoutText;
+                if (got != expected + "\n")
+                {
+                    failures.Enqueue($"{expected} got '{got}'");
+                }
+            }
+        })).ToList();
+
+        threads.ForEach(t => t.Start());
+        await Task.Run(() => threads.ForEach(t => t.Join()));
+
+        Assert.Empty(failures);
+        Assert.Equal(0, ProcessTree.Zombies());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_event_loop_is_one_thread_however_many_children_wait()
+    {
+        var children = Enumerable.Range(0, 100).Select(_ => Command.Create("sleep", "0.5").Start()).ToList();
+        int loops = LoopThreads();
+        await Task.WhenAll(children.Select(c => c.WaitAsync()));
+        children.ForEach(c => c.Dispose());
+
+        Assert.Equal(1, loops);
+        Assert.Equal(0, ProcessTree.Zombies());
+    }
+
+    private static int LoopThreads() =>
+        Directory.GetDirectories("/proc/self/task")
+            .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == "Subprocess even");
+
+    private static ulong Mask(string status, string field)
+    {
+        string line = status.Split('\n').Single(l => l.StartsWith(field, StringComparison.Ordinal));
+        return ulong.Parse(line[field.Length..].Trim(), NumberStyles.HexNumber);
+    }
+}
