@@ -40,17 +40,24 @@ internal sealed class LinuxSpawner : ISpawner
             }
             byte[]? cwd = spec.WorkingDirectory is string dir ? NulTerminated(dir) : null;
 
+            byte[] path = NulTerminated(plan.ExecutablePath);
+            byte[][] envp = plan.Environment.ToEnvp();
+            int[] fds = childFds.ToArray();
             DateTimeOffset startTime = DateTimeOffset.UtcNow;
-            int pid = PosixSpawn.Spawn(
-                NulTerminated(plan.ExecutablePath), argv, plan.Environment.ToEnvp(), cwd, childFds, spec.NewProcessGroup);
-            if (pid < 0)
+            // pidfd_open works on a zombie too, and normally nobody but us reaps this child, so the
+            // pidfd is sure to be this child's; AutoReap covers the processes where the kernel reaps.
+            (int pid, SafePidfdHandle? pidfd) = AutoReap.Suspended(() =>
+            {
+                int pid = PosixSpawn.Spawn(path, argv, envp, cwd, fds, spec.NewProcessGroup);
+                return pid < 0 ? (pid, null) : (pid, Pidfd.Open(pid));
+            });
+            if (pidfd is null)
             {
                 throw new ProcessStartException(spec.Program, spec.WorkingDirectory, -pid,
                     $"{plan.ExecutablePath}: {Errno.Describe(-pid)}");
             }
 
-            // pidfd_open works on a zombie too, and nobody but us reaps this child, so there is no race.
-            var control = new LinuxProcessControl(pid, Pidfd.Open(pid), spec.NewProcessGroup);
+            var control = new LinuxProcessControl(pid, pidfd, spec.NewProcessGroup);
             return new ChildProcess(plan, control, stdin, stdout, stderr, startTime);
         }
         catch

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace Subprocess.Native;
+
+/// <summary>
+/// Closes the window between <c>posix_spawn</c> and <c>pidfd_open</c> in a process whose children
+/// the kernel reaps by itself (SIGCHLD ignored, or SA_NOCLDWAIT): a child that exits in that window
+/// would vanish with its PID and status before we could hold it. While a spawn is in that window,
+/// SIGCHLD is set back to its default, so the child stays a zombie until the pidfd is open; its
+/// status is then read through the pidfd. Outside such processes this costs one sigaction query.
+/// </summary>
+internal static unsafe partial class AutoReap
+{
+    private const int SIGCHLD = 17;
+    private const int SA_NOCLDWAIT = 2;
+    private const nint SIG_DFL = 0;
+    private const nint SIG_IGN = 1;
+
+    // glibc's struct sigaction on 64-bit Linux: handler at 0, mask (128 bytes) at 8, flags at 136.
+    private const int SizeOfSigaction = 152;
+    private const int FlagsOffset = 136;
+
+    private static readonly Lock Gate = new();
+
+    /// <summary>Runs <paramref name="spawnAndOpen"/> with kernel auto-reaping suspended if it is on.</summary>
+    public static T Suspended<T>(Func<T> spawnAndOpen)
+    {
+        byte* current = stackalloc byte[SizeOfSigaction];
+        if (!Query(current) || !Reaps(current))
+        {
+            return spawnAndOpen();
+        }
+        lock (Gate)
+        {
+            byte* saved = stackalloc byte[SizeOfSigaction];
+            if (!Query(saved) || !Reaps(saved))
+            {
+                return spawnAndOpen();
+            }
+            byte* deferred = stackalloc byte[SizeOfSigaction];
+            new Span<byte>(saved, SizeOfSigaction).CopyTo(new Span<byte>(deferred, SizeOfSigaction));
+            *(nint*)deferred = SIG_DFL;
+            *(int*)(deferred + FlagsOffset) &= ~SA_NOCLDWAIT;
+            _ = sigaction(SIGCHLD, deferred, null);
+            try
+            {
+                return spawnAndOpen();
+            }
+            finally
+            {
+                // Children of other code that exit inside this short window stay zombies; the
+                // price is documented in GOTCHAS.md.
+                _ = sigaction(SIGCHLD, saved, null);
+            }
+        }
+    }
+
+    private static bool Query(byte* action) => sigaction(SIGCHLD, null, action) == 0;
+
+    private static bool Reaps(byte* action) =>
+        *(nint*)action == SIG_IGN || (*(int*)(action + FlagsOffset) & SA_NOCLDWAIT) != 0;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int sigaction(int signal, byte* action, byte* oldAction);
+}

@@ -1,0 +1,14 @@
+using Subprocess.TestChild.Verbs;
+
+// A child for behaviours no system tool gives cleanly. One verb per file; usage: TestChild VERB [ARGS].
+return args.FirstOrDefault() switch
+{
+    "reaped-by-kernel" => ReapedByKernel.Run(),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel");
+    return 2;
+}

@@ -1,0 +1,10 @@
+namespace Subprocess.Tests.Infrastructure;
+
+/// <summary>The tests' own helper program (tests/Subprocess.TestChild), built beside the tests.</summary>
+public static class TestChildProgram
+{
+    private static readonly string Host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+
+    public static Command Verb(string verb, params string[] arguments) =>
+        Command.Create(Host, [Path.Combine(AppContext.BaseDirectory, "Subprocess.TestChild.dll"), verb, .. arguments]);
+}

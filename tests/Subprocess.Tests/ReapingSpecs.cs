@@ -1,0 +1,15 @@
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests;
+
+/// <summary>Exit statuses are known even when the kernel, not this library, reaped the child.</summary>
+public class ReapingSpecs
+{
+    [Fact(Timeout = 60_000)]
+    public async Task With_SIGCHLD_ignored_the_status_comes_back_through_the_pidfd()
+    {
+        // Needs PIDFD_INFO_EXIT (Linux 6.15+), which every machine of this project has.
+        CapturedResult result = await TestChildProgram.Verb("reaped-by-kernel").WithTimeout(TimeSpan.FromSeconds(50)).CaptureAsync();
+        Assert.Equal("7 -15\n", result.StdoutText);
+    }
+}
