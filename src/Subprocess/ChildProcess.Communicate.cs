@@ -84,9 +84,23 @@ public sealed partial class ChildProcess
                     "Input was given but the child's stdin was not piped; start the command with WithStdin(Stdio.Pipe).");
             }
             var communication = new Communication();
-            _stdin?.PumpFrom(input, communication);
-            _stdout?.PumpInto(communication.Stdout, communication);
-            _stderr?.PumpInto(communication.Stderr, communication);
+            // A stream the caller has already closed (say, stdin after writing it) is skipped, as in Python.
+            if (_stdin is { IsClosed: false })
+            {
+                _stdin.PumpFrom(input, communication);
+            }
+            else if (!input.IsEmpty)
+            {
+                throw new InvalidOperationException("Input was given but the child's stdin has already been closed.");
+            }
+            if (_stdout is { IsClosed: false })
+            {
+                _stdout.PumpInto(communication.Stdout, communication);
+            }
+            if (_stderr is { IsClosed: false })
+            {
+                _stderr.PumpInto(communication.Stderr, communication);
+            }
             communication.Started();
             return _communication = communication;
         }

@@ -141,4 +141,30 @@ public class PopenSpecs
         Assert.Equal("got USR1", await reader.ReadLineAsync());
         Assert.Equal(7, (await child.WaitAsync()).Code);
     }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Communicate_after_writing_and_closing_stdin_myself_reads_the_output(SpawnerKind kind)
+    {
+        using ChildProcess child = Command.Create("wc", "-c").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).On(kind).Start();
+        await child.Stdin.WriteAsync(new byte[12345]);
+        await child.Stdin.DisposeAsync();
+
+        ProcessOutput output = await child.CommunicateAsync();
+
+        Assert.Equal("12345", output.StdoutText.Trim());
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Disposing_the_child_during_communicate_ends_the_wait()
+    {
+        ChildProcess child = Command.Create("sleep", "30").WithStdout(Stdio.Pipe).WithGracePeriod(TimeSpan.Zero).Start();
+        Task<ProcessOutput> communicating = child.CommunicateAsync();
+
+        await child.DisposeAsync();
+
+        // Killed, the child's stdout ends; either way the communication must finish, not hang.
+        Task first = await Task.WhenAny(communicating, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.Same(communicating, first);
+    }
 }

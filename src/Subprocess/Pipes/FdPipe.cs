@@ -14,6 +14,7 @@ internal sealed class FdPipe : ChildPipe
     private readonly SafeFileHandle _handle;
     private readonly FileAccess _access;
     private FileStream? _stream;
+    private Pump? _pump;
 
     public FdPipe(string name, SafeFileHandle handle, FileAccess access) : base(name)
     {
@@ -29,7 +30,17 @@ internal sealed class FdPipe : ChildPipe
     public override void PumpFrom(ReadOnlyMemory<byte> input, Communication communication) =>
         Register(new Writer(this, input, communication), Libc.EPOLLOUT, communication);
 
+    public override bool IsClosed => _handle.IsClosed;
+
     public override void Dispose()
+    {
+        // A pump still running (the caller disposed the child mid-Communicate) is finished first,
+        // so its communication completes instead of waiting for events a closed descriptor never sends.
+        _pump?.Finish(new ObjectDisposedException($"The child's {this} was closed while it was being pumped."));
+        CloseHandle();
+    }
+
+    private void CloseHandle()
     {
         _stream?.Dispose();
         _handle.Dispose();
@@ -41,17 +52,19 @@ internal sealed class FdPipe : ChildPipe
         try
         {
             Fcntl.SetNonBlocking(_handle);
+            _pump = pump;
             pump.Token = EventLoop.Shared.Register((int)_handle.DangerousGetHandle(), events, pump);
         }
         catch (Exception e)
         {
+            _pump = null;
             communication.PumpFinished(e);
         }
     }
 
     private abstract class Pump(FdPipe pipe, Communication communication) : IReadyHandler
     {
-        private bool _finished;
+        private int _finished;
 
         public ulong Token { get; set; }
 
@@ -59,31 +72,43 @@ internal sealed class FdPipe : ChildPipe
 
         public void OnReady(uint events)
         {
-            if (_finished)
-            {
-                return;
-            }
-            Exception? error = null;
-            bool done;
+            bool added = false;
             try
             {
-                done = Handle.IsClosed || Step(events);
+                // Holds the descriptor open while we use its number, even if Dispose runs meanwhile.
+                Handle.DangerousAddRef(ref added);
+                if (Volatile.Read(ref _finished) == 0 && Step(events))
+                {
+                    Finish(null);
+                }
             }
             catch (Exception e)
             {
-                (error, done) = (e, true);
+                Finish(e);
             }
-            if (done)
+            finally
             {
-                _finished = true;
-                if (!Handle.IsClosed)
+                if (added)
                 {
-                    EventLoop.Shared.Unregister((int)Handle.DangerousGetHandle(), Token);
+                    Handle.DangerousRelease();
                 }
-                // Closing is what tells a child reading stdin that the input is over.
-                pipe.Dispose();
-                communication.PumpFinished(error);
             }
+        }
+
+        /// <summary>Ends the pump once: stop watching, close (which is what tells a child reading stdin that
+        /// the input is over), report.</summary>
+        public void Finish(Exception? error)
+        {
+            if (Interlocked.Exchange(ref _finished, 1) != 0)
+            {
+                return;
+            }
+            // A descriptor someone already closed has left epoll by itself, and its number may
+            // belong to another file by now: only the token is dropped then.
+            EventLoop.Shared.Unregister(Handle.IsClosed ? -1 : (int)Handle.DangerousGetHandle(), Token);
+            pipe._pump = null;
+            pipe.CloseHandle();
+            communication.PumpFinished(error);
         }
 
         /// <summary>Moves as many bytes as the pipe allows now; true when this pump is done.</summary>

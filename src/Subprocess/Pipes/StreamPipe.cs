@@ -20,6 +20,8 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
         _ = WriteAllAsync(input, communication);
     }
 
+    public override bool IsClosed => !stream.CanRead && !stream.CanWrite;
+
     public override void Dispose() => stream.Dispose();
 
     private async Task ReadAllAsync(OutputBuffer sink, Communication communication)
@@ -32,6 +34,10 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
             {
                 sink.Advance(n);
             }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The caller closed the stream: what it read is not ours to report.
         }
         catch (Exception e)
         {
@@ -55,6 +61,10 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
         catch (IOException)
         {
             // The child closed stdin early (broken pipe): ignored, as Python's communicate does.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The caller closed stdin already: nothing more to write, as in Python.
         }
         catch (Exception e)
         {

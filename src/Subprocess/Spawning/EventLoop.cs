@@ -48,10 +48,13 @@ internal sealed class EventLoop
         return token;
     }
 
-    /// <summary>Stops watching; call before closing <paramref name="fd"/>.</summary>
+    /// <summary>Stops watching; call before closing <paramref name="fd"/> (-1: already closed, forget the token only).</summary>
     public void Unregister(int fd, ulong token)
     {
-        _epoll.Remove(fd);
+        if (fd >= 0)
+        {
+            _epoll.Remove(fd);
+        }
         _handlers.TryRemove(token, out _);
     }
 
@@ -65,7 +68,16 @@ internal sealed class EventLoop
             {
                 if (_handlers.TryGetValue(events[i].Data, out IReadyHandler? handler))
                 {
-                    handler.OnReady(events[i].Events);
+                    try
+                    {
+                        handler.OnReady(events[i].Events);
+                    }
+                    catch (Exception e)
+                    {
+                        // Handlers report their own failures to their waiters. One that throws
+                        // anyway must not stop the loop, which every child's wait depends on.
+                        System.Diagnostics.Trace.TraceError($"Subprocess event loop: {e}");
+                    }
                 }
             }
         }
