@@ -1,3 +1,4 @@
+using Subprocess.Pipes;
 using Subprocess.Native;
 using Subprocess.Spawning;
 
@@ -72,14 +73,27 @@ public sealed partial class ChildProcess
         return status!.Value;
     }
 
-    private ProcessTimeoutException TimedOut(TimeSpan timeout, ProcessOutput? partial = null, ExitStatus? status = null) =>
-        new(CommandLine, timeout, partial?.Stdout ?? [], partial?.Stderr ?? [], status);
+    private ProcessTimeoutException TimedOut(TimeSpan timeout) => new(CommandLine, timeout, [], []);
 
-    private static void ValidateTimeout(TimeSpan? timeout)
+    internal static void ValidateTimeout(TimeSpan? timeout)
     {
         if (timeout is TimeSpan t && t != Timeout.InfiniteTimeSpan)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
         }
     }
+
+    Exchange IRunningProcess.Exchange => _exchange;
+
+    DateTimeOffset IRunningProcess.ExitTime => Exit.ExitTime;
+
+    IReadOnlyList<ExitStatus>? IRunningProcess.PollAll() => Poll() is ExitStatus status ? [status] : null;
+
+    string IRunningProcess.StageCommandLine(int index) => CommandLine;
+
+    async ValueTask<bool> IRunningProcess.WaitAllAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken) =>
+        await WaitCoreAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false) is not null;
+
+    async ValueTask IRunningProcess.EndTreeAsync(bool synchronous) =>
+        await EndTreeAsync(synchronous, group: true).ConfigureAwait(false);
 }

@@ -15,13 +15,11 @@ namespace Subprocess;
 /// ProcessOutput output = child.Communicate("b\na\n"u8.ToArray());
 /// // output.StdoutText == "a\nb\n", child.Poll()?.Code == 0
 /// </code></example>
-public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
+public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunningProcess
 {
     private readonly LaunchPlan _plan;
     private readonly ProcessControl _control;
-    private readonly ChildPipe? _stdin;
-    private readonly ChildPipe? _stdout;
-    private readonly ChildPipe? _stderr;
+    private readonly Exchange _exchange;
     private int _disposed;
 
     internal ChildProcess(LaunchPlan plan, ProcessControl control, ChildPipe? stdin, ChildPipe? stdout, ChildPipe? stderr,
@@ -29,9 +27,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
     {
         _plan = plan;
         _control = control;
-        _stdin = stdin;
-        _stdout = stdout;
-        _stderr = stderr;
+        _exchange = new Exchange(stdin, stdout, [stderr]);
         StartTime = startTime;
     }
 
@@ -48,15 +44,15 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
     /// <summary>The child's stdin, writable, when the command used <see cref="Stdio.Pipe"/> for it.
     /// Dispose it (or let <see cref="Communicate"/> close it) to send end of file.</summary>
     /// <exception cref="InvalidOperationException">stdin was not piped.</exception>
-    public Stream Stdin => Piped(_stdin, "stdin", nameof(Command.WithStdin)).Stream;
+    public Stream Stdin => Piped(_exchange.Stdin, "stdin", nameof(Command.WithStdin)).Stream;
 
     /// <summary>The child's stdout, readable, when the command used <see cref="Stdio.Pipe"/> for it.</summary>
     /// <exception cref="InvalidOperationException">stdout was not piped.</exception>
-    public Stream Stdout => Piped(_stdout, "stdout", nameof(Command.WithStdout)).Stream;
+    public Stream Stdout => Piped(_exchange.Stdout, "stdout", nameof(Command.WithStdout)).Stream;
 
     /// <summary>The child's stderr, readable, when the command used <see cref="Stdio.Pipe"/> for it.</summary>
     /// <exception cref="InvalidOperationException">stderr was not piped.</exception>
-    public Stream Stderr => Piped(_stderr, "stderr", nameof(Command.WithStderr)).Stream;
+    public Stream Stderr => Piped(_exchange.Stderrs[0], "stderr", nameof(Command.WithStderr)).Stream;
 
     /// <summary>Whether the child leads its own process group (commands with a timeout do).</summary>
     public bool HasOwnProcessGroup => _control.OwnGroup;
@@ -111,9 +107,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
 
     private void Release()
     {
-        _stdin?.Dispose();
-        _stdout?.Dispose();
-        _stderr?.Dispose();
+        _exchange.Dispose();
         _control.Dispose();
     }
 

@@ -1,14 +1,10 @@
 using Subprocess.Launching;
-using Subprocess.Pipes;
 using Subprocess.Spawning;
 
 namespace Subprocess;
 
 public sealed partial class Command
 {
-    /// <summary>How long captured output is still drained after a timed-out tree was killed.</summary>
-    private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// Starts the child and returns at once (Python's <c>Popen</c>). The caller owns the result:
     /// dispose it, which ends the child if it is still running. <see cref="WithTimeout"/> and
@@ -67,66 +63,11 @@ public sealed partial class Command
     }
 
     /// <summary>The core of Run, Capture and their async twins.</summary>
-    private async ValueTask<ProcessResult> ExecuteAsync(bool capture, ReadOnlyMemory<byte> input, bool synchronous,
+    private ValueTask<ProcessResult> ExecuteAsync(bool capture, ReadOnlyMemory<byte> input, bool synchronous,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ChildProcess child = Launch(capture ? CaptureSpec(!input.IsEmpty) : _spec);
-        try
-        {
-            ProcessOutput output;
-            try
-            {
-                output = capture
-                    ? await child.CommunicateCoreAsync(input, _spec.Timeout, synchronous, cancellationToken).ConfigureAwait(false)
-                    : await child.WaitCoreAsync(_spec.Timeout, synchronous, cancellationToken).ConfigureAwait(false) is null
-                        ? throw new ProcessTimeoutException(child.CommandLine, _spec.Timeout!.Value, [], [])
-                        : new ProcessOutput([], []);
-            }
-            catch (ProcessTimeoutException)
-            {
-                ExitStatus ended = await child.EndTreeAsync(synchronous, group: true).ConfigureAwait(false);
-                ProcessOutput partial = await DrainAsync(child, synchronous).ConfigureAwait(false);
-                throw new ProcessTimeoutException(child.CommandLine, _spec.Timeout!.Value, partial.Stdout, partial.Stderr, ended);
-            }
-            catch (OperationCanceledException)
-            {
-                await child.EndTreeAsync(synchronous, group: true).ConfigureAwait(false);
-                throw;
-            }
-
-            ExitStatus status = child.Poll()!.Value;
-            var result = new ProcessResult(child.CommandLine, status, child.StartTime, child.Exit.ExitTime, [status]);
-            if (_spec.Check && !status.Success)
-            {
-                throw new ProcessFailedException(child.CommandLine, status, output.Stdout, output.Stderr);
-            }
-            return capture ? new CapturedResult(result, output.Stdout, output.Stderr) : result;
-        }
-        finally
-        {
-            if (synchronous)
-            {
-                child.Dispose();
-            }
-            else
-            {
-                await child.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>After the tree was killed, collects what its pipes still hold, for a bounded time:
-    /// a grandchild outside the group could keep them open forever.</summary>
-    private static async ValueTask<ProcessOutput> DrainAsync(ChildProcess child, bool synchronous)
-    {
-        ProcessOutput? partial = child.PartialOutput();
-        if (partial is null)
-        {
-            return new ProcessOutput([], []);
-        }
-        Communication communication = child.StartCommunication(default);
-        await ChildProcess.WaitForPumpsAsync(communication, DrainAfterKill, synchronous, default).ConfigureAwait(false);
-        return communication.Snapshot();
+        return Execution.RunAsync(child, capture, input, _spec.Timeout, _spec.Check, synchronous, cancellationToken);
     }
 }

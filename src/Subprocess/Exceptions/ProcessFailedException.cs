@@ -7,8 +7,8 @@ namespace Subprocess;
 /// </summary>
 public sealed class ProcessFailedException : SubprocessException
 {
-    internal ProcessFailedException(string commandLine, ExitStatus exitStatus, byte[] stdout, byte[] stderr)
-        : base(Describe(commandLine, exitStatus, stderr))
+    internal ProcessFailedException(string commandLine, ExitStatus exitStatus, byte[] stdout, byte[] stderr, string? stage = null)
+        : base(Describe(commandLine, exitStatus, stderr, stage))
     {
         CommandLine = commandLine;
         ExitStatus = exitStatus;
@@ -19,21 +19,21 @@ public sealed class ProcessFailedException : SubprocessException
     /// <summary>The command line that failed.</summary>
     public string CommandLine { get; }
 
-    /// <summary>How the child ended.</summary>
+    /// <summary>How the child ended; for a pipeline, how the right-most failing stage ended.</summary>
     public ExitStatus ExitStatus { get; }
 
     /// <summary>Captured standard output (empty if it was not captured).</summary>
     public byte[] Stdout { get; }
 
-    /// <summary>Captured standard error (empty if it was not captured).</summary>
+    /// <summary>Captured standard error (empty if it was not captured); for a pipeline, the failing stage's.</summary>
     public byte[] Stderr { get; }
 
     /// <summary><see cref="Stderr"/> decoded as UTF-8.</summary>
     public string StderrText => ProcessOutput.Decode(Stderr);
 
-    private static string Describe(string commandLine, ExitStatus status, byte[] stderr)
+    private static string Describe(string commandLine, ExitStatus status, byte[] stderr, string? stage)
     {
-        string message = $"Command '{commandLine}' {status}.";
+        string message = stage is null ? $"Command '{commandLine}' {status}." : $"Pipeline '{commandLine}' failed: {stage} {status}.";
         if (stderr.Length == 0)
         {
             return message;

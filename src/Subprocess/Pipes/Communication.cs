@@ -13,9 +13,13 @@ internal sealed class Communication
     private int _pending = 1; // the starter's own count, released by Started()
     private Exception? _error;
 
+    /// <param name="stages">How many stderr streams there are: one per pipeline stage.</param>
+    public Communication(int stages) => Stderr = [.. Enumerable.Range(0, stages).Select(_ => new OutputBuffer())];
+
     public OutputBuffer Stdout { get; } = new();
 
-    public OutputBuffer Stderr { get; } = new();
+    /// <summary>Each stage's stderr, in stage order.</summary>
+    public IReadOnlyList<OutputBuffer> Stderr { get; }
 
     public bool IsDone => _event.IsSet;
 
@@ -46,6 +50,8 @@ internal sealed class Communication
     /// <summary>Blocks until every pump is done or <paramref name="timeout"/> passes (null: forever).</summary>
     public bool Wait(TimeSpan? timeout) => _event.Wait(timeout ?? Timeout.InfiniteTimeSpan);
 
-    public ProcessOutput Snapshot() => new(Stdout.ToArray(), Stderr.ToArray());
+    /// <summary>Stdout, and every stage's stderr one after the other.</summary>
+    public ProcessOutput Snapshot() =>
+        new(Stdout.ToArray(), Stderr.Count == 1 ? Stderr[0].ToArray() : [.. Stderr.SelectMany(s => s.ToArray())]);
 }
 #pragma warning restore CA1001

@@ -37,6 +37,24 @@ public static class ProcessTree
 
     public static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
 
+    /// <summary>"fd -> target" for each open descriptor, e.g. "7 -> pipe:[1234]"; targets alone say what kind.</summary>
+    public static IReadOnlyList<string> DescriptorTargets()
+    {
+        var targets = new List<string>();
+        foreach (string fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                targets.Add(new FileInfo(fd).LinkTarget ?? "?");
+            }
+            catch (IOException)
+            {
+                // closed while we looked
+            }
+        }
+        return targets;
+    }
+
     /// <summary>Whether any process's command line contains <paramref name="marker"/>.</summary>
     public static bool AnyRunning(string marker)
     {

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using Subprocess.Pipes;
+
+namespace Subprocess;
+
+/// <summary>
+/// The engines under <c>Communicate</c>, <c>Run</c> and <c>Capture</c>, shared by commands and
+/// pipelines and by the sync and async twins: in synchronous mode every wait blocks on an event, so
+/// the returned task is already complete.
+/// </summary>
+internal static class Execution
+{
+    /// <summary>How long captured output is still drained after a timed-out tree was killed.</summary>
+    private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(1);
+
+    /// <summary>Feeds stdin, drains stdout and every stderr, then waits for every stage to exit.</summary>
+    public static async ValueTask<ProcessOutput> CommunicateAsync(IRunningProcess process, ReadOnlyMemory<byte> input,
+        TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
+    {
+        Communication communication = process.Exchange.Start(input);
+        long started = Stopwatch.GetTimestamp();
+        if (!await WaitForPumpsAsync(communication, timeout, synchronous, cancellationToken).ConfigureAwait(false))
+        {
+            throw TimedOut(process, timeout!.Value, communication.Snapshot());
+        }
+        TimeSpan? remaining = timeout - Stopwatch.GetElapsedTime(started);
+        if (remaining <= TimeSpan.Zero
+            || !await process.WaitAllAsync(remaining, synchronous, cancellationToken).ConfigureAwait(false))
+        {
+            throw TimedOut(process, timeout!.Value, communication.Snapshot());
+        }
+        if (communication.Error is Exception error)
+        {
+            throw new IOException($"Communicating with '{process.CommandLine}' failed: {error.Message}", error);
+        }
+        return communication.Snapshot();
+    }
+
+    /// <summary>Runs a started process to its end: waits (or communicates, when capturing) within the
+    /// timeout, ends the tree on timeout or cancellation, checks the verdict, and always disposes it.</summary>
+    public static async ValueTask<ProcessResult> RunAsync(IRunningProcess process, bool capture, ReadOnlyMemory<byte> input,
+        TimeSpan? timeout, bool check, bool synchronous, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ProcessOutput output;
+            try
+            {
+                output = capture
+                    ? await CommunicateAsync(process, input, timeout, synchronous, cancellationToken).ConfigureAwait(false)
+                    : await process.WaitAllAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false)
+                        ? new ProcessOutput([], [])
+                        : throw TimedOut(process, timeout!.Value, null);
+            }
+            catch (ProcessTimeoutException)
+            {
+                await process.EndTreeAsync(synchronous).ConfigureAwait(false);
+                ProcessOutput partial = await DrainAsync(process, synchronous).ConfigureAwait(false);
+                throw new ProcessTimeoutException(process.CommandLine, timeout!.Value, partial.Stdout, partial.Stderr,
+                    Verdict.Of(process.PollAll()!));
+            }
+            catch (OperationCanceledException)
+            {
+                await process.EndTreeAsync(synchronous).ConfigureAwait(false);
+                throw;
+            }
+
+            IReadOnlyList<ExitStatus> statuses = process.PollAll()!;
+            int failing = Verdict.FailingStage(statuses);
+            var result = new ProcessResult(process.CommandLine, Verdict.Of(statuses), process.StartTime, process.ExitTime, statuses);
+            if (check && failing >= 0)
+            {
+                byte[] stderr = process.Exchange.Current?.Stderr[failing].ToArray() ?? [];
+                string? stage = statuses.Count > 1
+                    ? $"stage {failing + 1} of {statuses.Count} ('{process.StageCommandLine(failing)}')"
+                    : null;
+                throw new ProcessFailedException(process.CommandLine, statuses[failing], output.Stdout, stderr, stage);
+            }
+            return capture ? new CapturedResult(result, output.Stdout, output.Stderr) : result;
+        }
+        finally
+        {
+            if (synchronous)
+            {
+                process.Dispose();
+            }
+            else
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    public static async ValueTask<bool> WaitForPumpsAsync(Communication communication, TimeSpan? timeout, bool synchronous,
+        CancellationToken cancellationToken)
+    {
+        if (synchronous || communication.IsDone)
+        {
+            return communication.Wait(timeout);
+        }
+        try
+        {
+            await communication.Completion.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>After the tree was killed, collects what its pipes still hold, for a bounded time:
+    /// a grandchild outside the group could keep them open forever.</summary>
+    private static async ValueTask<ProcessOutput> DrainAsync(IRunningProcess process, bool synchronous)
+    {
+        if (process.Exchange.Current is not Communication communication)
+        {
+            return new ProcessOutput([], []);
+        }
+        await WaitForPumpsAsync(communication, DrainAfterKill, synchronous, default).ConfigureAwait(false);
+        return communication.Snapshot();
+    }
+
+    private static ProcessTimeoutException TimedOut(IRunningProcess process, TimeSpan timeout, ProcessOutput? partial) =>
+        new(process.CommandLine, timeout, partial?.Stdout ?? [], partial?.Stderr ?? []);
+}

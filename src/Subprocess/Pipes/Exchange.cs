@@ -1,0 +1,79 @@
+namespace Subprocess.Pipes;
+
+/// <summary>
+/// The pipes a running child or pipeline talks through (stdin of the first stage, stdout of the
+/// last, stderr of each stage) and the one <see cref="Communication"/> over them, started on the
+/// first <c>Communicate</c> and resumed by later ones.
+/// </summary>
+internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyList<ChildPipe?> stderrs)
+{
+    private readonly Lock _gate = new();
+    private Communication? _communication;
+
+    public ChildPipe? Stdin => stdin;
+
+    public ChildPipe? Stdout => stdout;
+
+    public IReadOnlyList<ChildPipe?> Stderrs => stderrs;
+
+    /// <summary>What has been collected so far, or null if no communication has started.</summary>
+    public Communication? Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _communication;
+            }
+        }
+    }
+
+    public Communication Start(ReadOnlyMemory<byte> input)
+    {
+        lock (_gate)
+        {
+            if (_communication is not null)
+            {
+                return _communication;
+            }
+            if (!input.IsEmpty && stdin is null)
+            {
+                throw new InvalidOperationException(
+                    "Input was given but the child's stdin was not piped; start the command with WithStdin(Stdio.Pipe).");
+            }
+            var communication = new Communication(stderrs.Count);
+            // A stream the caller has already closed (say, stdin after writing it) is skipped, as in Python.
+            if (stdin is { IsClosed: false })
+            {
+                stdin.PumpFrom(input, communication);
+            }
+            else if (!input.IsEmpty)
+            {
+                throw new InvalidOperationException("Input was given but the child's stdin has already been closed.");
+            }
+            if (stdout is { IsClosed: false })
+            {
+                stdout.PumpInto(communication.Stdout, communication);
+            }
+            for (int i = 0; i < stderrs.Count; i++)
+            {
+                if (stderrs[i] is { IsClosed: false } stderr)
+                {
+                    stderr.PumpInto(communication.Stderr[i], communication);
+                }
+            }
+            communication.Started();
+            return _communication = communication;
+        }
+    }
+
+    public void Dispose()
+    {
+        stdin?.Dispose();
+        stdout?.Dispose();
+        foreach (ChildPipe? stderr in stderrs)
+        {
+            stderr?.Dispose();
+        }
+    }
+}
