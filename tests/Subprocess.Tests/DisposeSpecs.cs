@@ -45,7 +45,7 @@ public class DisposeSpecs
 
         await child.DisposeAsync();
 
-        Assert.False(ProcessTree.AnyRunning(marker), "the grandchild outlived the disposed child");
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "the grandchild outlived the disposed child");
     }
 
     [Fact(Timeout = 20_000)]

@@ -30,7 +30,7 @@ public class TimeoutSpecs
                 .WithTimeout(TimeSpan.FromSeconds(0.3)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).RunAsync());
 
         Assert.Equal(15, error.ExitStatus?.Signal);
-        Assert.False(ProcessTree.AnyRunning(marker), "a grandchild survived the timeout");
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "a grandchild survived the timeout");
     }
 
     [Fact(Timeout = 30_000)]

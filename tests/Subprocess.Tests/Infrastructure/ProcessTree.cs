@@ -55,6 +55,25 @@ public static class ProcessTree
         return targets;
     }
 
+    /// <summary>
+    /// Whether every process whose command line contains <paramref name="marker"/> is gone within
+    /// <paramref name="timeout"/>. A SIGKILL is delivered asynchronously: <c>kill</c> returns before
+    /// the target has died, so a check right after it would race.
+    /// </summary>
+    public static async Task<bool> GoneWithin(string marker, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (AnyRunning(marker))
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
     /// <summary>Whether any process's command line contains <paramref name="marker"/>.</summary>
     public static bool AnyRunning(string marker)
     {
