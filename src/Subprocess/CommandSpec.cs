@@ -33,6 +33,13 @@ internal sealed record CommandSpec(string Program, ImmutableList<string> Argumen
     /// Always true when a timeout is set.</summary>
     public bool NewProcessGroup { get; init; }
 
+    /// <summary>A pipeline stage joins the group its first stage leads (0: no group to join).</summary>
+    public int JoinProcessGroup { get; init; }
+
+    /// <summary>A pipeline's first stage is not reaped until every stage has started: its group must
+    /// exist for the later stages to join, and a reaped leader with no members takes the group with it.</summary>
+    public bool DeferReaping { get; init; }
+
     /// <summary>Tests pick a spawner per command; null means <see cref="Spawners.Default"/>.</summary>
     public ISpawner? Spawner { get; init; }
 

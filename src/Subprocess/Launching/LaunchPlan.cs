@@ -23,6 +23,9 @@ internal sealed class LaunchPlan
 
     public EnvironmentBlock Environment { get; }
 
+    /// <summary>The same resolved program and environment with different stdio wiring or grouping.</summary>
+    public LaunchPlan With(CommandSpec spec) => new(spec, ExecutablePath, Environment);
+
     public static LaunchPlan Create(CommandSpec spec)
     {
         if (spec.WorkingDirectory is string dir && !Directory.Exists(dir))

@@ -12,6 +12,9 @@ internal static unsafe class PosixSpawn
     /// <summary>In <see cref="Spawn"/>'s descriptor list: leave the child's descriptor as inherited.</summary>
     public const int Inherit = -1;
 
+    /// <summary>In <see cref="Spawn"/>'s process group: stay in the parent's group.</summary>
+    public const int NoGroup = -1;
+
     private static readonly bool HasCloseFrom =
         NativeLibrary.TryLoad("libc.so.6", out nint libc) &&
         NativeLibrary.TryGetExport(libc, "posix_spawn_file_actions_addclosefrom_np", out _);
@@ -26,9 +29,9 @@ internal static unsafe class PosixSpawn
     /// <param name="workingDirectory">NUL-terminated directory, or null to stay in the parent's.</param>
     /// <param name="childFds">For the child's descriptors 0, 1, 2 in order: a parent descriptor to
     /// duplicate onto it, or <see cref="Inherit"/>. Applied in order, so stderr may name 1 to follow stdout.</param>
-    /// <param name="newProcessGroup">Start the child as the leader of a new process group.</param>
+    /// <param name="processGroup"><see cref="NoGroup"/>, 0 to lead a new process group, or the ID of a group to join.</param>
     public static int Spawn(
-        byte[] path, byte[][] argv, byte[][] envp, byte[]? workingDirectory, ReadOnlySpan<int> childFds, bool newProcessGroup)
+        byte[] path, byte[][] argv, byte[][] envp, byte[]? workingDirectory, ReadOnlySpan<int> childFds, int processGroup)
     {
         byte* attr = stackalloc byte[Libc.OpaqueSize];
         byte* actions = stackalloc byte[Libc.OpaqueSize];
@@ -47,10 +50,10 @@ internal static unsafe class PosixSpawn
             Check(Libc.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask");
             Check(Libc.sigaddset(sigset, Libc.SIGPIPE) | Libc.sigaddset(sigset, Libc.SIGXFSZ), "sigaddset");
             Check(Libc.posix_spawnattr_setsigdefault(attr, sigset), "posix_spawnattr_setsigdefault");
-            if (newProcessGroup)
+            if (processGroup != NoGroup)
             {
                 flags |= Libc.POSIX_SPAWN_SETPGROUP;
-                Check(Libc.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
+                Check(Libc.posix_spawnattr_setpgroup(attr, processGroup), "posix_spawnattr_setpgroup");
             }
             Check(Libc.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
 

@@ -9,12 +9,26 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
     private readonly object _reapLock = new();
     private ulong _token;
 
-    public LinuxProcessControl(int pid, SafePidfdHandle pidfd, bool ownGroup) : base(pid, ownGroup)
+    public LinuxProcessControl(int pid, SafePidfdHandle pidfd, int groupId, bool deferReaping) : base(pid, groupId)
     {
         _pidfd = pidfd;
-        // A pidfd becomes readable when the process exits; level-triggered, so an exit before this
-        // registration is still reported.
-        _token = EventLoop.Shared.Register(pidfd.Fd, Libc.EPOLLIN, this);
+        if (!deferReaping)
+        {
+            StartReaping();
+        }
+    }
+
+    public override void StartReaping()
+    {
+        lock (_reapLock)
+        {
+            // A pidfd becomes readable when the process exits; level-triggered, so an exit before
+            // this registration is still reported.
+            if (_token == 0 && Exit.Status is null && !_pidfd.IsClosed)
+            {
+                _token = EventLoop.Shared.Register(_pidfd.Fd, Libc.EPOLLIN, this);
+            }
+        }
     }
 
     public override ExitStatus? Poll()
@@ -28,8 +42,11 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
             ExitStatus? status = Pidfd.TryReap(_pidfd);
             if (status is ExitStatus exited)
             {
-                EventLoop.Shared.Unregister(_pidfd.Fd, _token);
-                _token = 0;
+                if (_token != 0)
+                {
+                    EventLoop.Shared.Unregister(_pidfd.Fd, _token);
+                    _token = 0;
+                }
                 Exit.TrySet(exited);
             }
             return status;
@@ -56,11 +73,11 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
 
     public override bool Signal(int signal, bool group)
     {
-        if (group && OwnGroup)
+        if (group && GroupId != 0)
         {
             // Even after the leader is reaped, its group ID cannot be reused while any member lives,
             // so this reaches only the child's own tree.
-            return Pidfd.SignalGroup(Pid, signal);
+            return Pidfd.SignalGroup(GroupId, signal);
         }
         lock (_reapLock)
         {

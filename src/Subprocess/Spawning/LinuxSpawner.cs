@@ -18,6 +18,8 @@ internal sealed class LinuxSpawner : ISpawner
     {
     }
 
+    public bool JoinsPipesInKernel => true;
+
     public ChildProcess Start(LaunchPlan plan)
     {
         CommandSpec spec = plan.Spec;
@@ -40,6 +42,7 @@ internal sealed class LinuxSpawner : ISpawner
             }
             byte[]? cwd = spec.WorkingDirectory is string dir ? NulTerminated(dir) : null;
 
+            int processGroup = spec.JoinProcessGroup != 0 ? spec.JoinProcessGroup : spec.NewProcessGroup ? 0 : PosixSpawn.NoGroup;
             byte[] path = NulTerminated(plan.ExecutablePath);
             byte[][] envp = plan.Environment.ToEnvp();
             int[] fds = childFds.ToArray();
@@ -48,7 +51,7 @@ internal sealed class LinuxSpawner : ISpawner
             // pidfd is sure to be this child's; AutoReap covers the processes where the kernel reaps.
             (int pid, SafePidfdHandle? pidfd) = AutoReap.Suspended(() =>
             {
-                int pid = PosixSpawn.Spawn(path, argv, envp, cwd, fds, spec.NewProcessGroup);
+                int pid = PosixSpawn.Spawn(path, argv, envp, cwd, fds, processGroup);
                 return pid < 0 ? (pid, null) : (pid, Pidfd.Open(pid));
             });
             if (pidfd is null)
@@ -57,7 +60,7 @@ internal sealed class LinuxSpawner : ISpawner
                     $"{plan.ExecutablePath}: {Errno.Describe(-pid)}");
             }
 
-            var control = new LinuxProcessControl(pid, pidfd, spec.NewProcessGroup);
+            var control = new LinuxProcessControl(pid, pidfd, processGroup == 0 ? pid : Math.Max(processGroup, 0), spec.DeferReaping);
             return new ChildProcess(plan, control, stdin, stdout, stderr, startTime);
         }
         catch
@@ -91,6 +94,9 @@ internal sealed class LinuxSpawner : ISpawner
             case StdioKind.File:
                 childEnd = FileTargets.Open((Stdio.FileTarget)stdio, input);
                 break;
+            case StdioKind.Descriptor:
+                // Owned by the caller (a pipeline), who closes it once every stage has started.
+                return (int)((Stdio.DescriptorSource)stdio).Handle.DangerousGetHandle();
             case StdioKind.Pipe:
                 (SafeFileHandle read, SafeFileHandle write) = PipeFd.Create();
                 PipeFd.Enlarge(read);

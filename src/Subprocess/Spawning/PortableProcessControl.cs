@@ -9,7 +9,7 @@ internal sealed class PortableProcessControl : ProcessControl
     private readonly List<Task> _relays = [];
     private int _lastSignal;
 
-    public PortableProcessControl(Process process) : base(process.Id, ownGroup: false) => _process = process;
+    public PortableProcessControl(Process process) : base(process.Id, groupId: 0) => _process = process;
 
     /// <summary>Starts watching for exit once the spawner has started every relay, which must
     /// finish (their output written) before the exit counts, as a kernel redirection would have.</summary>

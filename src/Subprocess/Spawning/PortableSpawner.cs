@@ -20,6 +20,8 @@ internal sealed class PortableSpawner : ISpawner
     {
     }
 
+    public bool JoinsPipesInKernel => false;
+
     public ChildProcess Start(LaunchPlan plan)
     {
         CommandSpec spec = plan.Spec;

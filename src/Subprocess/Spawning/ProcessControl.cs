@@ -3,24 +3,32 @@ namespace Subprocess.Spawning;
 /// <summary>A spawner's hold on one running child: its exit, and the means to signal it.</summary>
 internal abstract class ProcessControl : IDisposable
 {
-    protected ProcessControl(int pid, bool ownGroup)
+    protected ProcessControl(int pid, int groupId)
     {
         Pid = pid;
-        OwnGroup = ownGroup;
+        GroupId = groupId;
     }
 
     public int Pid { get; }
 
+    /// <summary>The process group the child was put in (0: the parent's, not ours to signal).</summary>
+    public int GroupId { get; }
+
     /// <summary>The child leads its own process group (its PGID is its PID).</summary>
-    public bool OwnGroup { get; }
+    public bool OwnGroup => GroupId == Pid;
 
     public ExitLatch Exit { get; } = new();
 
     /// <summary>Checks for exit without blocking, reaping the child if it has exited.</summary>
     public abstract ExitStatus? Poll();
 
+    /// <summary>Begins watching for the child's exit, if the spawner was told to defer it.</summary>
+    public virtual void StartReaping()
+    {
+    }
+
     /// <summary>Sends <paramref name="signal"/> to the child, or to its whole process group when
-    /// <paramref name="group"/> and it has one. Does nothing once the child has been reaped, so a
+    /// <paramref name="group"/> and it is in one of ours. Does nothing once the child has been reaped, so a
     /// recycled PID is never hit. Returns whether a signal was sent.</summary>
     public abstract bool Signal(int signal, bool group);
 

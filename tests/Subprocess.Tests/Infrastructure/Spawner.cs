@@ -21,4 +21,7 @@ public static class Spawner
         {
             Spawner = kind == SpawnerKind.Linux ? LinuxSpawner.Instance : PortableSpawner.Instance,
         });
+
+    /// <summary>The same pipeline, every stage started by the chosen spawner.</summary>
+    public static Pipeline On(this Pipeline pipeline, SpawnerKind kind) => pipeline.WithCommands(command => command.On(kind));
 }

@@ -1,0 +1,184 @@
+using System.Collections.Immutable;
+using Subprocess.Spawning;
+
+namespace Subprocess;
+
+/// <summary>
+/// A description of commands joined stdout-to-stdin (<c>a | b | c</c>), built with the <c>|</c>
+/// operator. Immutable, like <see cref="Command"/>, with the same <c>Start</c>, <c>Run</c> and
+/// <c>Capture</c> surface. On Linux the stages are joined by kernel pipes: the parent never touches
+/// a byte that flows between them, and all stages share one process group, so a timeout ends them
+/// all. Stdin comes from the first command's setting, stdout from the last's; each stage's stderr
+/// goes where its own command says (inherited by default).
+/// </summary>
+/// <remarks>
+/// The verdict follows bash's <c>pipefail</c>: the pipeline fails if any stage fails, and the
+/// right-most failing stage speaks for it, except that a stage killed by SIGPIPE because a later
+/// stage stopped reading (<c>yes | head -1</c>) has not failed. A stage's own timeout, grace period
+/// and check are not used: set them on the pipeline. The portable spawner copies between stages
+/// through the parent.
+/// </remarks>
+/// <example><code>
+/// var pipeline = Command.Create("git", "log", "--format=%an") | Command.Create("sort") | Command.Create("uniq", "-c");
+/// string authors = pipeline.Capture().StdoutText;
+/// </code></example>
+public sealed class Pipeline
+{
+    private readonly ImmutableList<Command> _commands;
+
+    private Pipeline(ImmutableList<Command> commands, TimeSpan? timeout, TimeSpan gracePeriod, bool check)
+    {
+        _commands = commands;
+        Timeout = timeout;
+        GracePeriod = gracePeriod;
+        Check = check;
+    }
+
+    /// <summary>The stages, first to last.</summary>
+    public IReadOnlyList<Command> Commands => _commands;
+
+    /// <summary>The timeout set by <see cref="WithTimeout"/>, or null.</summary>
+    public TimeSpan? Timeout { get; }
+
+    internal TimeSpan GracePeriod { get; }
+
+    internal bool Check { get; }
+
+    /// <summary>The pipeline as a shell would write it: <c>a | b | c</c>.</summary>
+    public override string ToString() => string.Join(" | ", _commands);
+
+    /// <summary>Appends <paramref name="right"/> as a new last stage.</summary>
+    /// <exception cref="ArgumentException">The streams the pipe joins are set elsewhere, or <paramref name="right"/> has its own timeout.</exception>
+    public static Pipeline operator |(Pipeline left, Command right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        return left.Then(right);
+    }
+
+    /// <summary>The named form of <c>|</c>: appends <paramref name="next"/> as a new last stage.</summary>
+    public Pipeline Then(Command next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        Joinable(_commands[^1], next);
+        return new(_commands.Add(next), Timeout, GracePeriod, Check);
+    }
+
+    /// <summary>Run and Capture end every stage after <paramref name="timeout"/> (SIGTERM to the
+    /// pipeline's process group, the grace period, SIGKILL) and throw <see cref="ProcessTimeoutException"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
+    public Pipeline WithTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return new(_commands, timeout, GracePeriod, Check);
+    }
+
+    /// <summary>Time between SIGTERM and SIGKILL when the pipeline is ended (default 2 s).</summary>
+    public Pipeline WithGracePeriod(TimeSpan gracePeriod)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(gracePeriod, TimeSpan.Zero);
+        return new(_commands, Timeout, gracePeriod, Check);
+    }
+
+    /// <summary>Whether Run and Capture throw <see cref="ProcessFailedException"/> when a stage fails (default true).</summary>
+    public Pipeline WithCheck(bool check) => new(_commands, Timeout, GracePeriod, check);
+
+    /// <summary>Starts every stage and returns at once. Every program is resolved before any stage
+    /// starts, so a missing one fails here with nothing left running.</summary>
+    /// <exception cref="ProcessStartException">A stage could not be started.</exception>
+    public PipelineProcess Start() => PipelineLauncher.Start(this, _commands);
+
+    /// <summary>Runs every stage to its end; the result holds every stage's status.</summary>
+    /// <exception cref="ProcessFailedException">A stage failed (see the class remarks) and checking is on.</exception>
+    /// <exception cref="ProcessTimeoutException">The pipeline ran past its timeout; every stage has been ended.</exception>
+    public ProcessResult Run() => Synchronously.Result(ExecuteAsync(capture: false, default, synchronous: true, default));
+
+    /// <summary>The asynchronous <see cref="Run"/>; cancellation ends every stage and throws <see cref="OperationCanceledException"/>.</summary>
+    public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(capture: false, default, synchronous: false, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs every stage, feeding <paramref name="input"/> to the first and capturing the last
+    /// stage's stdout and every stage's stderr (in stage order) where they were left inherited.</summary>
+    public CapturedResult Capture(ReadOnlyMemory<byte> input = default) =>
+        (CapturedResult)Synchronously.Result(ExecuteAsync(capture: true, input, synchronous: true, default));
+
+    /// <summary>The asynchronous <see cref="Capture"/>.</summary>
+    public async Task<CapturedResult> CaptureAsync(ReadOnlyMemory<byte> input = default, CancellationToken cancellationToken = default) =>
+        (CapturedResult)await ExecuteAsync(capture: true, input, synchronous: false, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A pipeline of <paramref name="commands"/> in order; one command makes a pipeline of one
+    /// stage, which runs like the command but reports as a pipeline.</summary>
+    /// <exception cref="ArgumentException">No commands, or two neighbours cannot be joined (see <c>|</c>).</exception>
+    public static Pipeline Create(params IEnumerable<Command> commands)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        ImmutableList<Command> list = [.. commands];
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("A pipeline needs at least one command.", nameof(commands));
+        }
+        for (int i = 0; i < list.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(list[i], nameof(commands));
+            if (i > 0)
+            {
+                Joinable(list[i - 1], list[i]);
+            }
+        }
+        if (list.Count == 1 && list[0].Timeout is not null)
+        {
+            throw new ArgumentException($"'{list[0]}' has its own timeout; in a pipeline, set it on the pipeline.", nameof(commands));
+        }
+        return new(list, null, CommandSpec.DefaultGracePeriod, check: true);
+    }
+
+    internal static Pipeline Of(Command first, Command second) => Create(first, second);
+
+    internal Pipeline WithCommands(Func<Command, Command> change) => new([.. _commands.Select(change)], Timeout, GracePeriod, Check);
+
+    private ValueTask<ProcessResult> ExecuteAsync(bool capture, ReadOnlyMemory<byte> input, bool synchronous,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        IEnumerable<Command> stages = capture ? CaptureStages(!input.IsEmpty) : _commands;
+        PipelineProcess running = PipelineLauncher.Start(this, [.. stages]);
+        return Execution.RunAsync(running, capture, input, Timeout, Check, synchronous, cancellationToken);
+    }
+
+    private IEnumerable<Command> CaptureStages(bool inputGiven)
+    {
+        for (int i = 0; i < _commands.Count; i++)
+        {
+            yield return _commands[i].WithSpec(spec => spec with
+            {
+                Stdin = i == 0 && inputGiven ? PipedForInput(spec.Stdin) : spec.Stdin,
+                Stdout = i == _commands.Count - 1 && spec.Stdout.Kind == StdioKind.Inherit ? Stdio.Pipe : spec.Stdout,
+                Stderr = spec.Stderr.Kind == StdioKind.Inherit ? Stdio.Pipe : spec.Stderr,
+            });
+        }
+    }
+
+    private static Stdio PipedForInput(Stdio stdin) => stdin.Kind switch
+    {
+        StdioKind.Inherit or StdioKind.Pipe => Stdio.Pipe,
+        _ => throw new InvalidOperationException($"Input was given but the first stage's stdin is set to {stdin}."),
+    };
+
+    private static void Joinable(Command left, Command right)
+    {
+        if (left.Spec.Stdout.Kind != StdioKind.Inherit)
+        {
+            throw new ArgumentException($"'{left}' has its stdout set to {left.Spec.Stdout}, but '|' sends it to the next stage.", nameof(left));
+        }
+        if (right.Spec.Stdin.Kind != StdioKind.Inherit)
+        {
+            throw new ArgumentException($"'{right}' has its stdin set to {right.Spec.Stdin}, but '|' feeds it from the previous stage.", nameof(right));
+        }
+        foreach (Command command in (Command[])[left, right])
+        {
+            if (command.Timeout is not null)
+            {
+                throw new ArgumentException($"'{command}' has its own timeout; in a pipeline, set it on the pipeline: (a | b).WithTimeout(...).");
+            }
+        }
+    }
+}
