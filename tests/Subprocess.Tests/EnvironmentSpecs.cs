@@ -78,9 +78,7 @@ public class EnvironmentSpecs
         string dir = Directory.CreateTempSubdirectory("subproc-rel-").FullName;
         try
         {
-            string script = Path.Combine(dir, "hello.sh");
-            await File.WriteAllTextAsync(script, "#!/bin/sh\necho from script\n");
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await Scripts.WriteExecutable(Path.Combine(dir, "hello.sh"), "echo from script");
 
             CapturedResult result = await Command.Create("./hello.sh").WithWorkingDirectory(dir).CaptureAsync();
             Assert.Equal("from script\n", result.StdoutText);
@@ -97,9 +95,7 @@ public class EnvironmentSpecs
         string dir = Directory.CreateTempSubdirectory("subproc-path-").FullName;
         try
         {
-            string tool = Path.Combine(dir, "only-here");
-            await File.WriteAllTextAsync(tool, "#!/bin/sh\necho found on child PATH\n");
-            File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await Scripts.WriteExecutable(Path.Combine(dir, "only-here"), "echo found on child PATH");
 
             CapturedResult result = await Command.Create("only-here").WithEnvironment("PATH", $"{dir}:/usr/bin:/bin").CaptureAsync();
             Assert.Equal("found on child PATH\n", result.StdoutText);

@@ -29,23 +29,11 @@ internal static unsafe class PipeFd
     {
         fixed (byte* p = buffer)
         {
-            while (true)
+            int n;
+            while ((n = Outcome(Libc.read((int)fd.DangerousGetHandle(), p, buffer.Length), "read")) == Interrupted)
             {
-                nint n = Libc.read((int)fd.DangerousGetHandle(), p, buffer.Length);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-                int errno = Errno.Last;
-                if (errno == Errno.EAGAIN)
-                {
-                    return WouldBlock;
-                }
-                if (errno != Errno.EINTR)
-                {
-                    throw Errno.Failure("read", errno);
-                }
             }
+            return n;
         }
     }
 
@@ -55,23 +43,29 @@ internal static unsafe class PipeFd
     {
         fixed (byte* p = buffer)
         {
-            while (true)
+            int n;
+            while ((n = Outcome(Libc.write((int)fd.DangerousGetHandle(), p, buffer.Length), "write")) == Interrupted)
             {
-                nint n = Libc.write((int)fd.DangerousGetHandle(), p, buffer.Length);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-                int errno = Errno.Last;
-                if (errno == Errno.EAGAIN)
-                {
-                    return WouldBlock;
-                }
-                if (errno != Errno.EINTR)
-                {
-                    throw Errno.Failure("write", errno);
-                }
             }
+            return n;
         }
+    }
+
+    private const int Interrupted = -2;
+
+    /// <summary>A read or write result: the count, <see cref="WouldBlock"/>, <see cref="Interrupted"/> (try again), or an exception.</summary>
+    private static int Outcome(nint result, string call)
+    {
+        if (result >= 0)
+        {
+            return (int)result;
+        }
+        int errno = Errno.Last;
+        return errno switch
+        {
+            Errno.EAGAIN => WouldBlock,
+            Errno.EINTR => Interrupted,
+            _ => throw Errno.Failure(call, errno),
+        };
     }
 }
