@@ -107,7 +107,7 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
     public void Signal(int signal)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
-        SignalAll(signal);
+        SignalAll(signal, tree: false);
     }
 
     /// <summary>SIGTERM to every stage.</summary>
@@ -183,16 +183,18 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
     {
         if (_gracePeriod > TimeSpan.Zero)
         {
-            SignalAll(Libc.SIGTERM);
+            SignalAll(Libc.SIGTERM, tree: true);
             await WaitAllAsync(_gracePeriod, synchronous, default).ConfigureAwait(false);
         }
-        SignalAll(Libc.SIGKILL);
+        SignalAll(Libc.SIGKILL, tree: true);
         await WaitAllAsync(null, synchronous, default).ConfigureAwait(false);
     }
 
     ValueTask IRunningProcess.EndTreeAsync(bool synchronous) => EndTreeAsync(synchronous);
 
-    private void SignalAll(int signal)
+    /// <summary>To the shared process group where there is one; else to each stage, with whatever it
+    /// started too when <paramref name="tree"/>.</summary>
+    private void SignalAll(int signal, bool tree)
     {
         if (_stages[0].Control.GroupId != 0)
         {
@@ -202,7 +204,7 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
         }
         foreach (ChildProcess stage in _stages)
         {
-            stage.Control.Signal(signal, group: false);
+            stage.Control.Signal(signal, group: tree);
         }
     }
 

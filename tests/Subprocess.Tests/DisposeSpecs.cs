@@ -37,7 +37,7 @@ public class DisposeSpecs
     public async Task Disposing_a_child_with_its_own_group_ends_its_grandchildren()
     {
         string marker = $"subproc-dispose-{Guid.NewGuid():N}";
-        ChildProcess child = Command.Shell($"sh -c 'sleep 30; : {marker}' & echo ready; wait")
+        ChildProcess child = Command.Shell($"sh -c 'sleep 30; : {marker}' & echo ready; wait").Marked(marker)
             .WithStdout(Stdio.Pipe).WithTimeout(TimeSpan.FromMinutes(1)).Start();
         Assert.True(child.HasOwnProcessGroup);
         Assert.Equal("ready", await new StreamReader(child.Stdout).ReadLineAsync());

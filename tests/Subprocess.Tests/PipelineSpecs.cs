@@ -63,7 +63,7 @@ public class PipelineSpecs
     {
         await Task.Yield();
         string marker = $"subproc-never-{Guid.NewGuid():N}";
-        Pipeline pipeline = (Command.Shell($"sleep 30; : {marker}") | Command.Create("no-such-stage-xyz")).On(kind);
+        Pipeline pipeline = (Command.Shell("sleep 30").Marked(marker) | Command.Create("no-such-stage-xyz")).On(kind);
 
         var error = Assert.Throws<ProcessStartException>(() => pipeline.Start());
 
@@ -174,7 +174,7 @@ public class PipelineSpecs
     public async Task A_timeout_ends_every_stage(SpawnerKind kind)
     {
         string marker = $"subproc-stage-{Guid.NewGuid():N}";
-        Pipeline pipeline = (Command.Shell($"sleep 30; : {marker}") | Command.Shell($"cat; : {marker}") | Command.Shell($"sleep 30; : {marker}"))
+        Pipeline pipeline = (Command.Shell("sleep 30").Marked(marker) | Command.Create("cat").Marked(marker) | Command.Shell("sleep 30").Marked(marker))
             .WithTimeout(TimeSpan.FromSeconds(0.3)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).On(kind);
 
         var error = await Assert.ThrowsAsync<ProcessTimeoutException>(() => pipeline.RunAsync());
@@ -183,13 +183,26 @@ public class PipelineSpecs
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "a stage survived the timeout");
     }
 
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Cancelling_a_pipeline_ends_every_stage(SpawnerKind kind)
+    {
+        string marker = $"subproc-cancel-{Guid.NewGuid():N}";
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(0.3));
+        Pipeline pipeline = (Command.Shell("sleep 30").Marked(marker) | Command.Create("cat").Marked(marker)).On(kind);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.CaptureAsync(cancellationToken: cancel.Token));
+
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "a stage survived cancellation");
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_timeout_does_not_wait_for_a_grandchild_holding_the_pipe()
     {
         // The middle stage leaves a background sleep holding stdout; the group kill ends it too.
         string marker = $"subproc-holder-{Guid.NewGuid():N}";
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Pipeline pipeline = (Command.Create("echo", "x") | Command.Shell($"sh -c 'sleep 30; : {marker}' & cat") | Command.Create("cat"))
+        Pipeline pipeline = (Command.Create("echo", "x") | Command.Shell("sleep 30 & cat").Marked(marker) | Command.Create("cat"))
             .WithTimeout(TimeSpan.FromSeconds(0.5));
 
         await Assert.ThrowsAsync<ProcessTimeoutException>(() => pipeline.CaptureAsync());

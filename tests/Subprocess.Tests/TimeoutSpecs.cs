@@ -26,7 +26,7 @@ public class TimeoutSpecs
         string marker = $"subproc-grandchild-{Guid.NewGuid():N}";
         // The grandchild is a background sleep with a unique argument we can look for afterwards.
         var error = await Assert.ThrowsAsync<ProcessTimeoutException>(
-            () => Command.Shell($"sh -c 'sleep 30; : {marker}' & wait")
+            () => Command.Shell($"sh -c 'sleep 30; : {marker}' & wait").Marked(marker)
                 .WithTimeout(TimeSpan.FromSeconds(0.3)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).RunAsync());
 
         Assert.Equal(15, error.ExitStatus?.Signal);

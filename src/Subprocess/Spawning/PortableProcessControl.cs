@@ -72,12 +72,16 @@ internal sealed class PortableProcessControl : ProcessControl
             _process.Kill(entireProcessTree: group);
             return true;
         }
-        _lastSignal = signal;
-        if (signal == Native.Libc.SIGKILL)
+        if (signal == Native.Libc.SIGKILL || group)
         {
+            // Process can end a whole tree only by killing it: there is no group to send SIGTERM
+            // to, and terminating just the child would orphan its own children. So ending a tree
+            // here skips the grace period.
+            _lastSignal = Native.Libc.SIGKILL;
             _process.Kill(entireProcessTree: group);
             return true;
         }
+        _lastSignal = signal;
         return Native.Libc.kill(Pid, signal) == 0;
     }
 

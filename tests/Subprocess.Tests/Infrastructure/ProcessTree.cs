@@ -74,7 +74,14 @@ public static class ProcessTree
         return true;
     }
 
-    /// <summary>Whether any process's command line contains <paramref name="marker"/>.</summary>
+    /// <summary>The variable <see cref="Marked"/> sets: every descendant inherits it, down to a
+    /// <c>sleep</c> whose own command line says nothing.</summary>
+    public const string MarkerVariable = "SUBPROC_TEST_MARKER";
+
+    /// <summary>The command with <paramref name="marker"/> in its environment, for <see cref="AnyRunning"/>.</summary>
+    public static Command Marked(this Command command, string marker) => command.WithEnvironment(MarkerVariable, marker);
+
+    /// <summary>Whether any live process has <paramref name="marker"/> in its command line or environment.</summary>
     public static bool AnyRunning(string marker)
     {
         foreach (string dir in Directory.EnumerateDirectories("/proc"))
@@ -85,7 +92,7 @@ public static class ProcessTree
             }
             try
             {
-                string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")) + File.ReadAllText(Path.Combine(dir, "environ"));
                 string stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 if (cmdline.Contains(marker, StringComparison.Ordinal) && stat[(stat.LastIndexOf(')') + 2)] != 'Z')
                 {
