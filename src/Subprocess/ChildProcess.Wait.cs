@@ -44,7 +44,7 @@ public sealed partial class ChildProcess
         }
         if (synchronous)
         {
-            return Exit.Wait(timeout) ? Exit.Status : null;
+            return _control.WaitForExit(timeout) ? Exit.Status : null;
         }
         try
         {

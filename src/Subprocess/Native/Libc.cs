@@ -85,6 +85,9 @@ internal static unsafe partial class Libc
     public static partial int ioctl(int fd, ulong request, void* arg);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial int poll(PollFd* fds, nuint count, int timeout);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int epoll_create1(int flags);
 
     [LibraryImport(Lib, SetLastError = true)]
@@ -137,6 +140,16 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib)]
     public static partial int sigaddset(void* set, int signal);
+
+    public const short POLLIN = 0x001;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
 
     [StructLayout(LayoutKind.Sequential, Pack = 1)]
     public struct EpollEvent

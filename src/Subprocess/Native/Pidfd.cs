@@ -98,6 +98,46 @@ internal static unsafe class Pidfd
         return termSignal == 0 ? ExitStatus.Exited((waitStatus >> 8) & 0xff) : ExitStatus.Killed(termSignal);
     }
 
+    /// <summary>
+    /// Blocks the calling thread until the process exits or <paramref name="timeout"/> passes
+    /// (null: forever). Returns whether it has exited. Waiting here rather than for the event loop
+    /// to pass the news on saves a thread hand-off on every synchronous wait.
+    /// </summary>
+    public static bool WaitReadable(SafePidfdHandle pidfd, TimeSpan? timeout)
+    {
+        int milliseconds = timeout is TimeSpan t ? (int)Math.Clamp(Math.Ceiling(t.TotalMilliseconds), 0, int.MaxValue) : -1;
+        bool added = false;
+        try
+        {
+            pidfd.DangerousAddRef(ref added);
+            var entry = new Libc.PollFd { Fd = pidfd.Fd, Events = Libc.POLLIN };
+            long deadline = Environment.TickCount64 + milliseconds;
+            while (true)
+            {
+                int rc = Libc.poll(&entry, 1, milliseconds);
+                if (rc >= 0)
+                {
+                    return rc > 0;
+                }
+                if (Errno.Last != Errno.EINTR)
+                {
+                    throw Errno.LastFailure("poll");
+                }
+                if (milliseconds > 0)
+                {
+                    milliseconds = (int)Math.Max(0, deadline - Environment.TickCount64);
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                pidfd.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>Sends <paramref name="signal"/> to process group <paramref name="pgid"/>. A group
     /// ID cannot be reused while any member lives, so this reaches only our children's group.</summary>
     public static bool SignalGroup(int pgid, int signal)

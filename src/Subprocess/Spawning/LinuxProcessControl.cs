@@ -53,6 +53,23 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
         }
     }
 
+    public override bool WaitForExit(TimeSpan? timeout)
+    {
+        if (Exit.Status is not null)
+        {
+            return true;
+        }
+        lock (_reapLock)
+        {
+            if (_pidfd.IsClosed)
+            {
+                return Exit.Status is not null;
+            }
+        }
+        // Readable means exited; reaping is whoever gets the lock first, this thread or the loop.
+        return Pidfd.WaitReadable(_pidfd, timeout) && Poll() is not null || Exit.Status is not null;
+    }
+
     void IReadyHandler.OnReady(uint events)
     {
         try

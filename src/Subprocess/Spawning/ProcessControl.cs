@@ -22,6 +22,9 @@ internal abstract class ProcessControl : IDisposable
     /// <summary>Checks for exit without blocking, reaping the child if it has exited.</summary>
     public abstract ExitStatus? Poll();
 
+    /// <summary>Blocks until the child's exit is known or <paramref name="timeout"/> passes (null: forever).</summary>
+    public virtual bool WaitForExit(TimeSpan? timeout) => Exit.Wait(timeout);
+
     /// <summary>Begins watching for the child's exit, if the spawner was told to defer it.</summary>
     public virtual void StartReaping()
     {
