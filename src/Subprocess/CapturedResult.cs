@@ -3,12 +3,18 @@ namespace Subprocess;
 /// <summary>What <c>Capture</c> returns: a <see cref="ProcessResult"/> plus the captured output.</summary>
 public sealed record CapturedResult : ProcessResult
 {
-    internal CapturedResult(ProcessResult result, byte[] stdout, byte[] stderr)
+    internal CapturedResult(ProcessResult result, ProcessOutput output)
         : base(result)
     {
-        Stdout = stdout;
-        Stderr = stderr;
+        Stdout = output.Stdout;
+        Stderr = output.Stderr;
+        OutputComplete = output.Complete;
     }
+
+    /// <summary>False when the child exited while something it started still held stdout or stderr
+    /// open past the drain timeout (<see cref="Command.WithDrainTimeout"/>): the output is what was read
+    /// until then. Waiting ends at the child's exit, not at end of file.</summary>
+    public bool OutputComplete { get; }
 
     /// <summary>Everything the child wrote to stdout (and stderr too, with <see cref="Stdio.ToStdout"/>).</summary>
     public byte[] Stdout { get; }

@@ -87,6 +87,10 @@ public sealed partial class ChildProcess
 
     DateTimeOffset IRunningProcess.ExitTime => Exit.ExitTime;
 
+    Task IRunningProcess.Exited => Exit.Task;
+
+    TimeSpan IRunningProcess.DrainTimeout => _plan.Spec.DrainTimeout;
+
     IReadOnlyList<ExitStatus>? IRunningProcess.PollAll() => Poll() is ExitStatus status ? [status] : null;
 
     string IRunningProcess.StageCommandLine(int index) => CommandLine;

@@ -153,6 +153,19 @@ public sealed partial class Command
         return new(_spec with { GracePeriod = gracePeriod });
     }
 
+    /// <summary>
+    /// How long, once the child has exited, its stdout and stderr may stay silent without reaching
+    /// end of file before whatever holds them open (a grandchild in the background) is no longer
+    /// waited for (default 1 s); output still arriving keeps the wait going. The output is then marked incomplete (<see cref="CapturedResult.OutputComplete"/>). Waiting ends
+    /// at the child's exit, not at end of file, so a forgotten grandchild cannot hang the caller.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="drainTimeout"/> is negative.</exception>
+    public Command WithDrainTimeout(TimeSpan drainTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(drainTimeout, TimeSpan.Zero);
+        return new(_spec with { DrainTimeout = drainTimeout });
+    }
+
     /// <summary>Whether <see cref="Run"/> and <see cref="Capture"/> throw
     /// <see cref="ProcessFailedException"/> when the child does not exit with code 0 (default true,
     /// Python's <c>check=True</c>).</summary>

@@ -27,6 +27,10 @@ internal sealed record CommandSpec(string Program, ImmutableList<string> Argumen
 
     public TimeSpan GracePeriod { get; init; } = DefaultGracePeriod;
 
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(1);
+
+    public TimeSpan DrainTimeout { get; init; } = DefaultDrainTimeout;
+
     public bool Check { get; init; } = true;
 
     /// <summary>Start the child as leader of its own process group, so the whole tree can be signalled.

@@ -10,22 +10,28 @@ namespace Subprocess;
 /// </summary>
 internal static class Execution
 {
-    /// <summary>How long captured output is still drained after a timed-out tree was killed.</summary>
-    private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(1);
-
-    /// <summary>Feeds stdin, drains stdout and every stderr, then waits for every stage to exit.</summary>
+    /// <summary>
+    /// Feeds stdin, drains stdout and every stderr, and returns when the processes have exited and
+    /// their pipes are drained. Exit, not end of file, is what ends the wait: if a grandchild keeps a
+    /// pipe open after the exit, the rest is drained for the drain timeout and then abandoned, and
+    /// the output says it is incomplete.
+    /// </summary>
     public static async ValueTask<ProcessOutput> CommunicateAsync(IRunningProcess process, ReadOnlyMemory<byte> input,
         TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
     {
         Communication communication = process.Exchange.Start(input);
+        _ = process.Exited.ContinueWith(
+            static (_, state) => ((Communication)state!).ProcessesExited(), communication,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
         long started = Stopwatch.GetTimestamp();
-        if (!await WaitForPumpsAsync(communication, timeout, synchronous, cancellationToken).ConfigureAwait(false))
+        if (!await communication.DoneOrExited.WaitAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false))
         {
             throw TimedOut(process, timeout!.Value, communication.Snapshot());
         }
-        TimeSpan? remaining = timeout - Stopwatch.GetElapsedTime(started);
-        if (remaining <= TimeSpan.Zero
-            || !await process.WaitAllAsync(remaining, synchronous, cancellationToken).ConfigureAwait(false))
+        await DrainAsync(process, communication, synchronous, cancellationToken).ConfigureAwait(false);
+        TimeSpan? remaining = Remaining(timeout, started);
+        if (!await process.WaitAllAsync(remaining, synchronous, cancellationToken).ConfigureAwait(false))
         {
             throw TimedOut(process, timeout!.Value, communication.Snapshot());
         }
@@ -34,6 +40,12 @@ internal static class Execution
             throw new IOException($"Communicating with '{process.CommandLine}' failed: {error.Message}", error);
         }
         return communication.Snapshot();
+    }
+
+    private static TimeSpan? Remaining(TimeSpan? timeout, long started)
+    {
+        TimeSpan? remaining = timeout - Stopwatch.GetElapsedTime(started);
+        return remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining;
     }
 
     /// <summary>Runs a started process to its end: waits (or communicates, when capturing) within the
@@ -76,7 +88,7 @@ internal static class Execution
                     : null;
                 throw new ProcessFailedException(process.CommandLine, statuses[failing], output.Stdout, stderr, stage);
             }
-            return capture ? new CapturedResult(result, output.Stdout, output.Stderr) : result;
+            return capture ? new CapturedResult(result, output) : result;
         }
         finally
         {
@@ -91,24 +103,6 @@ internal static class Execution
         }
     }
 
-    public static async ValueTask<bool> WaitForPumpsAsync(Communication communication, TimeSpan? timeout, bool synchronous,
-        CancellationToken cancellationToken)
-    {
-        if (synchronous || communication.IsDone)
-        {
-            return communication.Wait(timeout);
-        }
-        try
-        {
-            await communication.Completion.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>After the tree was killed, collects what its pipes still hold, for a bounded time:
     /// a grandchild outside the group could keep them open forever.</summary>
     private static async ValueTask<ProcessOutput> DrainAsync(IRunningProcess process, bool synchronous)
@@ -117,8 +111,29 @@ internal static class Execution
         {
             return new ProcessOutput([], []);
         }
-        await WaitForPumpsAsync(communication, DrainAfterKill, synchronous, default).ConfigureAwait(false);
+        await DrainAsync(process, communication, synchronous, default).ConfigureAwait(false);
         return communication.Snapshot();
+    }
+
+    /// <summary>
+    /// After the exit: reads on until end of file, or until the pipes have been silent for the drain
+    /// timeout, which then abandons them. Output still flowing keeps the drain going, so nothing the
+    /// child itself wrote is lost; only a holder that stays silent is given up on.
+    /// </summary>
+    private static async ValueTask DrainAsync(IRunningProcess process, Communication communication, bool synchronous,
+        CancellationToken cancellationToken)
+    {
+        long seen = communication.BytesRead;
+        while (!await communication.Done.WaitAsync(process.DrainTimeout, synchronous, cancellationToken).ConfigureAwait(false))
+        {
+            long now = communication.BytesRead;
+            if (now == seen)
+            {
+                process.Exchange.Abandon(communication);
+                return;
+            }
+            seen = now;
+        }
     }
 
     private static ProcessTimeoutException TimedOut(IRunningProcess process, TimeSpan timeout, ProcessOutput? partial) =>

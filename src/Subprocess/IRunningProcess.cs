@@ -14,6 +14,12 @@ internal interface IRunningProcess : IDisposable, IAsyncDisposable
 
     Exchange Exchange { get; }
 
+    /// <summary>Completes when every stage has exited.</summary>
+    Task Exited { get; }
+
+    /// <summary>How long pipes are still drained after the exit before the rest is abandoned.</summary>
+    TimeSpan DrainTimeout { get; }
+
     /// <summary>Every stage's status once all have exited, else null. Never blocks.</summary>
     IReadOnlyList<ExitStatus>? PollAll();
 

@@ -25,24 +25,23 @@ namespace Subprocess;
 public sealed class Pipeline
 {
     private readonly ImmutableList<Command> _commands;
+    private readonly Settings _settings;
 
-    private Pipeline(ImmutableList<Command> commands, TimeSpan? timeout, TimeSpan gracePeriod, bool check)
+    private Pipeline(ImmutableList<Command> commands, Settings settings)
     {
         _commands = commands;
-        Timeout = timeout;
-        GracePeriod = gracePeriod;
-        Check = check;
+        _settings = settings;
     }
 
     /// <summary>The stages, first to last.</summary>
     public IReadOnlyList<Command> Commands => _commands;
 
     /// <summary>The timeout set by <see cref="WithTimeout"/>, or null.</summary>
-    public TimeSpan? Timeout { get; }
+    public TimeSpan? Timeout => _settings.Timeout;
 
-    internal TimeSpan GracePeriod { get; }
+    internal TimeSpan GracePeriod => _settings.GracePeriod;
 
-    internal bool Check { get; }
+    internal TimeSpan DrainTimeout => _settings.DrainTimeout;
 
     /// <summary>The pipeline as a shell would write it: <c>a | b | c</c>.</summary>
     public override string ToString() => string.Join(" | ", _commands);
@@ -60,7 +59,7 @@ public sealed class Pipeline
     {
         ArgumentNullException.ThrowIfNull(next);
         Joinable(_commands[^1], next);
-        return new(_commands.Add(next), Timeout, GracePeriod, Check);
+        return new(_commands.Add(next), _settings);
     }
 
     /// <summary>Run and Capture end every stage after <paramref name="timeout"/> (SIGTERM to the
@@ -69,18 +68,25 @@ public sealed class Pipeline
     public Pipeline WithTimeout(TimeSpan timeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        return new(_commands, timeout, GracePeriod, Check);
+        return new(_commands, _settings with { Timeout = timeout });
     }
 
     /// <summary>Time between SIGTERM and SIGKILL when the pipeline is ended (default 2 s).</summary>
     public Pipeline WithGracePeriod(TimeSpan gracePeriod)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gracePeriod, TimeSpan.Zero);
-        return new(_commands, Timeout, gracePeriod, Check);
+        return new(_commands, _settings with { GracePeriod = gracePeriod });
+    }
+
+    /// <summary>How long pipes are still read after every stage has exited (default 1 s); see <see cref="Command.WithDrainTimeout"/>.</summary>
+    public Pipeline WithDrainTimeout(TimeSpan drainTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(drainTimeout, TimeSpan.Zero);
+        return new(_commands, _settings with { DrainTimeout = drainTimeout });
     }
 
     /// <summary>Whether Run and Capture throw <see cref="ProcessFailedException"/> when a stage fails (default true).</summary>
-    public Pipeline WithCheck(bool check) => new(_commands, Timeout, GracePeriod, check);
+    public Pipeline WithCheck(bool check) => new(_commands, _settings with { Check = check });
 
     /// <summary>Starts every stage and returns at once. Every program is resolved before any stage
     /// starts, so a missing one fails here with nothing left running.</summary>
@@ -128,12 +134,12 @@ public sealed class Pipeline
         {
             throw new ArgumentException($"'{list[0]}' has its own timeout; in a pipeline, set it on the pipeline.", nameof(commands));
         }
-        return new(list, null, CommandSpec.DefaultGracePeriod, check: true);
+        return new(list, new Settings(null, CommandSpec.DefaultGracePeriod, CommandSpec.DefaultDrainTimeout, Check: true));
     }
 
     internal static Pipeline Of(Command first, Command second) => Create(first, second);
 
-    internal Pipeline WithCommands(Func<Command, Command> change) => new([.. _commands.Select(change)], Timeout, GracePeriod, Check);
+    internal Pipeline WithCommands(Func<Command, Command> change) => new([.. _commands.Select(change)], _settings);
 
     private ValueTask<ProcessResult> ExecuteAsync(bool capture, ReadOnlyMemory<byte> input, bool synchronous,
         CancellationToken cancellationToken)
@@ -141,7 +147,7 @@ public sealed class Pipeline
         cancellationToken.ThrowIfCancellationRequested();
         IEnumerable<Command> stages = capture ? CaptureStages(!input.IsEmpty) : _commands;
         PipelineProcess running = PipelineLauncher.Start(this, [.. stages]);
-        return Execution.RunAsync(running, capture, input, Timeout, Check, synchronous, cancellationToken);
+        return Execution.RunAsync(running, capture, input, Timeout, _settings.Check, synchronous, cancellationToken);
     }
 
     private IEnumerable<Command> CaptureStages(bool inputGiven)
@@ -181,4 +187,7 @@ public sealed class Pipeline
             }
         }
     }
+
+    /// <summary>What applies to the pipeline as a whole, as one value each With* copies.</summary>
+    private sealed record Settings(TimeSpan? Timeout, TimeSpan GracePeriod, TimeSpan DrainTimeout, bool Check);
 }

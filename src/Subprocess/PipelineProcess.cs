@@ -20,13 +20,15 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
     private readonly ChildProcess[] _stages;
     private readonly Exchange _exchange;
     private readonly TimeSpan _gracePeriod;
+    private readonly TimeSpan _drainTimeout;
     private int _disposed;
 
-    internal PipelineProcess(string commandLine, ChildProcess[] stages, TimeSpan gracePeriod)
+    internal PipelineProcess(string commandLine, ChildProcess[] stages, TimeSpan gracePeriod, TimeSpan drainTimeout)
     {
         CommandLine = commandLine;
         _stages = stages;
         _gracePeriod = gracePeriod;
+        _drainTimeout = drainTimeout;
         _exchange = new Exchange(
             Pipes(stages[0]).Stdin, Pipes(stages[^1]).Stdout, [.. stages.Select(stage => Pipes(stage).Stderrs[0])]);
     }
@@ -153,6 +155,10 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
     Exchange IRunningProcess.Exchange => _exchange;
 
     DateTimeOffset IRunningProcess.ExitTime => _stages.Max(stage => stage.Exit.ExitTime);
+
+    Task IRunningProcess.Exited => Task.WhenAll(_stages.Select(stage => stage.Exit.Task));
+
+    TimeSpan IRunningProcess.DrainTimeout => _drainTimeout;
 
     string IRunningProcess.StageCommandLine(int index) => _stages[index].CommandLine;
 

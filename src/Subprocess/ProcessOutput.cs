@@ -8,6 +8,13 @@ namespace Subprocess;
 /// <param name="Stderr">Everything the child wrote to its piped stderr.</param>
 public sealed record ProcessOutput(byte[] Stdout, byte[] Stderr)
 {
+    /// <summary>
+    /// False when the child exited but something it started still held its stdout or stderr open
+    /// past the drain timeout: the output is everything read until then, and the rest was abandoned
+    /// rather than waited for.
+    /// </summary>
+    public bool Complete { get; init; } = true;
+
     /// <summary><see cref="Stdout"/> decoded as UTF-8 (invalid bytes become U+FFFD).</summary>
     public string StdoutText => Decode(Stdout);
 

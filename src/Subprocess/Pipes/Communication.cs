@@ -1,17 +1,18 @@
+using Subprocess.Spawning;
+
 namespace Subprocess.Pipes;
 
 /// <summary>
 /// One run of <c>Communicate</c>: stdin fed, stdout and stderr drained, all at once, by pumps that
-/// report here when they finish. The sync and async twins wait on the same object: an event for
-/// one, a task for the other. It outlives a timeout, so trying again loses no output (as in Python).
+/// report here when they finish. It also hears when the processes exit, because waiting ends at exit,
+/// not at end of file: a grandchild holding a pipe open must not hold the caller too. It outlives a
+/// timeout, so trying again loses no output (as in Python).
 /// </summary>
-#pragma warning disable CA1001 // ManualResetEventSlim holds no kernel handle unless WaitHandle is read; nothing to dispose.
 internal sealed class Communication
 {
-    private readonly ManualResetEventSlim _event = new(false);
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pending = 1; // the starter's own count, released by Started()
     private Exception? _error;
+    private volatile bool _abandoned;
 
     /// <param name="stages">How many stderr streams there are: one per pipeline stage.</param>
     public Communication(int stages) => Stderr = [.. Enumerable.Range(0, stages).Select(_ => new OutputBuffer())];
@@ -21,12 +22,17 @@ internal sealed class Communication
     /// <summary>Each stage's stderr, in stage order.</summary>
     public IReadOnlyList<OutputBuffer> Stderr { get; }
 
-    public bool IsDone => _event.IsSet;
+    /// <summary>Bytes read so far from every stream.</summary>
+    public long BytesRead => Stdout.Length + Stderr.Sum(s => s.Length);
+
+    /// <summary>Opens when every pump has finished (or the rest were abandoned).</summary>
+    public Gate Done { get; } = new();
+
+    /// <summary>Opens when <see cref="Done"/> does or when the processes have exited, whichever is first.</summary>
+    public Gate DoneOrExited { get; } = new();
 
     /// <summary>A pump's failure other than the child closing its end early; thrown to the waiter.</summary>
     public Exception? Error => _error;
-
-    public Task Completion => _completion.Task;
 
     /// <summary>Counts a pump in; it must call <see cref="PumpFinished"/> once.</summary>
     public void PumpStarting() => Interlocked.Increment(ref _pending);
@@ -36,22 +42,35 @@ internal sealed class Communication
 
     public void PumpFinished(Exception? error)
     {
-        if (error is not null)
+        if (error is not null && !_abandoned)
         {
             Interlocked.CompareExchange(ref _error, error, null);
         }
         if (Interlocked.Decrement(ref _pending) == 0)
         {
-            _event.Set();
-            _completion.TrySetResult();
+            Done.Open();
+            DoneOrExited.Open();
         }
     }
 
-    /// <summary>Blocks until every pump is done or <paramref name="timeout"/> passes (null: forever).</summary>
-    public bool Wait(TimeSpan? timeout) => _event.Wait(timeout ?? Timeout.InfiniteTimeSpan);
+    public void ProcessesExited() => DoneOrExited.Open();
+
+    /// <summary>
+    /// Gives up on pipes still open after the processes exited (held by a grandchild): what was read
+    /// so far is the output, marked incomplete; the caller closes the pipes, and pumps that end
+    /// because of that report no error.
+    /// </summary>
+    public void Abandon()
+    {
+        _abandoned = true;
+        Done.Open();
+        DoneOrExited.Open();
+    }
 
     /// <summary>Stdout, and every stage's stderr one after the other.</summary>
     public ProcessOutput Snapshot() =>
-        new(Stdout.ToArray(), Stderr.Count == 1 ? Stderr[0].ToArray() : [.. Stderr.SelectMany(s => s.ToArray())]);
+        new(Stdout.ToArray(), Stderr.Count == 1 ? Stderr[0].ToArray() : [.. Stderr.SelectMany(s => s.ToArray())])
+        {
+            Complete = !_abandoned,
+        };
 }
-#pragma warning restore CA1001

@@ -67,6 +67,13 @@ internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyLis
         }
     }
 
+    /// <summary>Gives up on the pumps still running: see <see cref="Communication.Abandon"/>.</summary>
+    public void Abandon(Communication communication)
+    {
+        communication.Abandon();
+        Dispose();
+    }
+
     public void Dispose()
     {
         stdin?.Dispose();

@@ -81,31 +81,42 @@ public static class ProcessTree
     /// <summary>The command with <paramref name="marker"/> in its environment, for <see cref="AnyRunning"/>.</summary>
     public static Command Marked(this Command command, string marker) => command.WithEnvironment(MarkerVariable, marker);
 
+    /// <summary>SIGKILLs every process marked with <paramref name="marker"/>: cleanup for tests that leave
+    /// a grandchild running on purpose.</summary>
+    public static void KillMarked(string marker)
+    {
+        foreach (int pid in Marked(marker))
+        {
+            Command.Create("kill", "-9", pid.ToString()).WithCheck(false).WithStderr(Stdio.Null).Run();
+        }
+    }
+
     /// <summary>Whether any live process has <paramref name="marker"/> in its command line or environment.</summary>
-    public static bool AnyRunning(string marker)
+    public static bool AnyRunning(string marker) => Marked(marker).Any();
+
+    private static IEnumerable<int> Marked(string marker)
     {
         foreach (string dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out _))
+            if (!int.TryParse(Path.GetFileName(dir), out int pid) || pid == Environment.ProcessId)
             {
                 continue;
             }
+            bool marked;
             try
             {
                 string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")) + File.ReadAllText(Path.Combine(dir, "environ"));
                 string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                if (cmdline.Contains(marker, StringComparison.Ordinal) && stat[(stat.LastIndexOf(')') + 2)] != 'Z')
-                {
-                    return true;
-                }
+                marked = cmdline.Contains(marker, StringComparison.Ordinal) && stat[(stat.LastIndexOf(')') + 2)] != 'Z';
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                continue; // gone, or not ours to read
             }
-            catch (UnauthorizedAccessException)
+            if (marked)
             {
+                yield return pid;
             }
         }
-        return false;
     }
 }
