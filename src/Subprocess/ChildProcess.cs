@@ -8,7 +8,9 @@ namespace Subprocess;
 /// A running (or finished) child process: Python's <c>Popen</c>. Returned by
 /// <see cref="Command.Start"/>. Disposing a child that is still running ends it (SIGTERM to it, or
 /// to its process group if it has one, then SIGKILL after the command's grace period) and releases
-/// its pipes and pidfd: no child outlives its handle.
+/// its pipes and pidfd: no child outlives its handle, nor this process (children still running
+/// when it exits, or is ended by SIGINT, SIGTERM, SIGHUP or SIGQUIT, are ended the same way),
+/// unless it was started <see cref="Command.Detached"/>.
 /// </summary>
 /// <example><code>
 /// using var child = Command.Create("sort").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).Start();
@@ -29,6 +31,10 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
         _control = control;
         _exchange = new Exchange(stdin, stdout, [stderr]);
         StartTime = startTime;
+        if (!plan.Spec.Detached)
+        {
+            LiveChildren.Track(control, plan.Spec.GracePeriod);
+        }
     }
 
     /// <summary>The child's process ID. After the child has exited and been reaped, the number may
@@ -77,6 +83,31 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     /// <summary>Sends SIGKILL (Python's <c>kill()</c>); ReturnCode -9.</summary>
     public void Kill() => Signal(Native.Libc.SIGKILL);
 
+    /// <summary>
+    /// Sends <paramref name="signal"/> to the child's whole process group: the child and everything it
+    /// started that stayed in the group, even after the child itself has exited. Needs a child that
+    /// leads its own group (<see cref="Command.WithNewProcessGroup"/>, a timeout, or
+    /// <see cref="Command.Detached"/>). The portable spawner can only kill a tree, not signal it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The child shares this process's group, so its tree cannot be told apart.</exception>
+    public void SignalTree(int signal)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
+        if (!_control.CanSignalTree)
+        {
+            throw new InvalidOperationException(
+                "The child shares this process's process group, so its tree cannot be signalled apart from ours; " +
+                "start it with WithNewProcessGroup().");
+        }
+        _control.Signal(signal, group: true);
+    }
+
+    /// <summary>SIGTERM to the child's whole process group; see <see cref="SignalTree"/>.</summary>
+    public void TerminateTree() => SignalTree(Native.Libc.SIGTERM);
+
+    /// <summary>SIGKILL to the child's whole process group; see <see cref="SignalTree"/>.</summary>
+    public void KillTree() => SignalTree(Native.Libc.SIGKILL);
+
     /// <summary>Ends the child as <see cref="Dispose"/> would, if it is still running, then releases it.</summary>
     public void Dispose()
     {
@@ -84,7 +115,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
         {
             return;
         }
-        if (Poll() is null)
+        if (Poll() is null && !_plan.Spec.Detached)
         {
             Synchronously.Result(EndTreeAsync(synchronous: true, group: HasOwnProcessGroup));
         }
@@ -98,7 +129,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
         {
             return;
         }
-        if (Poll() is null)
+        if (Poll() is null && !_plan.Spec.Detached)
         {
             await EndTreeAsync(synchronous: false, group: HasOwnProcessGroup).ConfigureAwait(false);
         }

@@ -144,6 +144,22 @@ public sealed partial class Command
         return new(_spec with { Timeout = timeout, NewProcessGroup = true });
     }
 
+    /// <summary>
+    /// A command whose child leads its own process group, so <see cref="ChildProcess.KillTree"/> and
+    /// friends reach everything it starts. Commands with a timeout and pipeline stages get one anyway.
+    /// A child in its own group no longer receives the terminal's Ctrl-C with its parent; the library
+    /// ends it when the parent exits instead.
+    /// </summary>
+    public Command WithNewProcessGroup() => new(_spec with { NewProcessGroup = true });
+
+    /// <summary>
+    /// A command whose child is left running: not ended by <see cref="ChildProcess.Dispose"/>, nor when
+    /// this process exits, nor by its Ctrl-C (it leads its own process group). It is still reaped
+    /// when it exits, so it never lingers as a zombie.
+    /// </summary>
+    /// <example><code>Command.Create("my-daemon").Detached().Start().Dispose(); // keeps running</code></example>
+    public Command Detached() => new(_spec with { Detached = true, NewProcessGroup = true });
+
     /// <summary>How long a timed-out or disposed child has between SIGTERM and SIGKILL (default 2 s).
     /// Zero sends SIGKILL at once.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="gracePeriod"/> is negative.</exception>

@@ -37,6 +37,9 @@ internal sealed record CommandSpec(string Program, ImmutableList<string> Argumen
     /// Always true when a timeout is set.</summary>
     public bool NewProcessGroup { get; init; }
 
+    /// <summary>Not ended by <c>Dispose</c> nor when this process exits; always in its own group.</summary>
+    public bool Detached { get; init; }
+
     /// <summary>A pipeline stage joins the group its first stage leads (0: no group to join).</summary>
     public int JoinProcessGroup { get; init; }
 

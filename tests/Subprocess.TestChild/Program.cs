@@ -4,11 +4,12 @@ using Subprocess.TestChild.Verbs;
 return args.FirstOrDefault() switch
 {
     "reaped-by-kernel" => ReapedByKernel.Run(),
+    "leave-children" when args.Length == 2 => LeaveChildren.Run(args[1]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel");
+    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | leave-children exit|throw|wait|detached");
     return 2;
 }

@@ -8,6 +8,7 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
     private readonly SafePidfdHandle _pidfd;
     private readonly object _reapLock = new();
     private ulong _token;
+    private bool _closeWhenReaped;
 
     public LinuxProcessControl(int pid, SafePidfdHandle pidfd, int groupId, bool deferReaping) : base(pid, groupId)
     {
@@ -48,6 +49,10 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
                     _token = 0;
                 }
                 Exit.TrySet(exited);
+                if (_closeWhenReaped)
+                {
+                    _pidfd.Dispose();
+                }
             }
             return status;
         }
@@ -107,6 +112,12 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
     {
         lock (_reapLock)
         {
+            if (Exit.Status is null && _token != 0)
+            {
+                // Still running and watched: the event loop reaps it later, then closes the pidfd.
+                _closeWhenReaped = true;
+                return;
+            }
             if (_token != 0)
             {
                 EventLoop.Shared.Unregister(_pidfd.Fd, _token);

@@ -39,6 +39,9 @@ internal sealed class PortableProcessControl : ProcessControl
         Poll();
     }
 
+    /// <summary>Process.Kill(entireProcessTree: true) reaches the tree, though only to kill it.</summary>
+    public override bool CanSignalTree => true;
+
     public override ExitStatus? Poll()
     {
         if (Exit.Status is ExitStatus done)

@@ -17,6 +17,9 @@ internal abstract class ProcessControl : IDisposable
     /// <summary>The child leads its own process group (its PGID is its PID).</summary>
     public bool OwnGroup => GroupId == Pid;
 
+    /// <summary>Whether <see cref="Signal"/> with <c>group</c> reaches the child's whole tree.</summary>
+    public virtual bool CanSignalTree => GroupId != 0;
+
     public ExitLatch Exit { get; } = new();
 
     /// <summary>Checks for exit without blocking, reaping the child if it has exited.</summary>
@@ -35,5 +38,7 @@ internal abstract class ProcessControl : IDisposable
     /// recycled PID is never hit. Returns whether a signal was sent.</summary>
     public abstract bool Signal(int signal, bool group);
 
+    /// <summary>Releases what the control holds. A child still running (a detached one) keeps being
+    /// watched, so it is reaped when it exits and never lingers as a zombie.</summary>
     public abstract void Dispose();
 }

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Subprocess.Native;
+
+namespace Subprocess.Spawning;
+
+/// <summary>
+/// Every child that must not outlive this process: ended (SIGTERM to its tree, a grace period,
+/// SIGKILL) when the process exits normally, on an unhandled exception, and on SIGINT, SIGTERM,
+/// SIGHUP or SIGQUIT. Detached children are not tracked. A SIGKILL to this process cannot be
+/// caught, so nothing here runs then.
+/// </summary>
+internal static class LiveChildren
+{
+    /// <summary>Longest the exit handler waits for children between SIGTERM and SIGKILL.</summary>
+    private static readonly TimeSpan LongestGrace = TimeSpan.FromSeconds(2);
+
+    private static readonly ConcurrentDictionary<ProcessControl, TimeSpan> Tracked = new();
+    private static readonly Lazy<PosixSignalRegistration[]> Handlers = new(Install);
+
+    public static int Count => Tracked.Count;
+
+    public static void Track(ProcessControl control, TimeSpan gracePeriod)
+    {
+        _ = Handlers.Value;
+        Tracked[control] = gracePeriod;
+        _ = control.Exit.Task.ContinueWith(
+            static (_, state) => Tracked.TryRemove((ProcessControl)state!, out TimeSpan _), control,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Ends every tracked child's tree. Blocks for at most the longest grace period (capped).</summary>
+    public static void EndAll()
+    {
+        var children = Tracked.ToArray();
+        if (children.Length == 0)
+        {
+            return;
+        }
+        foreach ((ProcessControl control, _) in children)
+        {
+            control.Signal(Libc.SIGTERM, group: control.CanSignalTree);
+        }
+        TimeSpan grace = children.Max(c => c.Value);
+        DateTimeOffset deadline = DateTimeOffset.UtcNow + (grace < LongestGrace ? grace : LongestGrace);
+        foreach ((ProcessControl control, _) in children)
+        {
+            TimeSpan left = deadline - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero || !control.WaitForExit(left))
+            {
+                break;
+            }
+        }
+        foreach ((ProcessControl control, _) in children)
+        {
+            control.Signal(Libc.SIGKILL, group: control.CanSignalTree);
+        }
+    }
+
+    private static PosixSignalRegistration[] Install()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => EndAll();
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => EndAll();
+        if (OperatingSystem.IsWindows())
+        {
+            return [];
+        }
+        // The handlers do not cancel the signal: the runtime's own handling (ending the process)
+        // follows, with the children already ended.
+        return [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => EndAll()))];
+    }
+}

@@ -1,0 +1,107 @@
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests;
+
+/// <summary>Process groups, detached children, and children ended when their parent exits.</summary>
+public class LifetimeSpecs
+{
+    [Fact(Timeout = 20_000)]
+    public async Task KillTree_ends_the_child_and_everything_it_started()
+    {
+        string marker = $"subproc-tree-{Guid.NewGuid():N}";
+        await using ChildProcess child = Command.Shell("sleep 30 & sleep 30 & echo ready; wait")
+            .WithNewProcessGroup().Marked(marker).WithStdout(Stdio.Pipe).Start();
+        Assert.Equal("ready", await new StreamReader(child.Stdout).ReadLineAsync());
+
+        child.KillTree();
+
+        Assert.Equal(9, (await child.WaitAsync()).Signal);
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "a grandchild survived KillTree");
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task TerminateTree_reaches_grandchildren_left_after_the_child_exited()
+    {
+        string marker = $"subproc-orphans-{Guid.NewGuid():N}";
+        await using ChildProcess child = Command.Shell("sleep 30 & echo started").WithNewProcessGroup().Marked(marker).Start();
+        await child.WaitAsync();
+        Assert.True(ProcessTree.AnyRunning(marker));
+
+        child.TerminateTree();
+
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Tree_signals_need_a_child_in_its_own_group()
+    {
+        await using ChildProcess child = Command.Create("sleep", "10").Start();
+        var error = Assert.Throws<InvalidOperationException>(() => child.KillTree());
+        Assert.Contains("WithNewProcessGroup()", error.Message);
+        Assert.False(child.HasOwnProcessGroup);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_detached_child_outlives_its_handle_and_is_still_reaped()
+    {
+        ChildProcess child = Command.Create("sleep", "0.5").Detached().Start();
+        int pid = child.Pid;
+        await child.DisposeAsync();
+
+        Assert.Contains(ProcessTree.Children(), c => c.Pid == pid && c.State != 'Z');
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        while (ProcessTree.Children().Any(c => c.Pid == pid) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.DoesNotContain(ProcessTree.Children(), c => c.Pid == pid); // exited and reaped: no zombie
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("exit")]
+    [InlineData("throw")]
+    public async Task Children_are_ended_when_the_parent_exits(string mode)
+    {
+        string marker = $"subproc-parent-{mode}-{Guid.NewGuid():N}";
+        await using ChildProcess parent = TestChildProgram.Verb("leave-children", mode).Marked(marker)
+            .WithStdout(Stdio.Pipe).WithStderr(Stdio.Null).Start();
+        Assert.Equal("ready", await new StreamReader(parent.Stdout).ReadLineAsync());
+
+        await parent.WaitAsync();
+
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), $"children outlived a parent that ended by {mode}");
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData(2)]  // SIGINT
+    [InlineData(15)] // SIGTERM
+    [InlineData(1)]  // SIGHUP
+    public async Task Children_are_ended_when_the_parent_is_signalled(int signal)
+    {
+        string marker = $"subproc-signal-{signal}-{Guid.NewGuid():N}";
+        await using ChildProcess parent = TestChildProgram.Verb("leave-children", "wait").Marked(marker)
+            .WithStdout(Stdio.Pipe).WithStderr(Stdio.Null).Start();
+        Assert.Equal("ready", await new StreamReader(parent.Stdout).ReadLineAsync());
+
+        parent.Signal(signal);
+        await parent.WaitAsync();
+
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), $"children outlived a parent ended by signal {signal}");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_detached_child_survives_its_parents_exit()
+    {
+        string marker = $"subproc-detached-{Guid.NewGuid():N}";
+        try
+        {
+            await TestChildProgram.Verb("leave-children", "detached").Marked(marker).CaptureAsync();
+            await Task.Delay(200);
+            Assert.True(ProcessTree.AnyRunning(marker), "the detached child was ended with its parent");
+        }
+        finally
+        {
+            ProcessTree.KillMarked(marker);
+        }
+    }
+}
