@@ -91,6 +91,8 @@ public sealed partial class ChildProcess
 
     TimeSpan IRunningProcess.DrainTimeout => _plan.Spec.DrainTimeout;
 
+    long IRunningProcess.MaxOutput => _plan.Spec.MaxOutput;
+
     IReadOnlyList<ExitStatus>? IRunningProcess.PollAll() => Poll() is ExitStatus status ? [status] : null;
 
     string IRunningProcess.StageCommandLine(int index) => CommandLine;

@@ -182,6 +182,20 @@ public sealed partial class Command
         return new(_spec with { DrainTimeout = drainTimeout });
     }
 
+    /// <summary>
+    /// A command whose captured stdout and stderr may each hold at most <paramref name="maxBytes"/>
+    /// (<see cref="Capture"/>, <see cref="ChildProcess.Communicate"/>). A child that writes more has its
+    /// tree ended (SIGTERM, grace period, SIGKILL) and the call throws <see cref="OutputLimitException"/>
+    /// naming the stream. To keep large output without holding it in memory, send it to a file
+    /// (<see cref="Stdio.File"/>) instead.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBytes"/> is zero or negative.</exception>
+    public Command WithMaxOutput(long maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        return new(_spec with { MaxOutput = maxBytes });
+    }
+
     /// <summary>Whether <see cref="Run"/> and <see cref="Capture"/> throw
     /// <see cref="ProcessFailedException"/> when the child does not exit with code 0 (default true,
     /// Python's <c>check=True</c>).</summary>

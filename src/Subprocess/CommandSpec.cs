@@ -31,6 +31,9 @@ internal sealed record CommandSpec(string Program, ImmutableList<string> Argumen
 
     public TimeSpan DrainTimeout { get; init; } = DefaultDrainTimeout;
 
+    /// <summary>The most bytes captured from each stream; unlimited by default.</summary>
+    public long MaxOutput { get; init; } = long.MaxValue;
+
     public bool Check { get; init; } = true;
 
     /// <summary>Start the child as leader of its own process group, so the whole tree can be signalled.

@@ -19,7 +19,7 @@ internal static class Execution
     public static async ValueTask<ProcessOutput> CommunicateAsync(IRunningProcess process, ReadOnlyMemory<byte> input,
         TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
     {
-        Communication communication = process.Exchange.Start(input);
+        Communication communication = process.Exchange.Start(input, process.MaxOutput);
         _ = process.Exited.ContinueWith(
             static (_, state) => ((Communication)state!).ProcessesExited(), communication,
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -28,6 +28,12 @@ internal static class Execution
         if (!await communication.DoneOrExited.WaitAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false))
         {
             throw TimedOut(process, timeout!.Value, communication.Snapshot());
+        }
+        if (communication.Error is OutputLimitException overflow)
+        {
+            await process.EndTreeAsync(synchronous).ConfigureAwait(false);
+            process.Exchange.Abandon(communication);
+            throw overflow.For(process.CommandLine, communication.Snapshot());
         }
         await DrainAsync(process, communication, synchronous, cancellationToken).ConfigureAwait(false);
         TimeSpan? remaining = Remaining(timeout, started);

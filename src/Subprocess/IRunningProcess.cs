@@ -17,6 +17,9 @@ internal interface IRunningProcess : IDisposable, IAsyncDisposable
     /// <summary>Completes when every stage has exited.</summary>
     Task Exited { get; }
 
+    /// <summary>The most bytes captured from each stream before the tree is ended (<c>WithMaxOutput</c>).</summary>
+    long MaxOutput { get; }
+
     /// <summary>How long pipes are still drained after the exit before the rest is abandoned.</summary>
     TimeSpan DrainTimeout { get; }
 

@@ -43,6 +43,8 @@ public sealed class Pipeline
 
     internal TimeSpan DrainTimeout => _settings.DrainTimeout;
 
+    internal long MaxOutput => _settings.MaxOutput;
+
     /// <summary>The pipeline as a shell would write it: <c>a | b | c</c>.</summary>
     public override string ToString() => string.Join(" | ", _commands);
 
@@ -83,6 +85,13 @@ public sealed class Pipeline
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(drainTimeout, TimeSpan.Zero);
         return new(_commands, _settings with { DrainTimeout = drainTimeout });
+    }
+
+    /// <summary>The most bytes captured from the last stage's stdout and from each stage's stderr; see <see cref="Command.WithMaxOutput"/>.</summary>
+    public Pipeline WithMaxOutput(long maxBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        return new(_commands, _settings with { MaxOutput = maxBytes });
     }
 
     /// <summary>Whether Run and Capture throw <see cref="ProcessFailedException"/> when a stage fails (default true).</summary>
@@ -134,7 +143,7 @@ public sealed class Pipeline
         {
             throw new ArgumentException($"'{list[0]}' has its own timeout; in a pipeline, set it on the pipeline.", nameof(commands));
         }
-        return new(list, new Settings(null, CommandSpec.DefaultGracePeriod, CommandSpec.DefaultDrainTimeout, Check: true));
+        return new(list, new Settings(null, CommandSpec.DefaultGracePeriod, CommandSpec.DefaultDrainTimeout, long.MaxValue, Check: true));
     }
 
     internal static Pipeline Of(Command first, Command second) => Create(first, second);
@@ -189,5 +198,5 @@ public sealed class Pipeline
     }
 
     /// <summary>What applies to the pipeline as a whole, as one value each With* copies.</summary>
-    private sealed record Settings(TimeSpan? Timeout, TimeSpan GracePeriod, TimeSpan DrainTimeout, bool Check);
+    private sealed record Settings(TimeSpan? Timeout, TimeSpan GracePeriod, TimeSpan DrainTimeout, long MaxOutput, bool Check);
 }

@@ -21,10 +21,12 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
     private readonly Exchange _exchange;
     private readonly TimeSpan _gracePeriod;
     private readonly TimeSpan _drainTimeout;
+    private readonly long _maxOutput;
     private int _disposed;
 
-    internal PipelineProcess(string commandLine, ChildProcess[] stages, TimeSpan gracePeriod, TimeSpan drainTimeout)
+    internal PipelineProcess(string commandLine, ChildProcess[] stages, TimeSpan gracePeriod, TimeSpan drainTimeout, long maxOutput)
     {
+        _maxOutput = maxOutput;
         CommandLine = commandLine;
         _stages = stages;
         _gracePeriod = gracePeriod;
@@ -159,6 +161,8 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
     Task IRunningProcess.Exited => Task.WhenAll(_stages.Select(stage => stage.Exit.Task));
 
     TimeSpan IRunningProcess.DrainTimeout => _drainTimeout;
+
+    long IRunningProcess.MaxOutput => _maxOutput;
 
     string IRunningProcess.StageCommandLine(int index) => _stages[index].CommandLine;
 

@@ -15,9 +15,14 @@ internal sealed class Communication
     private volatile bool _abandoned;
 
     /// <param name="stages">How many stderr streams there are: one per pipeline stage.</param>
-    public Communication(int stages) => Stderr = [.. Enumerable.Range(0, stages).Select(_ => new OutputBuffer())];
+    /// <param name="limit">The most bytes kept from each stream.</param>
+    public Communication(int stages, long limit)
+    {
+        Stdout = new OutputBuffer("stdout", limit);
+        Stderr = [.. Enumerable.Range(0, stages).Select(i => new OutputBuffer(stages == 1 ? "stderr" : $"stderr of stage {i + 1}", limit))];
+    }
 
-    public OutputBuffer Stdout { get; } = new();
+    public OutputBuffer Stdout { get; }
 
     /// <summary>Each stage's stderr, in stage order.</summary>
     public IReadOnlyList<OutputBuffer> Stderr { get; }
@@ -45,6 +50,11 @@ internal sealed class Communication
         if (error is not null && !_abandoned)
         {
             Interlocked.CompareExchange(ref _error, error, null);
+            if (error is OutputLimitException)
+            {
+                // Fail fast: the caller ends the tree rather than wait for the other streams.
+                DoneOrExited.Open();
+            }
         }
         if (Interlocked.Decrement(ref _pending) == 0)
         {

@@ -4,7 +4,7 @@ namespace Subprocess.Pipes;
 /// Bytes collected from one child stream, in chunks that grow as output grows so a large capture
 /// costs few allocations. Written by one pump, snapshotted by any thread.
 /// </summary>
-internal sealed class OutputBuffer
+internal sealed class OutputBuffer(string name, long limit = long.MaxValue)
 {
     private const int FirstChunk = 16 * 1024;
     private const int LargestChunk = 4 * 1024 * 1024;
@@ -43,25 +43,29 @@ internal sealed class OutputBuffer
         }
     }
 
+    /// <summary>Which stream this collects ("stdout", "stderr"), for messages.</summary>
+    public string Name => name;
+
+    /// <summary>The most bytes this buffer keeps; beyond it <see cref="Advance"/> throws.</summary>
+    public long Limit => limit;
+
     /// <summary>Records that <paramref name="count"/> bytes were written into the free space.</summary>
+    /// <exception cref="OutputLimitException">The buffer now holds more than its limit; it keeps the first
+    /// <see cref="Limit"/> bytes.</exception>
     public void Advance(int count)
     {
         lock (_full)
         {
+            long over = _length + count - limit;
+            if (over > 0)
+            {
+                count -= (int)over;
+                _used += count;
+                _length += count;
+                throw new OutputLimitException(name, limit);
+            }
             _used += count;
             _length += count;
-        }
-    }
-
-    public void Append(ReadOnlySpan<byte> data)
-    {
-        while (!data.IsEmpty)
-        {
-            Memory<byte> free = GetFreeSpace();
-            int n = Math.Min(free.Length, data.Length);
-            data[..n].CopyTo(free.Span);
-            Advance(n);
-            data = data[n..];
         }
     }
 

@@ -18,7 +18,7 @@ internal static class PipelineLauncher
         // Resolve every program before starting any, so a missing one leaves nothing running.
         LaunchPlan[] plans = [.. commands.Select(command => LaunchPlan.Create(command.Spec))];
         ChildProcess[] stages = spawner.JoinsPipesInKernel ? StartJoined(spawner, plans) : StartRelayed(spawner, plans);
-        return new PipelineProcess(pipeline.ToString(), stages, pipeline.GracePeriod, pipeline.DrainTimeout);
+        return new PipelineProcess(pipeline.ToString(), stages, pipeline.GracePeriod, pipeline.DrainTimeout, pipeline.MaxOutput);
     }
 
     private static ChildProcess[] StartJoined(ISpawner spawner, LaunchPlan[] plans)
