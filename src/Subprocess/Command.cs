@@ -66,6 +66,26 @@ public sealed partial class Command
         new(_spec with { Arguments = _spec.Arguments.AddRange(ValidArguments(arguments, _spec.Arguments.Count)) });
 
     /// <summary>
+    /// A command with one more argument given as raw bytes, which need not be valid UTF-8 (a file
+    /// name from another system, say): on Linux the child receives exactly these bytes.
+    /// <see cref="Arguments"/> shows it decoded, with U+FFFD for invalid bytes. The portable spawner
+    /// accepts only valid UTF-8.
+    /// </summary>
+    /// <exception cref="ArgumentException">The bytes hold a NUL.</exception>
+    public Command WithRawArgument(ReadOnlySpan<byte> argument)
+    {
+        if (argument.Contains((byte)0))
+        {
+            throw new ArgumentException($"Argument {_spec.Arguments.Count + 1} contains a NUL byte, which cannot be passed to a process.", nameof(argument));
+        }
+        return new(_spec with
+        {
+            Arguments = _spec.Arguments.Add(Encoding.UTF8.GetString(argument)),
+            RawArguments = _spec.RawArguments.SetItem(_spec.Arguments.Count, argument.ToArray()),
+        });
+    }
+
+    /// <summary>
     /// A command whose child starts in <paramref name="path"/>; a relative program path (one with a
     /// <c>/</c>) is then relative to it too. The directory must exist when the command starts, or
     /// <c>Start</c> throws <see cref="ProcessStartException"/>.

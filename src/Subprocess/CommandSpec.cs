@@ -10,6 +10,14 @@ internal sealed record CommandSpec(string Program, ImmutableList<string> Argumen
 
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>Arguments given as raw bytes, by index into <see cref="Arguments"/> (which holds their
+    /// lossy UTF-8 reading, for display). Every other argument is passed as its UTF-8 encoding.</summary>
+    public ImmutableDictionary<int, byte[]> RawArguments { get; init; } = ImmutableDictionary<int, byte[]>.Empty;
+
+    /// <summary>Argument <paramref name="index"/> as the bytes the child receives (without the NUL).</summary>
+    public byte[] ArgumentBytes(int index) =>
+        RawArguments.TryGetValue(index, out byte[]? raw) ? raw : System.Text.Encoding.UTF8.GetBytes(Arguments[index]);
+
     /// <summary>Changes to the child's environment, applied over the parent's (or over nothing
     /// when <see cref="CleanEnvironment"/>); a null value removes the name.</summary>
     public ImmutableDictionary<string, byte[]?> Environment { get; init; } =

@@ -38,7 +38,7 @@ internal sealed class LinuxSpawner : ISpawner
             argv[0] = NulTerminated(spec.Program);
             for (int i = 0; i < spec.Arguments.Count; i++)
             {
-                argv[i + 1] = NulTerminated(spec.Arguments[i]);
+                argv[i + 1] = NulTerminated(spec.ArgumentBytes(i));
             }
             byte[]? cwd = spec.WorkingDirectory is string dir ? NulTerminated(dir) : null;
 
@@ -116,6 +116,13 @@ internal sealed class LinuxSpawner : ISpawner
     {
         byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
         Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
+
+    private static byte[] NulTerminated(byte[] raw)
+    {
+        byte[] bytes = new byte[raw.Length + 1];
+        raw.CopyTo(bytes, 0);
         return bytes;
     }
 }

@@ -34,12 +34,20 @@ internal sealed class PortableSpawner : ISpawner
             RedirectStandardOutput = spec.Stdout.Kind != StdioKind.Inherit || merge,
             RedirectStandardError = spec.Stderr.Kind != StdioKind.Inherit,
         };
-        foreach (string argument in spec.Arguments)
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        for (int index = 0; index < spec.Arguments.Count; index++)
         {
-            info.ArgumentList.Add(argument);
+            try
+            {
+                info.ArgumentList.Add(strict.GetString(spec.ArgumentBytes(index)));
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new ProcessStartException(spec.Program, spec.WorkingDirectory, 0,
+                    $"argument {index + 1} is not valid UTF-8, which the portable spawner cannot pass on; use the Linux spawner", e);
+            }
         }
         info.Environment.Clear();
-        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         foreach ((string name, byte[] value) in plan.Environment.Variables)
         {
             try
