@@ -38,6 +38,21 @@ public sealed partial class ChildProcess
     /// Returns null when the timeout passed.</summary>
     internal async ValueTask<ExitStatus?> WaitCoreAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
     {
+        ExitStatus? status = await WaitForExitAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false);
+        if (status is not null && _relaysDone is { IsOpen: false } relaysDone
+            && !await relaysDone.WaitAsync(_plan.Spec.DrainTimeout, synchronous, cancellationToken).ConfigureAwait(false))
+        {
+            // Something the child started still holds the pipe: stop copying, as Communicate does.
+            foreach (ChildPipe pipe in _relayedPipes)
+            {
+                pipe.Dispose();
+            }
+        }
+        return status;
+    }
+
+    private async ValueTask<ExitStatus?> WaitForExitAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
+    {
         if (Poll() is ExitStatus done)
         {
             return done;

@@ -22,6 +22,11 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     private readonly LaunchPlan _plan;
     private readonly ProcessControl _control;
     private readonly Exchange _exchange;
+
+    /// <summary>Opens when the copies to and from <see cref="Stdio.Stream"/> targets are done (null: none);
+    /// a wait on the child includes them.</summary>
+    private readonly Gate? _relaysDone;
+    private readonly List<ChildPipe> _relayedPipes = [];
     private int _disposed;
 
     internal ChildProcess(LaunchPlan plan, ProcessControl control, ChildPipe? stdin, ChildPipe? stdout, ChildPipe? stderr,
@@ -29,7 +34,18 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     {
         _plan = plan;
         _control = control;
-        _exchange = new Exchange(stdin, stdout, [stderr]);
+        var relays = new List<Task>(3);
+        _exchange = new Exchange(
+            Relayed(plan.Spec.Stdin, stdin, relays, _relayedPipes),
+            Relayed(plan.Spec.Stdout, stdout, relays, _relayedPipes),
+            [Relayed(plan.Spec.Stderr, stderr, relays, _relayedPipes)]);
+        if (relays.Count > 0)
+        {
+            _relaysDone = new Gate();
+            _ = Task.WhenAll(relays).ContinueWith(
+                static (_, gate) => ((Gate)gate!).Open(), _relaysDone,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         StartTime = startTime;
         if (!plan.Spec.Detached)
         {
@@ -139,7 +155,27 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     private void Release()
     {
         _exchange.Dispose();
+        foreach (ChildPipe pipe in _relayedPipes)
+        {
+            pipe.Dispose();
+        }
         _control.Dispose();
+    }
+
+    /// <summary>For a <see cref="Stdio.Stream"/> target, starts the copy and keeps the pipe out of
+    /// the caller's reach (it is the copy's); any other pipe is returned as it is.</summary>
+    private static ChildPipe? Relayed(Stdio stdio, ChildPipe? pipe, List<Task> relays, List<ChildPipe> relayedPipes)
+    {
+        if (stdio is not Stdio.StreamTarget target || pipe is null)
+        {
+            return pipe;
+        }
+        relayedPipes.Add(pipe);
+        bool input = pipe.ToString() == "stdin";
+        relays.Add(input
+            ? Relay.CopyAsync(target.Target, pipe.Stream, closeTo: true)
+            : Relay.CopyAsync(pipe.Stream, target.Target, closeTo: false));
+        return null;
     }
 
     private static ChildPipe Piped(ChildPipe? pipe, string name, string method) =>

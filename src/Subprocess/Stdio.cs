@@ -40,6 +40,21 @@ public abstract class Stdio
             : new FileTarget(Path.GetFullPath(path), append);
     }
 
+    /// <summary>
+    /// A stream of the caller's: the child's output is copied into it as it comes (nothing is held
+    /// in memory), or its input is copied from it and then closed. The copy goes through the parent;
+    /// the caller's stream is not closed. A wait on the child ends when the copy is done too.
+    /// </summary>
+    /// <example><code>
+    /// await using var log = File.Create("build.log");
+    /// await Command.Create("make").WithStdout(Stdio.Stream(log)).WithStderr(Stdio.ToStdout).RunAsync();
+    /// </code></example>
+    public static Stdio Stream(System.IO.Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new StreamTarget(stream);
+    }
+
     internal abstract StdioKind Kind { get; }
 
     private sealed class Simple(StdioKind kind, string name) : Stdio
@@ -47,6 +62,15 @@ public abstract class Stdio
         internal override StdioKind Kind => kind;
 
         public override string ToString() => name;
+    }
+
+    internal sealed class StreamTarget(System.IO.Stream stream) : Stdio
+    {
+        internal override StdioKind Kind => StdioKind.Stream;
+
+        public System.IO.Stream Target => stream;
+
+        public override string ToString() => $"Stream({stream.GetType().Name})";
     }
 
     /// <summary>A descriptor the parent already holds, given to the child as is: a pipeline's kernel pipe ends.</summary>
@@ -74,6 +98,7 @@ public abstract class Stdio
 internal enum StdioKind
 {
     Descriptor,
+    Stream,
     Inherit,
     Null,
     Pipe,

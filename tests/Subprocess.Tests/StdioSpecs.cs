@@ -80,4 +80,41 @@ public class StdioSpecs
         var error = await Assert.ThrowsAnyAsync<IOException>(() => Command.Create("cat").WithStdin(Stdio.File(missing)).RunAsync());
         Assert.Contains(missing, error.Message);
     }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Output_can_go_to_a_stream_of_mine_as_it_comes(SpawnerKind kind)
+    {
+        using var stdout = new MemoryStream();
+        using var stderr = new MemoryStream();
+
+        await Command.Shell("head -c 3000000 /dev/zero; echo err >&2")
+            .WithStdout(Stdio.Stream(stdout)).WithStderr(Stdio.Stream(stderr)).On(kind).RunAsync();
+
+        Assert.Equal(3_000_000, stdout.Length);
+        Assert.Equal("err\n", System.Text.Encoding.UTF8.GetString(stderr.ToArray()));
+        Assert.True(stdout.CanWrite, "my stream was closed for me");
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Input_can_come_from_a_stream_of_mine(SpawnerKind kind)
+    {
+        using var input = new MemoryStream("abc"u8.ToArray());
+
+        CapturedResult result = await Command.Create("sha256sum").WithStdin(Stdio.Stream(input)).On(kind).CaptureAsync();
+
+        Assert.StartsWith("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", result.StdoutText);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_stream_target_is_not_also_a_pipe_to_read()
+    {
+        using var sink = new MemoryStream();
+        await using ChildProcess child = Command.Create("echo", "x").WithStdout(Stdio.Stream(sink)).Start();
+
+        Assert.Throws<InvalidOperationException>(() => child.Stdout);
+        await child.WaitAsync();
+        Assert.Equal("x\n", System.Text.Encoding.UTF8.GetString(sink.ToArray()));
+    }
 }

@@ -97,7 +97,7 @@ internal sealed class LinuxSpawner : ISpawner
             case StdioKind.Descriptor:
                 // Owned by the caller (a pipeline), who closes it once every stage has started.
                 return (int)((Stdio.DescriptorSource)stdio).Handle.DangerousGetHandle();
-            case StdioKind.Pipe:
+            case StdioKind.Pipe or StdioKind.Stream:
                 (SafeFileHandle read, SafeFileHandle write) = PipeFd.Create();
                 PipeFd.Enlarge(read);
                 (childEnd, SafeFileHandle parentEnd) = input ? (read, write) : (write, read);

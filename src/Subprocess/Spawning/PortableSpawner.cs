@@ -87,7 +87,7 @@ internal sealed class PortableSpawner : ISpawner
         ChildPipe? stdin = null, stdout, stderr = null;
         switch (spec.Stdin.Kind)
         {
-            case StdioKind.Pipe:
+            case StdioKind.Pipe or StdioKind.Stream:
                 stdin = new StreamPipe("stdin", process.StandardInput.BaseStream);
                 break;
             case StdioKind.Null:
@@ -125,9 +125,9 @@ internal sealed class PortableSpawner : ISpawner
         }
         switch (target.Kind)
         {
-            case StdioKind.Pipe when sources.Count == 1:
+            case StdioKind.Pipe or StdioKind.Stream when sources.Count == 1:
                 return new StreamPipe(name, sources[0]);
-            case StdioKind.Pipe:
+            case StdioKind.Pipe or StdioKind.Stream:
                 var merged = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.In);
                 var writer = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.Out, merged.ClientSafePipeHandle);
                 // Not awaited for exit: the caller reads the merged pipe, and waiting for it here would

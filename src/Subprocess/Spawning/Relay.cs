@@ -12,6 +12,26 @@ internal static class Relay
         return CloseWhenDoneAsync(copies, sources, target);
     }
 
+    /// <summary>Copies <paramref name="from"/> into <paramref name="to"/> until end of file, closing only
+    /// the one that is ours (<paramref name="closeTo"/>: the target is a pipe to the child, whose end
+    /// of file matters; otherwise the source is the pipe). A broken pipe ends the copy quietly.</summary>
+    public static async Task CopyAsync(Stream from, Stream to, bool closeTo)
+    {
+        try
+        {
+            await from.CopyToAsync(to, 64 * 1024).ConfigureAwait(false);
+            await to.FlushAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The child closed its end (broken pipe), or the pipe was abandoned after the child exited.
+        }
+        finally
+        {
+            await (closeTo ? to : from).DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     private static async Task CopyAsync(Stream source, Stream target, SemaphoreSlim gate)
     {
         byte[] buffer = new byte[64 * 1024];
