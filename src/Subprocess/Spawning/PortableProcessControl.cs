@@ -75,6 +75,11 @@ internal sealed class PortableProcessControl : ProcessControl
             _process.Kill(entireProcessTree: group);
             return true;
         }
+        if (group && signal is not (Native.Libc.SIGKILL or Native.Libc.SIGTERM))
+        {
+            throw new PlatformNotSupportedException(
+                $"The portable spawner can only kill a process tree, not send it {ExitStatus.SignalName(signal)}.");
+        }
         if (signal == Native.Libc.SIGKILL || group)
         {
             // Process can end a whole tree only by killing it: there is no group to send SIGTERM
