@@ -48,7 +48,7 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
                     EventLoop.Shared.Unregister(_pidfd.Fd, _token);
                     _token = 0;
                 }
-                Exit.TrySet(exited);
+                Completed(exited);
                 if (_closeWhenReaped)
                 {
                     _pidfd.Dispose();

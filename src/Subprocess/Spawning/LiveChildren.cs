@@ -24,10 +24,13 @@ internal static class LiveChildren
     {
         _ = Handlers.Value;
         Tracked[control] = gracePeriod;
-        _ = control.Exit.Task.ContinueWith(
-            static (_, state) => Tracked.TryRemove((ProcessControl)state!, out TimeSpan _), control,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (control.Exit.Status is not null)
+        {
+            Untrack(control); // it exited before it was tracked
+        }
     }
+
+    public static void Untrack(ProcessControl control) => Tracked.TryRemove(control, out _);
 
     /// <summary>Ends every tracked child's tree. Blocks for at most the longest grace period (capped).</summary>
     public static void EndAll()

@@ -56,7 +56,7 @@ internal sealed class PortableProcessControl : ProcessControl
         // On Unix, Process reports death by signal N as exit code 128+N. That is ambiguous; it is
         // read as the signal only when this library sent exactly that signal.
         ExitStatus status = _lastSignal != 0 && code == 128 + _lastSignal ? ExitStatus.Killed(_lastSignal) : ExitStatus.Exited(code);
-        Exit.TrySet(status);
+        Completed(status);
         return Exit.Status;
     }
 

@@ -22,6 +22,15 @@ internal abstract class ProcessControl : IDisposable
 
     public ExitLatch Exit { get; } = new();
 
+    /// <summary>Records the exit: the latch opens and the child stops counting as live.</summary>
+    protected void Completed(ExitStatus status)
+    {
+        if (Exit.TrySet(status))
+        {
+            LiveChildren.Untrack(this);
+        }
+    }
+
     /// <summary>Checks for exit without blocking, reaping the child if it has exited.</summary>
     public abstract ExitStatus? Poll();
 
