@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Subprocess.Spawning;
 
 /// <summary>Chooses the spawner: the native Linux one where it applies, the portable one elsewhere.</summary>
@@ -14,6 +16,10 @@ internal static class Spawners
         {
             return PortableSpawner.Instance;
         }
-        return OperatingSystem.IsLinux() ? LinuxSpawner.Instance : PortableSpawner.Instance;
+        // The native layer's struct layouts (epoll_event packed to 12 bytes, siginfo_t, sigaction)
+        // are x86-64 glibc's; other architectures use the portable spawner until they are checked.
+        return OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64
+            ? LinuxSpawner.Instance
+            : PortableSpawner.Instance;
     }
 }
