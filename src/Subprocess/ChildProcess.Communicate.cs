@@ -25,7 +25,8 @@ public sealed partial class ChildProcess
     }
 
     /// <summary>The asynchronous <see cref="Communicate"/>. Cancelling <paramref name="cancellationToken"/>
-    /// throws <see cref="OperationCanceledException"/> and, like a timeout, leaves the child running.</summary>
+    /// ends the child's tree (SIGTERM, grace period, SIGKILL), unlike a timeout, and throws
+    /// <see cref="OperationCanceledException"/>.</summary>
     public Task<ProcessOutput> CommunicateAsync(ReadOnlyMemory<byte> input = default, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {

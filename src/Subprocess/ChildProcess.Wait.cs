@@ -30,9 +30,11 @@ public sealed partial class ChildProcess
     }
 
     /// <summary>Completes when the child exits, with its status. Cancelling <paramref name="cancellationToken"/>
-    /// stops the wait (throwing <see cref="OperationCanceledException"/>) and leaves the child running.</summary>
-    public async Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
-        (await WaitCoreAsync(null, synchronous: false, cancellationToken).ConfigureAwait(false))!.Value;
+    /// ends the child (its tree, if it leads a process group: SIGTERM, grace period, SIGKILL) and
+    /// throws <see cref="OperationCanceledException"/>: cancellation means the work is no longer wanted.</summary>
+    public Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
+        Execution.EndTreeIfCanceledAsync(this, async () =>
+            (await WaitCoreAsync(null, synchronous: false, cancellationToken).ConfigureAwait(false))!.Value, cancellationToken);
 
     /// <summary>The one wait routine: poll first, then block (sync) or await (async) up to the timeout.
     /// Returns null when the timeout passed.</summary>

@@ -19,6 +19,35 @@ internal static class Execution
     public static async ValueTask<ProcessOutput> CommunicateAsync(IRunningProcess process, ReadOnlyMemory<byte> input,
         TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await CommunicateCoreAsync(process, input, timeout, synchronous, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await process.EndTreeAsync(synchronous).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="wait"/>; if <paramref name="cancellationToken"/> cancels it, ends the
+    /// process's tree before letting the cancellation through.</summary>
+    public static async Task<T> EndTreeIfCanceledAsync<T>(IRunningProcess process, Func<Task<T>> wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await wait().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await process.EndTreeAsync(synchronous: false).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async ValueTask<ProcessOutput> CommunicateCoreAsync(IRunningProcess process, ReadOnlyMemory<byte> input,
+        TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
+    {
         Communication communication = process.Exchange.Start(input, process.MaxOutput);
         _ = process.Exited.ContinueWith(
             static (_, state) => ((Communication)state!).ProcessesExited(), communication,

@@ -84,12 +84,14 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
             : throw new ProcessTimeoutException(CommandLine, timeout!.Value, [], []);
     }
 
-    /// <summary>Completes with the verdict when every stage has exited.</summary>
-    public async Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default)
-    {
-        await WaitAllAsync(null, synchronous: false, cancellationToken).ConfigureAwait(false);
-        return Poll()!.Value;
-    }
+    /// <summary>Completes with the verdict when every stage has exited. Cancelling
+    /// <paramref name="cancellationToken"/> ends every stage and throws <see cref="OperationCanceledException"/>.</summary>
+    public Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
+        Execution.EndTreeIfCanceledAsync(this, async () =>
+        {
+            await WaitAllAsync(null, synchronous: false, cancellationToken).ConfigureAwait(false);
+            return Poll()!.Value;
+        }, cancellationToken);
 
     /// <summary><see cref="ChildProcess.Communicate"/> for the whole pipeline: feeds the first stage,
     /// drains the last stage's stdout and every piped stderr (joined in stage order), waits for all.</summary>

@@ -61,6 +61,34 @@ public class TimeoutSpecs
         Assert.DoesNotContain(ProcessTree.Children(), c => c.State != 'Z' && IsSleep30(c.Pid));
     }
 
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Cancelling_WaitAsync_or_CommunicateAsync_ends_the_child(SpawnerKind kind)
+    {
+        await using ChildProcess waited = Command.Create("sleep", "30").On(kind).Start();
+        await using ChildProcess communicated = Command.Create("sleep", "30").WithStdout(Stdio.Pipe).On(kind).Start();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(0.2));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waited.WaitAsync(cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => communicated.CommunicateAsync(cancellationToken: cancel.Token));
+
+        Assert.NotNull(waited.Poll());
+        Assert.NotNull(communicated.Poll());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Cancelling_a_started_pipelines_wait_ends_every_stage()
+    {
+        string marker = $"subproc-pwait-{Guid.NewGuid():N}";
+        await using PipelineProcess running = (Command.Create("sleep", "30").Marked(marker) | Command.Create("cat").Marked(marker)).Start();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(0.2));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(cancel.Token));
+
+        Assert.NotNull(running.Poll());
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)));
+    }
+
     [Fact(Timeout = 20_000)]
     public async Task A_command_that_finishes_in_time_is_unaffected_by_its_timeout()
     {

@@ -34,6 +34,21 @@ public class FaultSpecs
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_child_that_closes_stdout_early_while_50_MB_go_to_its_stdin_ends_cleanly()
+    {
+        // It says one thing, closes stdout, then reads everything: the parent keeps writing meanwhile.
+        byte[] input = new byte[50 * 1024 * 1024];
+        await using ChildProcess child = Command.Shell("echo bye; exec >&-; wc -c >&2")
+            .WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
+
+        ProcessOutput output = await child.CommunicateAsync(input, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("bye\n", output.StdoutText);
+        Assert.Equal(input.Length.ToString(), output.StderrText.Trim());
+        Assert.True(output.Complete);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_child_flooding_stderr_with_100_MB_does_not_block_reading_stdout()
     {
         await using ChildProcess child = Command.Shell("head -c 104857600 /dev/zero >&2; echo done")
