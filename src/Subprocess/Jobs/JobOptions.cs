@@ -1,0 +1,21 @@
+namespace Subprocess;
+
+/// <summary>How <see cref="JobRunner"/> runs many jobs.</summary>
+public sealed record JobOptions
+{
+    /// <summary>How many jobs run at once: by default the number of cores; 0 means no limit.</summary>
+    public int MaxParallel { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Results in input order (GNU parallel's <c>--keep-order</c>) rather than as jobs finish.</summary>
+    public bool KeepOrder { get; init; }
+
+    /// <summary>How many times a failed job is run again before its failure is reported (default 0).</summary>
+    public int Retries { get; init; }
+
+    /// <summary>Each attempt's timeout; the job's whole process tree is ended when it passes.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Where jobs' output is spooled while they run (default: the system's temporary directory).
+    /// Output goes to files, not memory, so thousands of jobs with large output stay bounded.</summary>
+    public string? SpoolDirectory { get; init; }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace Subprocess.Tests;
+
+/// <summary>Many jobs with bounded parallelism: the engine under `subproc parallel`.</summary>
+public class JobRunnerSpecs
+{
+    private static async Task<List<(JobResult Result, string Stdout, string Stderr)>> RunAll<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob, JobOptions options)
+    {
+        var results = new List<(JobResult, string, string)>();
+        await foreach (JobResult result in JobRunner.RunAsync(inputs, toJob, options))
+        {
+            using (result)
+            using (var stdout = new StreamReader(result.OpenStdout()))
+            using (var stderr = new StreamReader(result.OpenStderr()))
+            {
+                results.Add((result, await stdout.ReadToEndAsync(), await stderr.ReadToEndAsync()));
+            }
+        }
+        return results;
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Ten_half_second_sleeps_at_ten_wide_finish_together()
+    {
+        var clock = Stopwatch.StartNew();
+        var results = await RunAll(Enumerable.Range(1, 10), (_, _) => Pipeline.Create(Command.Create("sleep", "0.5")), new JobOptions { MaxParallel = 10 });
+
+        Assert.Equal(10, results.Count);
+        Assert.All(results, r => Assert.True(r.Result.Success));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task No_more_jobs_run_at_once_than_allowed_and_slots_are_reused()
+    {
+        var results = await RunAll(Enumerable.Range(1, 12), (i, _) => Pipeline.Create(Command.Create("sleep", "0.05")), new JobOptions { MaxParallel = 3 });
+
+        Assert.All(results, r => Assert.InRange(r.Result.Context.Slot, 1, 3));
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), results.Select(r => r.Result.Context.Number).Order());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Keep_order_yields_in_input_order_whatever_finishes_first()
+    {
+        double[] sleeps = [0.3, 0.1, 0.2, 0.0];
+        var results = await RunAll(sleeps, (s, c) => Pipeline.Create(Command.Shell($"sleep {s}; echo {c.Number}")), new JobOptions { MaxParallel = 4, KeepOrder = true });
+
+        Assert.Equal(["1\n", "2\n", "3\n", "4\n"], results.Select(r => r.Stdout));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Output_is_spooled_per_job_and_failures_are_reported_not_thrown()
+    {
+        var results = await RunAll(["ok", "fail", "missing"], (what, _) => what switch
+        {
+            "ok" => Command.Shell("echo out; echo err >&2") | Command.Create("cat"),
+            "fail" => Pipeline.Create(Command.Shell("exit 3")),
+            _ => Pipeline.Create(Command.Create("no-such-program-xyz")),
+        }, new JobOptions { KeepOrder = true });
+
+        Assert.Equal("out\n", results[0].Stdout);
+        Assert.Equal("err\n", results[0].Stderr);
+        Assert.Equal(ExitStatus.Exited(3), results[1].Result.ExitStatus);
+        Assert.IsType<ProcessStartException>(results[2].Result.Error);
+        Assert.Equal([true, false, false], results.Select(r => r.Result.Success));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_failing_job_is_retried_until_it_succeeds_or_the_retries_run_out()
+    {
+        string counter = Path.GetTempFileName();
+        try
+        {
+            // Fails twice, then succeeds: the file counts the attempts.
+            string script = $"echo x >> {counter}; [ $(wc -l < {counter}) -ge 3 ]";
+            var results = await RunAll([1], (_, _) => Pipeline.Create(Command.Shell(script)), new JobOptions { Retries = 5 });
+
+            Assert.True(results[0].Result.Success);
+            Assert.Equal(3, results[0].Result.Attempts);
+        }
+        finally
+        {
+            File.Delete(counter);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_job_past_its_timeout_is_ended_and_reported()
+    {
+        var results = await RunAll([1], (_, _) => Pipeline.Create(Command.Create("sleep", "30")), new JobOptions { Timeout = TimeSpan.FromSeconds(0.3) });
+
+        Assert.IsType<ProcessTimeoutException>(results[0].Result.Error);
+        Assert.False(results[0].Result.Success);
+    }
+}
