@@ -1,0 +1,104 @@
+using System.CommandLine;
+using CliCommand = System.CommandLine.Command;
+using System.Diagnostics;
+using Subprocess.Cli.Inputs;
+using Subprocess.Cli.Output;
+using Subprocess.Cli.Templates;
+
+namespace Subprocess.Cli.Commands;
+
+/// <summary><c>subproc parallel</c>: GNU parallel's model on the library's <see cref="JobRunner"/>.</summary>
+internal static class ParallelCommand
+{
+    private static readonly Option<int> Jobs = new("--jobs", "-j")
+    {
+        Description = "How many jobs run at once (default: the number of cores; 0: no limit)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    private static readonly Option<bool> Shell = new("--shell") { Description = "Run each job with /bin/sh -c (inputs are shell-quoted)" };
+    private static readonly Option<string?> Timeout = new("--timeout") { Description = "End a job's whole process tree after this long (10, 1.5s, 500ms, 2m)" };
+    private static readonly Option<int> Retries = new("--retries") { Description = "Run a failed job up to this many more times" };
+    private static readonly Option<bool> KeepOrder = new("--keep-order", "-k") { Description = "Print output in input order, not as jobs finish" };
+    private static readonly Option<bool> Tag = new("--tag") { Description = "Prefix each output line with the job's inputs and a tab" };
+    private static readonly Option<string?> JobLogFile = new("--joblog") { Description = "Write a line per job to FILE (GNU parallel's columns)" };
+    private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the commands without running them" };
+
+    private static readonly Argument<string[]> Words = new("command")
+    {
+        Description = "The command template, then input sources: ::: ARGS..., :::: FILES... (default: lines of stdin)",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static readonly HashSet<string> OptionsWithValue = ["--jobs", "-j", "--timeout", "--retries", "--joblog"];
+    public static readonly HashSet<string> Flags = ["--shell", "--keep-order", "-k", "--tag", "--dry-run", "--help", "-h", "-?"];
+
+    public static CliCommand Build()
+    {
+        var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
+        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, KeepOrder, Tag, JobLogFile, DryRun])
+        {
+            command.Options.Add(option);
+        }
+        command.Arguments.Add(Words);
+        command.SetAction((result, cancellation) => Usage.Guard(() => RunAsync(result, cancellation)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        int jobs = parsed.GetValue(Jobs);
+        if (jobs < 0)
+        {
+            throw new UsageException("--jobs cannot be negative");
+        }
+        TimeSpan? timeout = parsed.GetValue(Timeout) is string t
+            ? Durations.TryParse(t, out TimeSpan d) ? d : throw new UsageException($"--timeout {t} is not a duration (10, 1.5s, 500ms, 2m)")
+            : null;
+        int retries = parsed.GetValue(Retries);
+        if (retries < 0)
+        {
+            throw new UsageException("--retries cannot be negative");
+        }
+
+        (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In);
+        JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell));
+        var inputs = sources.Combinations().ToList();
+
+        if (parsed.GetValue(DryRun))
+        {
+            long number = 0;
+            foreach (IReadOnlyList<string> input in inputs)
+            {
+                Console.Out.WriteLine(template.Describe(input, new JobContext(++number, 1)));
+            }
+            return 0;
+        }
+
+        var options = new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout };
+        var reporter = new JobReporter(Console.OpenStandardOutput(), Console.OpenStandardError(), parsed.GetValue(Tag));
+        await using JobLog? log = parsed.GetValue(JobLogFile) is string path ? new JobLog(path) : null;
+        int failed = 0, total = 0;
+        await foreach (JobResult job in JobRunner.RunAsync(inputs, template.Build, options, cancellation))
+        {
+            using (job)
+            {
+                total++;
+                failed += job.Success ? 0 : 1;
+                await reporter.WriteAsync(job, inputs[(int)job.Context.Number - 1]);
+                if (job.Error is ProcessStartException start)
+                {
+                    await Console.Error.WriteLineAsync($"subproc: job {job.Context.Number}: {start.Message}");
+                }
+                if (log is not null)
+                {
+                    await log.WriteAsync(job);
+                }
+            }
+        }
+        await Console.Error.WriteLineAsync(
+            $"subproc: {total} jobs, {total - failed} succeeded, {failed} failed in {clock.Elapsed.TotalSeconds:F2} s");
+        return Math.Min(failed, 101);
+    }
+}

@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Subprocess.Cli;
+using Subprocess.Cli.Commands;
+
+// subproc: the library's command-line face. Usage errors exit 2 with one line, never a stack trace.
+var root = new RootCommand("subproc: run commands with Subprocess's guarantees, and many at once")
+{
+    DemoCommand.Build(),
+    RunCommand.Build(),
+    ParallelCommand.Build(),
+};
+try
+{
+    // `run` and `parallel` take a command line that may have options of its own: ours come first.
+    string[] arguments = args.Length > 0 && args[0] is "parallel" or "run"
+        ? [args[0], .. ArgumentSplitter.Split(args[1..],
+            args[0] == "run" ? RunCommand.OptionsWithValue : ParallelCommand.OptionsWithValue,
+            args[0] == "run" ? RunCommand.Flags : ParallelCommand.Flags)]
+        : args;
+    ParseResult parsed = root.Parse(arguments);
+    if (parsed.Errors.Count > 0)
+    {
+        foreach (var error in parsed.Errors)
+        {
+            Console.Error.WriteLine($"subproc: {error.Message}");
+        }
+        Console.Error.WriteLine("Try 'subproc --help'.");
+        return Usage.ExitCode;
+    }
+    return await parsed.InvokeAsync();
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"subproc: {e.Message}");
+    return Usage.ExitCode;
+}

@@ -1,0 +1,174 @@
+namespace Subprocess.Cli.Templates;
+
+/// <summary>
+/// The command each job runs, made from the template and the job's inputs: a library
+/// <see cref="Pipeline"/> joined by kernel pipes, or with <c>--shell</c> a <c>/bin/sh -c</c> script.
+/// </summary>
+internal sealed class JobTemplate
+{
+    private readonly List<Token> _tokens;
+    private readonly string _script;
+    private readonly bool _shell;
+    private readonly bool _appendInputs;
+
+    private JobTemplate(List<Token> tokens, string script, bool shell)
+    {
+        _tokens = tokens;
+        _script = script;
+        _shell = shell;
+        _appendInputs = shell ? !Replacements.Present(script) : !tokens.Any(t => t.Kind == TokenKind.Word && Replacements.Present(t.Text));
+    }
+
+    /// <summary>
+    /// One word is a template to split with shell quoting rules; several words were split by the
+    /// caller's shell already. No words: each input is itself a command line, run by the shell.
+    /// </summary>
+    /// <exception cref="UsageException">The template is malformed.</exception>
+    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell)
+    {
+        if (words.Count == 0)
+        {
+            return new JobTemplate([], "{}", shell: true) { InputIsCommand = true };
+        }
+        if (shell)
+        {
+            return new JobTemplate([], string.Join(' ', words), shell: true);
+        }
+        List<Token> tokens = words.Count == 1 ? TemplateLexer.Split(words[0]) : TemplateLexer.FromWords(words);
+        Validate(tokens);
+        return new JobTemplate(tokens, string.Join(' ', words), shell: false);
+    }
+
+    /// <summary>No template was given: each input line is the command (GNU parallel's behaviour).</summary>
+    private bool InputIsCommand { get; init; }
+
+    /// <summary>The job for <paramref name="inputs"/>.</summary>
+    public Pipeline Build(IReadOnlyList<string> inputs, JobContext context)
+    {
+        if (_shell)
+        {
+            Func<string, string> quote = InputIsCommand ? (s => s) : ShellQuote;
+            string script = Replacements.Apply(_script, inputs, context, quote);
+            if (_appendInputs && !InputIsCommand)
+            {
+                script += " " + string.Join(' ', inputs.Select(ShellQuote));
+            }
+            return Pipeline.Create(Command.Shell(script));
+        }
+        return BuildPipeline(inputs, context);
+    }
+
+    private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context)
+    {
+        var stages = new List<Command>();
+        var words = new List<string>();
+        Stdio? stdin = null, stdout = null;
+        bool joinStderr = false;
+        for (int i = 0; i < _tokens.Count; i++)
+        {
+            Token token = _tokens[i];
+            switch (token.Kind)
+            {
+                case TokenKind.Word:
+                    words.Add(Replacements.Apply(token.Text, inputs, context, s => s));
+                    break;
+                case TokenKind.Pipe:
+                    stages.Add(Stage());
+                    break;
+                case TokenKind.StdinFrom:
+                    stdin = Stdio.File(Replacements.Apply(_tokens[++i].Text, inputs, context, s => s));
+                    break;
+                case TokenKind.StdoutTo or TokenKind.StdoutAppend:
+                    stdout = Stdio.File(Replacements.Apply(_tokens[++i].Text, inputs, context, s => s), append: token.Kind == TokenKind.StdoutAppend);
+                    break;
+                case TokenKind.StderrToStdout:
+                    joinStderr = true;
+                    break;
+            }
+        }
+        if (_appendInputs)
+        {
+            words.AddRange(inputs);
+        }
+        stages.Add(Stage());
+        return Pipeline.Create(stages);
+
+        Command Stage()
+        {
+            Command command = Command.Create(words[0], words.Skip(1));
+            if (stdin is not null)
+            {
+                command = command.WithStdin(stdin);
+            }
+            if (stdout is not null)
+            {
+                command = command.WithStdout(stdout);
+            }
+            if (joinStderr)
+            {
+                command = command.WithStderr(Stdio.ToStdout);
+            }
+            (words, stdin, stdout, joinStderr) = ([], null, null, false);
+            return command;
+        }
+    }
+
+    /// <summary>The command line shown by --dry-run, with <paramref name="inputs"/> filled in and redirections kept.</summary>
+    public string Describe(IReadOnlyList<string> inputs, JobContext context)
+    {
+        if (_shell)
+        {
+            return Build(inputs, context).Commands[0].Arguments[1];
+        }
+        var words = _tokens.Select(t => t.Kind == TokenKind.Word ? ShellQuote(Replacements.Apply(t.Text, inputs, context, s => s)) : t.Text);
+        return string.Join(' ', _appendInputs ? words.Concat(inputs.Select(ShellQuote)) : words);
+    }
+
+    private static void Validate(List<Token> tokens)
+    {
+        bool stageHasWords = false;
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            switch (tokens[i].Kind)
+            {
+                case TokenKind.Word:
+                    stageHasWords = true;
+                    break;
+                case TokenKind.Pipe:
+                    if (!stageHasWords || i == tokens.Count - 1)
+                    {
+                        throw new UsageException("'|' in the command template needs a command on each side");
+                    }
+                    stageHasWords = false;
+                    break;
+                case TokenKind.StdinFrom or TokenKind.StdoutTo or TokenKind.StdoutAppend:
+                    if (i + 1 >= tokens.Count || tokens[i + 1].Kind != TokenKind.Word)
+                    {
+                        throw new UsageException($"'{tokens[i].Text}' in the command template needs a file name after it");
+                    }
+                    i++;
+                    break;
+            }
+        }
+        if (!stageHasWords)
+        {
+            throw new UsageException("the command template has no command in it");
+        }
+        int pipes = tokens.Count(t => t.Kind == TokenKind.Pipe);
+        int firstPipe = tokens.FindIndex(t => t.Kind == TokenKind.Pipe);
+        int lastPipe = tokens.FindLastIndex(t => t.Kind == TokenKind.Pipe);
+        if (pipes > 0 && tokens.FindIndex(t => t.Kind == TokenKind.StdinFrom) > firstPipe)
+        {
+            throw new UsageException("'<' can only feed the first command of a pipeline");
+        }
+        if (pipes > 0 && tokens.FindIndex(t => t.Kind is TokenKind.StdoutTo or TokenKind.StdoutAppend) is int o && o >= 0 && o < lastPipe)
+        {
+            throw new UsageException("'>' can only take the output of the last command of a pipeline");
+        }
+    }
+
+    internal static string ShellQuote(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal))
+            ? value
+            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,66 @@
+using Subprocess.Cli.Commands;
+using Subprocess.Cli.Inputs;
+
+namespace Subprocess.Cli.Tests;
+
+public class InputAndDurationSpecs
+{
+    [Fact]
+    public void Several_sources_combine_as_a_cross_product_first_varying_slowest()
+    {
+        var (template, sources) = InputSources.Split(["echo", "{1}{2}", ":::", "a", "b", ":::", "1", "2"], () => TextReader.Null);
+        Assert.Equal(["echo", "{1}{2}"], template);
+        Assert.Equal(["a1", "a2", "b1", "b2"], sources.Combinations().Select(c => string.Concat(c)));
+    }
+
+    [Fact]
+    public void Without_sources_the_lines_of_stdin_are_the_inputs()
+    {
+        var (_, sources) = InputSources.Split(["echo"], () => new StringReader("x\ny\n"));
+        Assert.Equal(["x", "y"], sources.Combinations().Select(c => c[0]));
+    }
+
+    [Fact]
+    public void Four_colons_read_a_file_and_an_empty_source_gives_no_jobs()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "one\ntwo\n");
+            var (_, sources) = InputSources.Split(["echo", "::::", file], () => TextReader.Null);
+            Assert.Equal(["one", "two"], sources.Combinations().Select(c => c[0]));
+            Assert.Empty(InputSources.Split(["echo", ":::"], () => TextReader.Null).Sources.Combinations());
+            Assert.Throws<UsageException>(() => InputSources.Split(["echo", "::::", "/nonexistent/file"], () => TextReader.Null));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("10", 10.0)]
+    [InlineData("1.5s", 1.5)]
+    [InlineData("500ms", 0.5)]
+    [InlineData("2m", 120.0)]
+    [InlineData("1h", 3600.0)]
+    public void Durations_read_as_people_write_them(string text, double seconds)
+    {
+        Assert.True(Durations.TryParse(text, out TimeSpan duration));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), duration);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("soon")]
+    public void Bad_durations_are_refused(string text) => Assert.False(Durations.TryParse(text, out _));
+
+    [Fact]
+    public void Options_end_where_the_command_begins()
+    {
+        HashSet<string> withValue = ["-j"], flags = ["-k"];
+        Assert.Equal(["-j", "4", "-k", "--", "head", "-n", "1"], ArgumentSplitter.Split(["-j", "4", "-k", "head", "-n", "1"], withValue, flags));
+        Assert.Throws<UsageException>(() => ArgumentSplitter.Split(["--nope", "x"], withValue, flags));
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+
+namespace Subprocess.Cli.Tests;
+
+/// <summary>`subproc parallel` end to end: the built tool, real commands, exact output.</summary>
+public class ParallelSpecs
+{
+    [Fact(Timeout = 60_000)]
+    public async Task It_runs_the_template_for_every_input_in_order_with_keep_order()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "-k", "-j", "3", "echo", "item {} #{#}", ":::", "a", "b", "c", "d");
+
+        Assert.Equal(0, result.ExitStatus.Code);
+        Assert.Equal("item a #1\nitem b #2\nitem c #3\nitem d #4\n", result.StdoutText);
+        Assert.Contains("4 jobs, 4 succeeded, 0 failed", result.StderrText);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Ten_half_second_sleeps_run_side_by_side_with_j_10()
+    {
+        var clock = Stopwatch.StartNew();
+        CapturedResult result = await Subproc.RunAsync(["parallel", "-j", "10", "sleep", ":::", .. Enumerable.Repeat("0.5", 10)]);
+
+        Assert.Equal(0, result.ExitStatus.Code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}"); // includes the tool's own start-up
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Output_of_each_job_is_grouped_never_interleaved()
+    {
+        // Each job writes three lines with pauses between; grouped output keeps each job's lines together.
+        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "4", "--shell", "for i in 1 2 3; do echo {}$i; sleep 0.05; done", ":::", "a", "b", "c", "d");
+
+        var lines = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(12, lines.Length);
+        for (int job = 0; job < 4; job++)
+        {
+            Assert.Single(lines.Skip(job * 3).Take(3).Select(l => l[0]).Distinct());
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Pipes_and_redirections_in_the_template_run_without_a_shell()
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-cli-").FullName;
+        try
+        {
+            CapturedResult result = await Subproc.RunAsync("parallel", "printf 'b\\na\\nb\\n' | sort | uniq -c > " + dir + "/{}.out", ":::", "x", "y");
+
+            Assert.Equal(0, result.ExitStatus.Code);
+            Assert.Equal(["1 a", "2 b"], File.ReadAllLines(Path.Combine(dir, "x.out")).Select(l => l.Trim()));
+            Assert.True(File.Exists(Path.Combine(dir, "y.out")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_exit_code_counts_failed_jobs()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "--shell", "exit {}", ":::", "0", "1", "2", "0", "3");
+        Assert.Equal(3, result.ExitStatus.Code);
+        Assert.Contains("5 jobs, 2 succeeded, 3 failed", result.StderrText);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Tag_dry_run_and_stdin_inputs()
+    {
+        CapturedResult tagged = await Subproc.RunAsync("parallel", "-k", "--tag", "echo", "{2}", ":::", "a", ":::", "1", "2");
+        Assert.Equal("a 1\t1\na 2\t2\n", tagged.StdoutText);
+
+        CapturedResult dry = await Subproc.RunAsync("parallel", "--dry-run", "gzip -k {} > {.}.gz", ":::", "f.txt");
+        Assert.Equal("gzip -k f.txt > f.gz\n", dry.StdoutText);
+
+        CapturedResult piped = await Subproc.RunWithInputAsync("one\ntwo\n", "parallel", "-k", "echo", "[{}]");
+        Assert.Equal("[one]\n[two]\n", piped.StdoutText);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Timeouts_and_retries_apply_per_job()
+    {
+        var clock = Stopwatch.StartNew();
+        CapturedResult timedOut = await Subproc.RunAsync("parallel", "--timeout", "300ms", "sleep", ":::", "30");
+        Assert.Equal(1, timedOut.ExitStatus.Code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+
+        string counter = Path.GetTempFileName();
+        try
+        {
+            CapturedResult retried = await Subproc.RunAsync("parallel", "--retries", "3", "--shell", $"echo x >> {counter}; [ $(wc -l < {counter}) -ge {{}} ]", ":::", "2");
+            Assert.Equal(0, retried.ExitStatus.Code);
+            Assert.Equal(2, File.ReadAllLines(counter).Length);
+        }
+        finally
+        {
+            File.Delete(counter);
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_job_log_has_GNU_parallels_columns()
+    {
+        string log = Path.GetTempFileName();
+        try
+        {
+            await Subproc.RunAsync("parallel", "-k", "--joblog", log, "--shell", "echo {}; exit {}", ":::", "0", "4");
+            string[] lines = File.ReadAllLines(log);
+
+            Assert.Equal("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand", lines[0]);
+            string[] second = lines.Single(l => l.StartsWith("2\t", StringComparison.Ordinal)).Split('\t');
+            Assert.Equal(["2", ":"], second[..2]);
+            Assert.Equal(["0", "2", "4", "0"], second[4..8]);
+            Assert.Contains("exit 4", second[8]);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("parallel", "--nope", "echo")]
+    [InlineData("parallel", "echo $HOME", ":::", "a")]
+    [InlineData("parallel", "echo 'open", ":::", "a")]
+    [InlineData("parallel", "--timeout", "soon", "echo", ":::", "a")]
+    [InlineData("parallel", "-j", "-1", "echo", ":::", "a")]
+    [InlineData("nonsense")]
+    public async Task Usage_errors_exit_2_with_one_line_and_no_stack_trace(params string[] arguments)
+    {
+        CapturedResult result = await Subproc.RunAsync(arguments);
+
+        Assert.Equal(2, result.ExitStatus.Code);
+        Assert.StartsWith("subproc: ", result.StderrText);
+        Assert.DoesNotContain("   at ", result.StderrText);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_empty_input_runs_nothing_and_exits_0()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "echo", ":::");
+        Assert.Equal(0, result.ExitStatus.Code);
+        Assert.Empty(result.Stdout);
+    }
+}

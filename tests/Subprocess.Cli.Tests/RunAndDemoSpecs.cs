@@ -1,0 +1,60 @@
+namespace Subprocess.Cli.Tests;
+
+public class RunAndDemoSpecs
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Run_exits_with_the_childs_code_or_128_plus_its_signal()
+    {
+        Assert.Equal(7, (await Subproc.RunAsync("run", "--", "sh", "-c", "exit 7")).ExitStatus.Code);
+        Assert.Equal(143, (await Subproc.RunAsync("run", "sh", "-c", "kill -TERM $$")).ExitStatus.Code);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_passes_the_programs_own_options_through()
+    {
+        CapturedResult result = await Subproc.RunAsync("run", "head", "-c", "3", "/dev/zero");
+        Assert.Equal(3, result.Stdout.Length);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_with_a_timeout_ends_the_tree_and_reports_the_signal()
+    {
+        CapturedResult result = await Subproc.RunAsync("run", "--timeout", "300ms", "--grace", "100ms", "sleep", "30");
+        Assert.Equal(143, result.ExitStatus.Code);
+        Assert.Contains("timed out", result.StderrText);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_of_a_missing_program_says_so()
+    {
+        CapturedResult result = await Subproc.RunAsync("run", "no-such-program-xyz");
+        Assert.Equal(127, result.ExitStatus.Code);
+        Assert.Contains("not found on PATH", result.StderrText);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task The_demo_walks_through_every_scenario_and_exits_0()
+    {
+        CapturedResult result = await Subproc.RunAsync("demo");
+
+        Assert.Equal(0, result.ExitStatus.Code);
+        foreach (string step in (string[])["echo", "poll", "parallel", "openssl", "chains", "timeout"])
+        {
+            Assert.Contains($"== {step}:", result.StdoutText);
+        }
+        Assert.Contains("all 6 scenarios behaved", result.StdoutText);
+        Assert.Contains("returncode -15", result.StdoutText);
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("--help")]
+    [InlineData("demo", "--help")]
+    [InlineData("run", "--help")]
+    [InlineData("parallel", "--help")]
+    public async Task Every_command_has_help(params string[] arguments)
+    {
+        CapturedResult result = await Subproc.RunAsync(arguments);
+        Assert.Equal(0, result.ExitStatus.Code);
+        Assert.Contains("Usage:", result.StdoutText);
+    }
+}

@@ -1,0 +1,103 @@
+using Subprocess.Cli.Templates;
+
+namespace Subprocess.Cli.Tests;
+
+/// <summary>Command templates: shell quoting, operators, replacement strings.</summary>
+public class TemplateSpecs
+{
+    private static readonly JobContext Job = new(7, 2);
+
+    [Fact]
+    public void A_template_string_is_split_with_shell_quoting_rules()
+    {
+        var words = TemplateLexer.Split(""" echo 'single quoted' "double \"quoted\"" back\ slash {}""").Select(t => t.Text);
+        Assert.Equal(["echo", "single quoted", "double \"quoted\"", "back slash", "{}"], words);
+    }
+
+    [Fact]
+    public void Operators_become_tokens_even_without_spaces()
+    {
+        var tokens = TemplateLexer.Split("sort <in.txt | uniq -c >>out.txt 2>&1");
+        Assert.Equal(
+            [TokenKind.Word, TokenKind.StdinFrom, TokenKind.Word, TokenKind.Pipe, TokenKind.Word, TokenKind.Word, TokenKind.StdoutAppend, TokenKind.Word, TokenKind.StderrToStdout],
+            tokens.Select(t => t.Kind));
+    }
+
+    [Theory]
+    [InlineData("echo a; echo b", ";")]
+    [InlineData("a && b", "&")]
+    [InlineData("echo $HOME", "$")]
+    [InlineData("echo `id`", "`")]
+    [InlineData("ls *.txt", "*")]
+    [InlineData("a || b", "|")]
+    public void Shell_syntax_it_does_not_build_is_refused_with_a_pointer_to_shell(string template, string what)
+    {
+        var error = Assert.Throws<UsageException>(() => TemplateLexer.Split(template));
+        Assert.Contains($"'{what}'", error.Message);
+        Assert.Contains("--shell", error.Message);
+    }
+
+    [Theory]
+    [InlineData("echo 'open")]
+    [InlineData("echo \"open")]
+    public void Unbalanced_quotes_are_refused(string template) =>
+        Assert.Contains("unbalanced", Assert.Throws<UsageException>(() => TemplateLexer.Split(template)).Message);
+
+    [Theory]
+    [InlineData("{}", "dir/sub/file.tar.gz")]
+    [InlineData("{.}", "dir/sub/file.tar")]
+    [InlineData("{/}", "file.tar.gz")]
+    [InlineData("{//}", "dir/sub")]
+    [InlineData("{/.}", "file.tar")]
+    [InlineData("{#}", "7")]
+    [InlineData("{%}", "2")]
+    [InlineData("x{}y", "xdir/sub/file.tar.gzy")]
+    public void Replacement_strings_follow_GNU_parallel(string template, string expected) =>
+        Assert.Equal(expected, Replacements.Apply(template, ["dir/sub/file.tar.gz"], Job, s => s));
+
+    [Fact]
+    public void Numbered_replacements_pick_an_input_source()
+    {
+        Assert.Equal("b.txt a", Replacements.Apply("{2} {1.}", ["a.c", "b.txt"], Job, s => s));
+        Assert.Equal("a.c b.txt", Replacements.Apply("{}", ["a.c", "b.txt"], Job, s => s));
+        Assert.Throws<UsageException>(() => Replacements.Apply("{3}", ["a", "b"], Job, s => s));
+    }
+
+    [Fact]
+    public void Dirname_and_extension_edge_cases()
+    {
+        Assert.Equal(".", Replacements.Apply("{//}", ["file"], Job, s => s));
+        Assert.Equal("dir.d/file", Replacements.Apply("{.}", ["dir.d/file"], Job, s => s));
+        Assert.Equal(".hidden", Replacements.Apply("{.}", [".hidden"], Job, s => s));
+    }
+
+    [Fact]
+    public void A_template_without_replacement_strings_gets_the_input_appended()
+    {
+        Pipeline job = JobTemplate.Parse(["gzip", "-k"], shell: false).Build(["a b.txt"], Job);
+        Assert.Equal(["-k", "a b.txt"], job.Commands[0].Arguments);
+    }
+
+    [Fact]
+    public void Pipes_and_redirections_build_a_pipeline()
+    {
+        Pipeline job = JobTemplate.Parse(["sort < {} | uniq -c > {}.counts"], shell: false).Build(["words"], Job);
+        Assert.Equal("sort | uniq -c", job.ToString());
+    }
+
+    [Fact]
+    public void Shell_mode_quotes_inputs()
+    {
+        Pipeline job = JobTemplate.Parse(["echo {}"], shell: true).Build(["it's $HOME"], Job);
+        Assert.Equal("echo 'it'\\''s $HOME'", job.Commands[0].Arguments[1]);
+    }
+
+    [Theory]
+    [InlineData("| wc")]
+    [InlineData("sort |")]
+    [InlineData("sort >")]
+    [InlineData("cat | sort < in")]
+    [InlineData("cat > out | sort")]
+    public void Malformed_pipelines_are_refused(string template) =>
+        Assert.Throws<UsageException>(() => JobTemplate.Parse([template], shell: false));
+}
