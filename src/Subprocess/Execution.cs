@@ -21,7 +21,7 @@ internal static class Execution
     {
         try
         {
-            return await CommunicateCoreAsync(process, input, timeout, synchronous, cancellationToken).ConfigureAwait(false);
+            return (await CollectAsync(process, input, timeout, synchronous, cancellationToken).ConfigureAwait(false)).Snapshot();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -45,10 +45,12 @@ internal static class Execution
         }
     }
 
-    private static async ValueTask<ProcessOutput> CommunicateCoreAsync(IRunningProcess process, ReadOnlyMemory<byte> input,
-        TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
+    /// <summary>The engine of <see cref="CommunicateAsync"/>, leaving the output where it was collected
+    /// (in memory, or spilled to files under <paramref name="spool"/>) instead of copying it out.</summary>
+    public static async ValueTask<Communication> CollectAsync(IRunningProcess process, ReadOnlyMemory<byte> input,
+        TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken, string? spool = null)
     {
-        Communication communication = process.Exchange.Start(input, process.MaxOutput);
+        Communication communication = process.Exchange.Start(input, process.MaxOutput, spool);
         _ = process.Exited.ContinueWith(
             static (_, state) => ((Communication)state!).ProcessesExited(), communication,
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -74,7 +76,7 @@ internal static class Execution
         {
             throw new IOException($"Communicating with '{process.CommandLine}' failed: {error.Message}", error);
         }
-        return communication.Snapshot();
+        return communication;
     }
 
     private static TimeSpan? Remaining(TimeSpan? timeout, long started)

@@ -154,12 +154,18 @@ public sealed class Pipeline
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        IEnumerable<Command> stages = capture ? CaptureStages(!input.IsEmpty) : _commands;
+        IEnumerable<Command> stages = capture ? CaptureStagesOf(!input.IsEmpty) : _commands;
         PipelineProcess running = PipelineLauncher.Start(this, [.. stages]);
         return Execution.RunAsync(running, capture, input, Timeout, _settings.Check, synchronous, cancellationToken);
     }
 
-    private IEnumerable<Command> CaptureStages(bool inputGiven)
+    /// <summary>Starts the pipeline's settings with <paramref name="stages"/> in place of its commands.</summary>
+    internal PipelineProcess Launch(IReadOnlyList<Command> stages) => PipelineLauncher.Start(this, stages);
+
+    /// <summary>The stages as Capture runs them: inherited stdout (last stage) and stderr (every stage) piped.</summary>
+    internal IReadOnlyList<Command> CaptureStages(bool inputGiven) => [.. CaptureStagesOf(inputGiven)];
+
+    private IEnumerable<Command> CaptureStagesOf(bool inputGiven)
     {
         for (int i = 0; i < _commands.Count; i++)
         {

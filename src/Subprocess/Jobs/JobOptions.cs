@@ -15,7 +15,8 @@ public sealed record JobOptions
     /// <summary>Each attempt's timeout; the job's whole process tree is ended when it passes.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Where jobs' output is spooled while they run (default: the system's temporary directory).
-    /// Output goes to files, not memory, so thousands of jobs with large output stay bounded.</summary>
+    /// <summary>Where a job's output spills once a stream passes 1 MiB (default: the system's temporary
+    /// directory). Small output stays in memory; large output goes to files, so thousands of jobs with
+    /// large output keep memory bounded.</summary>
     public string? SpoolDirectory { get; init; }
 }

@@ -1,20 +1,19 @@
+using Subprocess.Pipes;
+
 namespace Subprocess;
 
 /// <summary>
-/// How one job ended, with its output spooled to files until the result is disposed. Dispose it
-/// once its output has been read: that deletes the files.
+/// How one job ended, with its output: held in memory, or spilled to a file once it grew large.
+/// Dispose it once its output has been read: that deletes any spill files.
 /// </summary>
 public sealed class JobResult : IDisposable
 {
-    private readonly string _stdoutPath;
-    private readonly string _stderrPath;
+    private Communication? _output;
 
-    internal JobResult(JobContext context, string commandLine, string stdoutPath, string stderrPath)
+    internal JobResult(JobContext context, string commandLine)
     {
         Context = context;
         CommandLine = commandLine;
-        _stdoutPath = stdoutPath;
-        _stderrPath = stderrPath;
     }
 
     /// <summary>The job's number and slot.</summary>
@@ -42,23 +41,49 @@ public sealed class JobResult : IDisposable
     public bool Success => Error is null && ExitStatus?.Success == true;
 
     /// <summary>Bytes the job wrote to stdout.</summary>
-    public long StdoutLength => Length(_stdoutPath);
+    public long StdoutLength => _output?.Stdout.Length ?? 0;
 
-    /// <summary>Bytes the job wrote to stderr.</summary>
-    public long StderrLength => Length(_stderrPath);
+    /// <summary>Bytes the job wrote to stderr (every stage's).</summary>
+    public long StderrLength => _output?.Stderr.Sum(s => s.Length) ?? 0;
 
-    /// <summary>The spooled stdout, to read once.</summary>
-    public Stream OpenStdout() => File.OpenRead(_stdoutPath);
+    /// <summary>The job's stdout, to read.</summary>
+    public Stream OpenStdout() => _output?.Stdout.OpenRead() ?? Stream.Null;
 
-    /// <summary>The spooled stderr, to read once.</summary>
-    public Stream OpenStderr() => File.OpenRead(_stderrPath);
-
-    /// <summary>Deletes the spooled output.</summary>
-    public void Dispose()
+    /// <summary>The job's stderr, every stage's in stage order, to read.</summary>
+    public Stream OpenStderr()
     {
-        File.Delete(_stdoutPath);
-        File.Delete(_stderrPath);
+        if (_output is null)
+        {
+            return Stream.Null;
+        }
+        var all = new MemoryStream();
+        foreach (OutputBuffer stage in _output.Stderr)
+        {
+            using Stream part = stage.OpenRead();
+            part.CopyTo(all);
+        }
+        all.Position = 0;
+        return all;
     }
 
-    private static long Length(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+    /// <summary>Deletes any spill files.</summary>
+    public void Dispose() => Output = null;
+
+    /// <summary>The attempt's collected output; replacing it releases the previous attempt's.</summary>
+    internal Communication? Output
+    {
+        get => _output;
+        set
+        {
+            if (_output is not null)
+            {
+                _output.Stdout.Dispose();
+                foreach (OutputBuffer stage in _output.Stderr)
+                {
+                    stage.Dispose();
+                }
+            }
+            _output = value;
+        }
+    }
 }

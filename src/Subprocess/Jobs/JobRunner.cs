@@ -19,7 +19,7 @@ public static class JobRunner
     /// <summary>
     /// Builds one job per input with <paramref name="toJob"/> (which gets the job's number and slot)
     /// and runs them, at most <see cref="JobOptions.MaxParallel"/> at a time. Each job's stdout and
-    /// stderr (where left inherited) are spooled to files. Cancelling ends the running jobs' trees and
+    /// stderr (where left inherited) are captured through pipes, spilling to files past 1 MiB. Cancelling ends the running jobs' trees and
     /// stops starting new ones.
     /// </summary>
     public static async IAsyncEnumerable<JobResult> RunAsync<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob,
@@ -75,7 +75,9 @@ public static class JobRunner
                 }
                 var context = new JobContext(++number, slot);
                 Pipeline job = toJob(input, context);
-                running.Add(RunAndReleaseAsync(job, context, slot));
+                // posix_spawn blocks its caller until the child has exec'd: spawning from the
+                // thread pool lets jobs start side by side instead of one after another here.
+                running.Add(Task.Run(() => RunAndReleaseAsync(job, context, slot), CancellationToken.None));
                 running.RemoveAll(t => t.IsCompleted);
             }
         }
@@ -103,61 +105,47 @@ public static class JobRunner
 
     private static async Task<JobResult> RunOneAsync(Pipeline job, JobContext context, JobOptions options, CancellationToken cancellationToken)
     {
-        string spool = options.SpoolDirectory ?? Path.GetTempPath();
-        string stdout = Path.Combine(spool, $"subproc-{Environment.ProcessId}-{context.Number}.out");
-        string stderr = Path.Combine(spool, $"subproc-{Environment.ProcessId}-{context.Number}.err");
-        Pipeline spooled = Spooled(job, stdout, stderr).WithCheck(false);
-        if (options.Timeout is TimeSpan timeout)
-        {
-            spooled = spooled.WithTimeout(timeout);
-        }
-        var result = new JobResult(context, job.ToString(), stdout, stderr);
+        string spool = Path.Combine(options.SpoolDirectory ?? Path.GetTempPath(), $"subproc-{Environment.ProcessId}-{context.Number}");
+        IReadOnlyList<Command> stages = job.CaptureStages(inputGiven: false);
+        var result = new JobResult(context, job.ToString());
         do
         {
-            File.WriteAllBytes(stdout, []);
-            File.WriteAllBytes(stderr, []);
             result.Attempts++;
-            result.StartTime = DateTimeOffset.UtcNow;
             result.Error = null;
+            result.ExitStatus = null;
+            result.Output = null;
+            result.StartTime = DateTimeOffset.UtcNow;
             try
             {
-                result.ExitStatus = (await spooled.RunAsync(cancellationToken).ConfigureAwait(false)).ExitStatus;
-            }
-            catch (ProcessTimeoutException e)
-            {
-                (result.Error, result.ExitStatus) = (e, e.ExitStatus);
+                await using PipelineProcess running = job.Launch(stages);
+                try
+                {
+                    result.Output = await Execution.CollectAsync(running, default, options.Timeout, synchronous: false, cancellationToken, spool)
+                        .ConfigureAwait(false);
+                    result.ExitStatus = running.Poll();
+                }
+                catch (ProcessTimeoutException e)
+                {
+                    await running.EndTreeAsync(synchronous: false).ConfigureAwait(false);
+                    result.Output = ((IRunningProcess)running).Exchange.Current;
+                    (result.Error, result.ExitStatus) = (e, running.Poll());
+                }
+                catch (OperationCanceledException)
+                {
+                    await running.EndTreeAsync(synchronous: false).ConfigureAwait(false);
+                    result.Output = ((IRunningProcess)running).Exchange.Current;
+                    result.ExitStatus = running.Poll();
+                    result.Duration = DateTimeOffset.UtcNow - result.StartTime;
+                    return result;
+                }
             }
             catch (ProcessStartException e)
             {
-                (result.Error, result.ExitStatus) = (e, null);
-            }
-            catch (OperationCanceledException)
-            {
-                result.ExitStatus = null;
-                result.Error = null;
-                result.Duration = DateTimeOffset.UtcNow - result.StartTime;
-                return result;
+                result.Error = e;
             }
             result.Duration = DateTimeOffset.UtcNow - result.StartTime;
         }
         while (!result.Success && result.Attempts <= options.Retries && !cancellationToken.IsCancellationRequested);
         return result;
-    }
-
-    /// <summary>The job with its inherited stdout (last stage) and stderr (every stage) sent to spool files.</summary>
-    private static Pipeline Spooled(Pipeline job, string stdout, string stderr)
-    {
-        int last = job.Commands.Count - 1;
-        int index = 0;
-        return job.WithCommands(command =>
-        {
-            CommandSpec spec = command.Spec;
-            bool isLast = index++ == last;
-            return command.WithSpec(s => s with
-            {
-                Stdout = isLast && spec.Stdout.Kind == StdioKind.Inherit ? Stdio.File(stdout, append: true) : spec.Stdout,
-                Stderr = spec.Stderr.Kind == StdioKind.Inherit ? Stdio.File(stderr, append: true) : spec.Stderr,
-            });
-        });
     }
 }

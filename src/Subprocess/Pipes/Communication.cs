@@ -16,10 +16,13 @@ internal sealed class Communication
 
     /// <param name="stages">How many stderr streams there are: one per pipeline stage.</param>
     /// <param name="limit">The most bytes kept from each stream.</param>
-    public Communication(int stages, long limit)
+    /// <param name="spool">Where streams spill to once they grow past a threshold (null: memory only),
+    /// as a path prefix that each stream's name completes.</param>
+    public Communication(int stages, long limit, string? spool = null)
     {
-        Stdout = new OutputBuffer("stdout", limit);
-        Stderr = [.. Enumerable.Range(0, stages).Select(i => new OutputBuffer(stages == 1 ? "stderr" : $"stderr of stage {i + 1}", limit))];
+        Stdout = new OutputBuffer("stdout", limit, spool is null ? null : spool + ".out");
+        Stderr = [.. Enumerable.Range(0, stages).Select(i => new OutputBuffer(
+            stages == 1 ? "stderr" : $"stderr of stage {i + 1}", limit, spool is null ? null : $"{spool}.err{i}"))];
     }
 
     public OutputBuffer Stdout { get; }

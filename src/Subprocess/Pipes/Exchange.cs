@@ -28,7 +28,7 @@ internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyLis
         }
     }
 
-    public Communication Start(ReadOnlyMemory<byte> input, long limit)
+    public Communication Start(ReadOnlyMemory<byte> input, long limit, string? spool = null)
     {
         lock (_gate)
         {
@@ -41,7 +41,7 @@ internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyLis
                 throw new InvalidOperationException(
                     "Input was given but the child's stdin was not piped; start the command with WithStdin(Stdio.Pipe).");
             }
-            var communication = new Communication(stderrs.Count, limit);
+            var communication = new Communication(stderrs.Count, limit, spool);
             // A stream the caller has already closed (say, stdin after writing it) is skipped, as in Python.
             if (stdin is { IsClosed: false })
             {
