@@ -93,4 +93,32 @@ public class JobRunnerSpecs
         Assert.IsType<ProcessTimeoutException>(results[0].Result.Error);
         Assert.False(results[0].Result.Success);
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Large_output_spills_to_a_file_that_disposing_the_result_deletes()
+    {
+        string spool = Directory.CreateTempSubdirectory("subproc-spool-").FullName;
+        try
+        {
+            await foreach (JobResult job in JobRunner.RunAsync([1], (_, _) => Pipeline.Create(Command.Create("head", "-c", "3000000", "/dev/zero")),
+                new JobOptions { SpoolDirectory = spool }))
+            {
+                Assert.Equal(3_000_000, job.StdoutLength);
+                Assert.NotEmpty(Directory.GetFiles(spool)); // past 1 MiB the output lives in a file, not in memory
+                using (var output = new MemoryStream())
+                {
+                    using Stream stdout = job.OpenStdout();
+                    await stdout.CopyToAsync(output);
+                    Assert.Equal(3_000_000, output.Length);
+                    Assert.All(output.ToArray(), b => Assert.Equal(0, b));
+                }
+                job.Dispose();
+                Assert.Empty(Directory.GetFiles(spool));
+            }
+        }
+        finally
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+    }
 }
