@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# 5,000 jobs of `true` at parallelism 2: subproc parallel against xargs -P 2 -n 1 and GNU parallel,
+# side by side in one run (interleaved rounds), median wall time and ratios, into BENCHMARKS.md.
+# Usage: bench/jobs.sh [JOBS] [ROUNDS] [--quick]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${1:-5000}; rounds=${2:-5}
+if [[ " $* " == *" --quick "* ]]; then jobs=200; rounds=1; fi
+
+quick=0; [[ " $* " == *" --quick "* ]] && quick=1
+if ! command -v parallel >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq parallel >/dev/null 2>&1) || {
+    echo "GNU parallel could not be installed" >&2
+    ((quick)) || exit 1   # a smoke pass goes on without that row
+  }
+fi
+dotnet build -c Release -v q --nologo src/Subprocess.Cli >/dev/null
+subproc=(dotnet src/Subprocess.Cli/bin/Release/net10.0/subproc.dll)
+input=$(mktemp); seq "$jobs" > "$input"; trap 'rm -f "$input"' EXIT
+
+python3 - "$jobs" "$rounds" "$input" "${subproc[@]}" <<'PY'
+import os, platform, re, statistics, subprocess, sys, time
+jobs, rounds, input_file, subproc = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+import shutil
+rows = [
+    ("xargs -P 2 -n 1", ["xargs", "-P", "2", "-n", "1", "true"]),
+    ("subproc parallel -j 2", subproc + ["parallel", "-j", "2", "true"]),
+]
+if shutil.which("parallel"):
+    rows.append(("GNU parallel -j 2", ["parallel", "--will-cite", "-j", "2", "true"]))
+times = {name: [] for name, _ in rows}
+for _ in range(rounds):
+    for name, argv in rows:
+        with open(input_file) as stdin:
+            start = time.perf_counter()
+            subprocess.run(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            times[name].append(time.perf_counter() - start)
+ref = statistics.median(times["xargs -P 2 -n 1"])
+table = ["| runner | wall (s) | ms per job | vs xargs |", "| --- | ---: | ---: | ---: |"]
+for name, samples in times.items():
+    m = statistics.median(samples)
+    table.append(f"| {name} | {m:.2f} | {1000 * m / jobs:.3f} | {m / ref:.2f}x |")
+print("\n".join(table))
+if rounds == 1 and jobs < 1000:
+    sys.exit(0)  # a smoke pass: every row produced a number; BENCHMARKS.md untouched
+section = "\n".join([
+    "<!-- jobs:start -->",
+    f"## Job runner: {jobs} jobs of `true` at parallelism 2",
+    "",
+    f"Machine: {os.cpu_count()} cores, Linux {platform.release()}. Median of {rounds} interleaved rounds, "
+    "wall time of the whole command (including subproc's own start-up). Reproduce: `bench/jobs.sh`.",
+    "",
+    *table,
+    "",
+    "Each runner reads the inputs from stdin and runs `true` once per input; subproc groups each job's output.",
+    "<!-- jobs:end -->",
+])
+path = "BENCHMARKS.md"
+text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+text = re.sub(r"<!-- jobs:start -->.*<!-- jobs:end -->", lambda _: section, text, flags=re.S) if "<!-- jobs:start -->" in text else text.rstrip() + "\n\n" + section + "\n"
+open(path, "w").write(text)
+print("wrote BENCHMARKS.md")
+PY
