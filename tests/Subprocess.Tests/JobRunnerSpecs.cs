@@ -121,4 +121,45 @@ public class JobRunnerSpecs
             Directory.Delete(spool, recursive: true);
         }
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Halt_soon_stops_starting_jobs_after_the_first_failure()
+    {
+        var results = await RunAll([0, 1, 0, 0, 0], (code, _) => Pipeline.Create(Command.Shell($"exit {code}")),
+            new JobOptions { MaxParallel = 1, Halt = HaltPolicy.Parse("soon,fail=1") });
+
+        Assert.Equal(2, results.Count);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Halt_now_ends_the_running_jobs_trees()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var results = await RunAll(["exit 1", "sleep 30", "sleep 30"], (script, _) => Pipeline.Create(Command.Shell(script)),
+            new JobOptions { MaxParallel = 3, Halt = HaltPolicy.Parse("now,fail=1") });
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(3, results.Count);
+        Assert.All(results, r => Assert.False(r.Result.Success));
+    }
+
+    [Theory]
+    [InlineData("now,fail=1", HaltWhen.Now, false, 1, null)]
+    [InlineData("soon,success=3", HaltWhen.Soon, true, 1 + 2, null)]
+    [InlineData("now,fail=10%", HaltWhen.Now, false, 1, 10.0)]
+    [InlineData("2", HaltWhen.Now, false, 1, null)]
+    [InlineData("1", HaltWhen.Soon, false, 1, null)]
+    public void Halt_policies_parse_GNU_parallels_forms(string text, HaltWhen when, bool onSuccess, int count, double? percent) =>
+        Assert.Equal(new HaltPolicy(when, onSuccess, count, percent), HaltPolicy.Parse(text));
+
+    [Theory]
+    [InlineData("later,fail=1")]
+    [InlineData("now,oops=1")]
+    [InlineData("now,fail=0")]
+    [InlineData("now,fail=150%")]
+    [InlineData("now")]
+    public void Bad_halt_policies_are_refused(string text) => Assert.Throws<FormatException>(() => HaltPolicy.Parse(text));
+
+    [Fact]
+    public void Halt_never_is_no_policy() => Assert.Null(HaltPolicy.Parse("never"));
 }

@@ -22,6 +22,7 @@ internal static class ParallelCommand
     private static readonly Option<bool> KeepOrder = new("--keep-order", "-k") { Description = "Print output in input order, not as jobs finish" };
     private static readonly Option<bool> Tag = new("--tag") { Description = "Prefix each output line with the job's inputs and a tab" };
     private static readonly Option<string?> JobLogFile = new("--joblog") { Description = "Write a line per job to FILE (GNU parallel's columns)" };
+    private static readonly Option<string?> Halt = new("--halt") { Description = "Stop early: now|soon,fail|success=N|N% (soon: let running jobs finish; now: end them)" };
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the commands without running them" };
 
     private static readonly Argument<string[]> Words = new("command")
@@ -30,13 +31,13 @@ internal static class ParallelCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public static readonly HashSet<string> OptionsWithValue = ["--jobs", "-j", "--timeout", "--retries", "--joblog"];
+    public static readonly HashSet<string> OptionsWithValue = ["--jobs", "-j", "--timeout", "--retries", "--joblog", "--halt"];
     public static readonly HashSet<string> Flags = ["--shell", "--keep-order", "-k", "--tag", "--dry-run", "--help", "-h", "-?"];
 
     public static CliCommand Build()
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
-        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, KeepOrder, Tag, JobLogFile, DryRun])
+        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, Tag, JobLogFile, DryRun])
         {
             command.Options.Add(option);
         }
@@ -62,6 +63,16 @@ internal static class ParallelCommand
             throw new UsageException("--retries cannot be negative");
         }
 
+        HaltPolicy? halt;
+        try
+        {
+            halt = parsed.GetValue(Halt) is string h ? HaltPolicy.Parse(h) : null;
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In);
         JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell));
         var inputs = sources.Combinations().ToList();
@@ -76,7 +87,7 @@ internal static class ParallelCommand
             return 0;
         }
 
-        var options = new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout };
+        var options = new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout, Halt = halt };
         var reporter = new JobReporter(Console.OpenStandardOutput(), Console.OpenStandardError(), parsed.GetValue(Tag));
         await using JobLog? log = parsed.GetValue(JobLogFile) is string path ? new JobLog(path) : null;
         int failed = 0, total = 0;

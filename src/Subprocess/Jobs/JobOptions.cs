@@ -15,6 +15,9 @@ public sealed record JobOptions
     /// <summary>Each attempt's timeout; the job's whole process tree is ended when it passes.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>When to stop early; null (the default) runs every job.</summary>
+    public HaltPolicy? Halt { get; init; }
+
     /// <summary>Where a job's output spills once a stream passes 1 MiB (default: the system's temporary
     /// directory). Small output stays in memory; large output goes to files, so thousands of jobs with
     /// large output keep memory bounded.</summary>

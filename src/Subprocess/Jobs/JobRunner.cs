@@ -58,6 +58,11 @@ public static class JobRunner
     {
         int limit = options.MaxParallel == 0 ? int.MaxValue : options.MaxParallel;
         using var free = new SemaphoreSlim(limit, limit);
+        // A halt "now" cancels the running jobs through this, without cancelling the caller's token.
+        using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        long? total = inputs.TryGetNonEnumeratedCount(out int count) ? count : null;
+        int failed = 0, succeeded = 0;
+        bool halted = false;
         var slots = new Stack<int>();
         int slotsMade = 0;
         var running = new List<Task>();
@@ -68,6 +73,11 @@ public static class JobRunner
             foreach (T input in inputs)
             {
                 await free.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (Volatile.Read(ref halted))
+                {
+                    free.Release();
+                    break;
+                }
                 int slot;
                 lock (slots)
                 {
@@ -93,10 +103,21 @@ public static class JobRunner
 
         async Task RunAndReleaseAsync(Pipeline job, JobContext context, int slot)
         {
-            JobResult result = await RunOneAsync(job, context, options, cancellationToken).ConfigureAwait(false);
+            JobResult result = await RunOneAsync(job, context, options, halt.Token).ConfigureAwait(false);
+            bool haltNow = false;
             lock (slots)
             {
                 slots.Push(slot);
+                _ = result.Success ? ++succeeded : ++failed;
+                if (options.Halt is HaltPolicy policy && !halted && policy.Reached(failed, succeeded, total))
+                {
+                    halted = true;
+                    haltNow = policy.When == HaltWhen.Now;
+                }
+            }
+            if (haltNow)
+            {
+                await halt.CancelAsync().ConfigureAwait(false);
             }
             free.Release();
             finished.TryWrite(result);
