@@ -171,10 +171,17 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
             return pipe;
         }
         relayedPipes.Add(pipe);
-        bool input = pipe.ToString() == "stdin";
-        relays.Add(input
-            ? Relay.CopyAsync(target.Target, pipe.Stream, closeTo: true)
-            : Relay.CopyAsync(pipe.Stream, target.Target, closeTo: false));
+        if (pipe.ToString() == "stdin")
+        {
+            relays.Add(Relay.CopyAsync(target.Target, pipe.Stream, closeTo: true));
+            return null;
+        }
+        // Output is pumped like Communicate's (by the event loop on Linux, no thread per stream)
+        // into the caller's stream; a one-pump communication reports when it reaches end of file.
+        var copy = new Communication(stages: 0, limit: long.MaxValue);
+        pipe.PumpInto(new StreamSink(target.Target), copy);
+        copy.Started();
+        relays.Add(copy.Done.Opened);
         return null;
     }
 

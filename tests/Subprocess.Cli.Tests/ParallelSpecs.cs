@@ -144,4 +144,60 @@ public class ParallelSpecs
         Assert.Equal(0, result.ExitStatus.Code);
         Assert.Empty(result.Stdout);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Halt_now_on_the_first_failure_ends_the_others()
+    {
+        var clock = Stopwatch.StartNew();
+        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "3", "--halt", "now,fail=1", "--shell", "sleep {}; exit 1", ":::", "0.1", "30", "30");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.Equal(3, result.ExitStatus.Code);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Halt_soon_starts_nothing_after_the_trigger()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "1", "-k", "--halt", "soon,fail=1", "--shell", "echo {}; exit {}", ":::", "0", "1", "0", "0");
+        Assert.Equal("0\n1\n", result.StdoutText);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Resume_skips_what_ran_and_resume_failed_reruns_only_failures()
+    {
+        string log = Path.GetTempFileName();
+        File.Delete(log);
+        try
+        {
+            string[] job = ["-k", "--joblog", log, "--shell", "echo {#}; exit {}", ":::", "0", "1", "0"];
+            await Subproc.RunAsync(["parallel", .. job]);
+
+            CapturedResult resumed = await Subproc.RunAsync(["parallel", "--resume", .. job]);
+            Assert.Empty(resumed.Stdout);
+
+            CapturedResult failedOnly = await Subproc.RunAsync(["parallel", "--resume-failed", .. job]);
+            Assert.Equal("2\n", failedOnly.StdoutText); // the original job number, not 1
+
+            Assert.Equal(5, File.ReadAllLines(log).Length); // header, three jobs, one rerun
+            CapturedResult usage = await Subproc.RunAsync("parallel", "--resume", "echo", ":::", "a");
+            Assert.Equal(2, usage.ExitStatus.Code);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Line_buffer_prints_whole_lines_as_they_come()
+    {
+        // Two jobs write a line, wait, write again: with --line-buffer their lines interleave, each whole.
+        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "2", "--line-buffer", "--tag", "--shell",
+            "echo {}-first; sleep 0.5; echo {}-second", ":::", "a", "b");
+
+        string[] lines = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines, line => Assert.Matches(@"^(a\ta|b\tb)-(first|second)$", line));
+        Assert.EndsWith("-first", lines[1]); // both firsts came before either second
+    }
 }

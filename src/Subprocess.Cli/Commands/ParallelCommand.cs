@@ -20,9 +20,12 @@ internal static class ParallelCommand
     private static readonly Option<string?> Timeout = new("--timeout") { Description = "End a job's whole process tree after this long (10, 1.5s, 500ms, 2m)" };
     private static readonly Option<int> Retries = new("--retries") { Description = "Run a failed job up to this many more times" };
     private static readonly Option<bool> KeepOrder = new("--keep-order", "-k") { Description = "Print output in input order, not as jobs finish" };
+    private static readonly Option<bool> LineBuffer = new("--line-buffer") { Description = "Print output as it comes, in whole lines, instead of each job's output at its end" };
     private static readonly Option<bool> Tag = new("--tag") { Description = "Prefix each output line with the job's inputs and a tab" };
     private static readonly Option<string?> JobLogFile = new("--joblog") { Description = "Write a line per job to FILE (GNU parallel's columns)" };
     private static readonly Option<string?> Halt = new("--halt") { Description = "Stop early: now|soon,fail|success=N|N% (soon: let running jobs finish; now: end them)" };
+    private static readonly Option<bool> Resume = new("--resume") { Description = "With --joblog: skip the jobs the log shows as run" };
+    private static readonly Option<bool> ResumeFailed = new("--resume-failed") { Description = "With --joblog: skip the jobs the log shows as succeeded, run the rest again" };
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the commands without running them" };
 
     private static readonly Argument<string[]> Words = new("command")
@@ -32,12 +35,12 @@ internal static class ParallelCommand
     };
 
     public static readonly HashSet<string> OptionsWithValue = ["--jobs", "-j", "--timeout", "--retries", "--joblog", "--halt"];
-    public static readonly HashSet<string> Flags = ["--shell", "--keep-order", "-k", "--tag", "--dry-run", "--help", "-h", "-?"];
+    public static readonly HashSet<string> Flags = ["--shell", "--keep-order", "-k", "--tag", "--line-buffer", "--dry-run", "--resume", "--resume-failed", "--help", "-h", "-?"];
 
     public static CliCommand Build()
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
-        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, Tag, JobLogFile, DryRun])
+        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Tag, JobLogFile, Resume, ResumeFailed, DryRun])
         {
             command.Options.Add(option);
         }
@@ -75,36 +78,68 @@ internal static class ParallelCommand
 
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In);
         JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell));
-        var inputs = sources.Combinations().ToList();
+        string? logPath = parsed.GetValue(JobLogFile);
+        bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
+        if ((resume || resumeFailed) && logPath is null)
+        {
+            throw new UsageException("--resume and --resume-failed need --joblog FILE to know what already ran");
+        }
+        // Job numbers stay those of the full input list, so a resumed run's {#} and log match the first run's.
+        IReadOnlyDictionary<long, bool> done = resume || resumeFailed ? JobLog.Finished(logPath!) : new Dictionary<long, bool>();
+        var inputs = sources.Combinations()
+            .Select((values, index) => new JobInput(index + 1, values))
+            .Where(input => !done.TryGetValue(input.Number, out bool succeeded) || (resumeFailed && !succeeded))
+            .ToList();
 
         if (parsed.GetValue(DryRun))
         {
-            long number = 0;
-            foreach (IReadOnlyList<string> input in inputs)
+            foreach (JobInput input in inputs)
             {
-                Console.Out.WriteLine(template.Describe(input, new JobContext(++number, 1)));
+                Console.Out.WriteLine(template.Describe(input.Values, new JobContext(input.Number, 1)));
             }
             return 0;
         }
 
         var options = new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout, Halt = halt };
-        var reporter = new JobReporter(Console.OpenStandardOutput(), Console.OpenStandardError(), parsed.GetValue(Tag));
-        await using JobLog? log = parsed.GetValue(JobLogFile) is string path ? new JobLog(path) : null;
+        Stream stdoutTarget = Console.OpenStandardOutput(), stderrTarget = Console.OpenStandardError();
+        bool tag = parsed.GetValue(Tag), lineBuffer = parsed.GetValue(LineBuffer);
+        var reporter = new JobReporter(stdoutTarget, stderrTarget, tag);
+        var streaming = new System.Collections.Concurrent.ConcurrentDictionary<long, (LineStream Out, LineStream Err)>();
+        object gate = new();
+        Pipeline BuildJob(JobInput input, JobContext context)
+        {
+            context = context with { Number = input.Number };
+            if (!lineBuffer)
+            {
+                return template.Build(input.Values, context);
+            }
+            string? prefix = tag ? string.Join(' ', input.Values) + "\t" : null;
+            var lines = (new LineStream(stdoutTarget, gate, prefix), new LineStream(stderrTarget, gate, prefix));
+            streaming[input.Number] = lines;
+            return template.Build(input.Values, context, Stdio.Stream(lines.Item1), Stdio.Stream(lines.Item2));
+        }
+        await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
         int failed = 0, total = 0;
-        await foreach (JobResult job in JobRunner.RunAsync(inputs, template.Build, options, cancellation))
+        await foreach (JobResult job in JobRunner.RunAsync(inputs, BuildJob, options, cancellation))
         {
             using (job)
             {
+                JobInput input = inputs[(int)job.Context.Number - 1];
+                if (streaming.TryRemove(input.Number, out var lines))
+                {
+                    lines.Out.Complete();
+                    lines.Err.Complete();
+                }
                 total++;
                 failed += job.Success ? 0 : 1;
-                await reporter.WriteAsync(job, inputs[(int)job.Context.Number - 1]);
+                await reporter.WriteAsync(job, input.Values);
                 if (job.Error is ProcessStartException start)
                 {
-                    await Console.Error.WriteLineAsync($"subproc: job {job.Context.Number}: {start.Message}");
+                    await Console.Error.WriteLineAsync($"subproc: job {input.Number}: {start.Message}");
                 }
                 if (log is not null)
                 {
-                    await log.WriteAsync(job);
+                    await log.WriteAsync(job, input.Number);
                 }
             }
         }

@@ -7,24 +7,51 @@ internal sealed class JobLog : IAsyncDisposable
 {
     private readonly StreamWriter _writer;
 
-    public JobLog(string path)
+    private const string Header = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand";
+
+    /// <param name="path">The log file.</param>
+    /// <param name="append">Add to an existing log (resuming) rather than start a new one.</param>
+    public JobLog(string path, bool append)
     {
+        bool fresh = !append || !File.Exists(path) || new FileInfo(path).Length == 0;
         try
         {
-            _writer = new StreamWriter(path, append: false) { NewLine = "\n" };
+            _writer = new StreamWriter(path, append) { NewLine = "\n" };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"cannot write the job log {path}: {e.Message}");
         }
-        _writer.WriteLine("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand");
+        if (fresh)
+        {
+            _writer.WriteLine(Header);
+        }
     }
 
-    public async Task WriteAsync(JobResult job)
+    /// <summary>The jobs an earlier log records, by number: whether each succeeded (its last line wins).</summary>
+    public static IReadOnlyDictionary<long, bool> Finished(string path)
+    {
+        var finished = new Dictionary<long, bool>();
+        if (!File.Exists(path))
+        {
+            return finished;
+        }
+        foreach (string line in File.ReadLines(path).Skip(1))
+        {
+            string[] columns = line.Split('\t');
+            if (columns.Length >= 8 && long.TryParse(columns[0], CultureInfo.InvariantCulture, out long seq))
+            {
+                finished[seq] = columns[6] == "0" && columns[7] == "0";
+            }
+        }
+        return finished;
+    }
+
+    public async Task WriteAsync(JobResult job, long number)
     {
         ExitStatus? status = job.ExitStatus;
         string line = string.Join('\t',
-            job.Context.Number.ToString(CultureInfo.InvariantCulture),
+            number.ToString(CultureInfo.InvariantCulture),
             ":",
             (job.StartTime.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture),
             job.Duration.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture),

@@ -42,6 +42,26 @@ internal sealed class JobTemplate
     /// <summary>No template was given: each input line is the command (GNU parallel's behaviour).</summary>
     private bool InputIsCommand { get; init; }
 
+    /// <summary>The job for <paramref name="inputs"/>, its output sent to <paramref name="stdout"/> and
+    /// <paramref name="stderr"/> where the template does not redirect it (null: captured).</summary>
+    public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout, Stdio? stderr)
+    {
+        Pipeline job = Build(inputs, context);
+        if (stdout is null && stderr is null)
+        {
+            return job;
+        }
+        int last = job.Commands.Count - 1;
+        return Pipeline.Create(job.Commands.Select((command, i) =>
+        {
+            // The template's own redirections (> file, 2>&1) win over the tool's.
+            bool redirected = _tokens.Any(t => t.Kind is TokenKind.StdoutTo or TokenKind.StdoutAppend);
+            command = i == last && stdout is not null && !redirected ? command.WithStdout(stdout) : command;
+            bool joined = i == last && _tokens.Any(t => t.Kind == TokenKind.StderrToStdout);
+            return stderr is not null && !joined ? command.WithStderr(stderr) : command;
+        }));
+    }
+
     /// <summary>The job for <paramref name="inputs"/>.</summary>
     public Pipeline Build(IReadOnlyList<string> inputs, JobContext context)
     {

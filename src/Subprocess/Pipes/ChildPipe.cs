@@ -14,7 +14,7 @@ internal abstract class ChildPipe : IDisposable
     public abstract Stream Stream { get; }
 
     /// <summary>Drains the pipe into <paramref name="sink"/> until end of file, then closes it.</summary>
-    public abstract void PumpInto(OutputBuffer sink, Communication communication);
+    public abstract void PumpInto(IByteSink sink, Communication communication);
 
     /// <summary>Writes <paramref name="input"/> into the pipe, then closes it so the child sees end
     /// of file. A child that closes its end early ends the pump quietly, as in Python.</summary>

@@ -24,7 +24,7 @@ internal sealed class FdPipe : ChildPipe
 
     public override Stream Stream => _stream ??= new FileStream(_handle, _access, bufferSize: 0);
 
-    public override void PumpInto(OutputBuffer sink, Communication communication) =>
+    public override void PumpInto(IByteSink sink, Communication communication) =>
         Register(new Reader(this, sink, communication), Libc.EPOLLIN, communication);
 
     public override void PumpFrom(ReadOnlyMemory<byte> input, Communication communication) =>
@@ -115,7 +115,7 @@ internal sealed class FdPipe : ChildPipe
         protected abstract bool Step(uint events);
     }
 
-    private sealed class Reader(FdPipe pipe, OutputBuffer sink, Communication communication) : Pump(pipe, communication)
+    private sealed class Reader(FdPipe pipe, IByteSink sink, Communication communication) : Pump(pipe, communication)
     {
         protected override bool Step(uint events)
         {

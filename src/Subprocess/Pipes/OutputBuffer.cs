@@ -6,7 +6,7 @@ namespace Subprocess.Pipes;
 /// spill threshold moves to that file, so memory stays bounded however much a child writes.
 /// </summary>
 internal sealed class OutputBuffer(string name, long limit = long.MaxValue, string? spillPath = null, long spillThreshold = 1 << 20)
-    : IDisposable
+    : IByteSink, IDisposable
 {
     private const int FirstChunk = 16 * 1024;
     private const int LargestChunk = 4 * 1024 * 1024;

@@ -8,7 +8,7 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
 {
     public override Stream Stream => stream;
 
-    public override void PumpInto(OutputBuffer sink, Communication communication)
+    public override void PumpInto(IByteSink sink, Communication communication)
     {
         communication.PumpStarting();
         _ = ReadAllAsync(sink, communication);
@@ -24,7 +24,7 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
 
     public override void Dispose() => stream.Dispose();
 
-    private async Task ReadAllAsync(OutputBuffer sink, Communication communication)
+    private async Task ReadAllAsync(IByteSink sink, Communication communication)
     {
         Exception? error = null;
         try
