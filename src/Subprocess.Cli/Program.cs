@@ -27,7 +27,8 @@ try
         Console.Error.WriteLine("Try 'subproc --help'.");
         return Usage.ExitCode;
     }
-    return await parsed.InvokeAsync();
+    // Ctrl-C is each command's own business (parallel: first stops and terminates, second kills).
+    return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }
 catch (UsageException e)
 {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CliCommand = System.CommandLine.Command;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Subprocess.Cli.Inputs;
 using Subprocess.Cli.Output;
 using Subprocess.Cli.Templates;
@@ -119,32 +120,48 @@ internal static class ParallelCommand
             return template.Build(input.Values, context, Stdio.Stream(lines.Item1), Stdio.Stream(lines.Item2));
         }
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
-        int failed = 0, total = 0;
-        await foreach (JobResult job in JobRunner.RunAsync(inputs, BuildJob, options, cancellation))
+        // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). The
+        // library escalates a second one to SIGKILL at once. Either way we exit when they are gone.
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
-            using (job)
+            context.Cancel = true;
+            interrupted.Cancel();
+        });
+        int failed = 0, total = 0;
+        try
+        {
+            await foreach (JobResult job in JobRunner.RunAsync(inputs, BuildJob, options, interrupted.Token))
             {
-                JobInput input = inputs[(int)job.Context.Number - 1];
-                if (streaming.TryRemove(input.Number, out var lines))
+                using (job)
                 {
-                    lines.Out.Complete();
-                    lines.Err.Complete();
-                }
-                total++;
-                failed += job.Success ? 0 : 1;
-                await reporter.WriteAsync(job, input.Values);
-                if (job.Error is ProcessStartException start)
-                {
-                    await Console.Error.WriteLineAsync($"subproc: job {input.Number}: {start.Message}");
-                }
-                if (log is not null)
-                {
-                    await log.WriteAsync(job, input.Number);
+                    JobInput input = inputs[(int)job.Context.Number - 1];
+                    if (streaming.TryRemove(input.Number, out var lines))
+                    {
+                        lines.Out.Complete();
+                        lines.Err.Complete();
+                    }
+                    total++;
+                    failed += job.Success ? 0 : 1;
+                    await reporter.WriteAsync(job, input.Values);
+                    if (job.Error is ProcessStartException start)
+                    {
+                        await Console.Error.WriteLineAsync($"subproc: job {input.Number}: {start.Message}");
+                    }
+                    if (log is not null)
+                    {
+                        await log.WriteAsync(job, input.Number);
+                    }
                 }
             }
         }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        {
+            // Interrupted: the jobs that ran have been reported; the summary says what did not start.
+        }
         await Console.Error.WriteLineAsync(
-            $"subproc: {total} jobs, {total - failed} succeeded, {failed} failed in {clock.Elapsed.TotalSeconds:F2} s");
-        return Math.Min(failed, 101);
+            $"subproc: {total} jobs, {total - failed} succeeded, {failed} failed in {clock.Elapsed.TotalSeconds:F2} s" +
+            (interrupted.IsCancellationRequested ? $", interrupted with {inputs.Count - total} not started" : ""));
+        return interrupted.IsCancellationRequested ? 130 : Math.Min(failed, 101);
     }
 }

@@ -20,7 +20,8 @@ public static class JobRunner
     /// Builds one job per input with <paramref name="toJob"/> (which gets the job's number and slot)
     /// and runs them, at most <see cref="JobOptions.MaxParallel"/> at a time. Each job's stdout and
     /// stderr (where left inherited) are captured through pipes, spilling to files past 1 MiB. Cancelling ends the running jobs' trees and
-    /// stops starting new ones.
+    /// stops starting new ones; the enumeration yields the results of the jobs that ran, then throws
+    /// <see cref="OperationCanceledException"/>.
     /// </summary>
     public static async IAsyncEnumerable<JobResult> RunAsync<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob,
         JobOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -73,7 +74,7 @@ public static class JobRunner
             foreach (T input in inputs)
             {
                 await free.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (Volatile.Read(ref halted))
+                if (Volatile.Read(ref halted) || cancellationToken.IsCancellationRequested)
                 {
                     free.Release();
                     break;

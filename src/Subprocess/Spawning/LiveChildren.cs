@@ -17,6 +17,7 @@ internal static class LiveChildren
 
     private static readonly ConcurrentDictionary<ProcessControl, TimeSpan> Tracked = new();
     private static readonly Lazy<PosixSignalRegistration[]> Handlers = new(Install);
+    private static int _ending;
 
     public static int Count => Tracked.Count;
 
@@ -32,8 +33,31 @@ internal static class LiveChildren
 
     public static void Untrack(ProcessControl control) => Tracked.TryRemove(control, out _);
 
-    /// <summary>Ends every tracked child's tree. Blocks for at most the longest grace period (capped).</summary>
+    /// <summary>
+    /// Ends every tracked child's tree. Blocks for at most the longest grace period (capped). Called
+    /// again while that is under way (a second Ctrl-C), it SIGKILLs them at once.
+    /// </summary>
     public static void EndAll()
+    {
+        if (Interlocked.Increment(ref _ending) > 1)
+        {
+            foreach ((ProcessControl control, _) in Tracked.ToArray())
+            {
+                control.Signal(Libc.SIGKILL, group: control.CanSignalTree);
+            }
+            return;
+        }
+        try
+        {
+            EndAllGracefully();
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _ending, 0);
+        }
+    }
+
+    private static void EndAllGracefully()
     {
         var children = Tracked.ToArray();
         if (children.Length == 0)
