@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Subprocess.Cli.Inputs;
 using Subprocess.Cli.Output;
+using Subprocess.Cli.Progress;
 using Subprocess.Cli.Templates;
 
 namespace Subprocess.Cli.Commands;
@@ -22,6 +23,8 @@ internal static class ParallelCommand
     private static readonly Option<int> Retries = new("--retries") { Description = "Run a failed job up to this many more times" };
     private static readonly Option<bool> KeepOrder = new("--keep-order", "-k") { Description = "Print output in input order, not as jobs finish" };
     private static readonly Option<bool> LineBuffer = new("--line-buffer") { Description = "Print output as it comes, in whole lines, instead of each job's output at its end" };
+    private static readonly Option<bool> Bar = new("--bar") { Description = "Show a progress bar with an ETA on stderr (only when it is a terminal)" };
+    private static readonly Option<bool> ProgressOption = new("--progress") { Description = "Same as --bar" };
     private static readonly Option<bool> Tag = new("--tag") { Description = "Prefix each output line with the job's inputs and a tab" };
     private static readonly Option<string?> JobLogFile = new("--joblog") { Description = "Write a line per job to FILE (GNU parallel's columns)" };
     private static readonly Option<string?> Halt = new("--halt") { Description = "Stop early: now|soon,fail|success=N|N% (soon: let running jobs finish; now: end them)" };
@@ -36,12 +39,12 @@ internal static class ParallelCommand
     };
 
     public static readonly HashSet<string> OptionsWithValue = ["--jobs", "-j", "--timeout", "--retries", "--joblog", "--halt"];
-    public static readonly HashSet<string> Flags = ["--shell", "--keep-order", "-k", "--tag", "--line-buffer", "--dry-run", "--resume", "--resume-failed", "--help", "-h", "-?"];
+    public static readonly HashSet<string> Flags = ["--shell", "--keep-order", "-k", "--tag", "--line-buffer", "--bar", "--progress", "--dry-run", "--resume", "--resume-failed", "--help", "-h", "-?"];
 
     public static CliCommand Build()
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
-        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Tag, JobLogFile, Resume, ResumeFailed, DryRun])
+        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun])
         {
             command.Options.Add(option);
         }
@@ -129,39 +132,53 @@ internal static class ParallelCommand
             interrupted.Cancel();
         });
         int failed = 0, total = 0;
-        try
+        JobProgress? progress = parsed.GetValue(Bar) || parsed.GetValue(ProgressOption) ? JobProgress.ForStderr(inputs.Count) : null;
+        if (progress is null)
         {
-            await foreach (JobResult job in JobRunner.RunAsync(inputs, BuildJob, options, interrupted.Token))
-            {
-                using (job)
-                {
-                    JobInput input = inputs[(int)job.Context.Number - 1];
-                    if (streaming.TryRemove(input.Number, out var lines))
-                    {
-                        lines.Out.Complete();
-                        lines.Err.Complete();
-                    }
-                    total++;
-                    failed += job.Success ? 0 : 1;
-                    await reporter.WriteAsync(job, input.Values);
-                    if (job.Error is ProcessStartException start)
-                    {
-                        await Console.Error.WriteLineAsync($"subproc: job {input.Number}: {start.Message}");
-                    }
-                    if (log is not null)
-                    {
-                        await log.WriteAsync(job, input.Number);
-                    }
-                }
-            }
+            await RunJobsAsync(_ => { });
         }
-        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        else
         {
-            // Interrupted: the jobs that ran have been reported; the summary says what did not start.
+            await progress.RunAsync(RunJobsAsync);
         }
         await Console.Error.WriteLineAsync(
             $"subproc: {total} jobs, {total - failed} succeeded, {failed} failed in {clock.Elapsed.TotalSeconds:F2} s" +
             (interrupted.IsCancellationRequested ? $", interrupted with {inputs.Count - total} not started" : ""));
         return interrupted.IsCancellationRequested ? 130 : Math.Min(failed, 101);
+
+        async Task RunJobsAsync(Action<bool> finished)
+        {
+            try
+            {
+                await foreach (JobResult job in JobRunner.RunAsync(inputs, BuildJob, options, interrupted.Token))
+                {
+                    using (job)
+                    {
+                        JobInput input = inputs[(int)job.Context.Number - 1];
+                        if (streaming.TryRemove(input.Number, out var lines))
+                        {
+                            lines.Out.Complete();
+                            lines.Err.Complete();
+                        }
+                        total++;
+                        failed += job.Success ? 0 : 1;
+                        await reporter.WriteAsync(job, input.Values);
+                        if (job.Error is ProcessStartException start)
+                        {
+                            await Console.Error.WriteLineAsync($"subproc: job {input.Number}: {start.Message}");
+                        }
+                        if (log is not null)
+                        {
+                            await log.WriteAsync(job, input.Number);
+                        }
+                        finished(job.Success);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+            {
+                // Interrupted: the jobs that ran have been reported; the summary says what did not start.
+            }
+        }
     }
 }

@@ -1,0 +1,60 @@
+using Spectre.Console.Testing;
+using Subprocess.Cli.Progress;
+
+namespace Subprocess.Cli.Tests;
+
+/// <summary>--bar: drawn on a terminal, never into a pipe.</summary>
+public class ProgressSpecs
+{
+    [Fact(Timeout = 20_000)]
+    public async Task The_display_counts_jobs_and_failures()
+    {
+        var console = new TestConsole().Interactive();
+
+        await new JobProgress(console, 3).RunAsync(report =>
+        {
+            report(true);
+            report(false);
+            report(true);
+            return Task.CompletedTask;
+        });
+
+        Assert.Contains("3/3 jobs, 1 failed", console.Output);
+        Assert.Contains("100%", console.Output);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_run_into_a_pipe_shows_no_bar()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "--bar", "echo", ":::", "a", "b");
+
+        Assert.Equal("a\nb\n".Length, result.Stdout.Length);
+        Assert.Matches(@"^subproc: 2 jobs, 2 succeeded, 0 failed in [0-9.]+ s\n$", result.StderrText);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_run_in_a_terminal_shows_the_bar()
+    {
+        string session = $"subproc-bar-{Guid.NewGuid():N}";
+        string subproc = $"{Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet"} {Path.Combine(AppContext.BaseDirectory, "subproc.dll")}";
+        await Command.Create("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "20",
+            $"{subproc} parallel -j 2 --bar sleep ::: 0.2 0.2 0.2 0.2 > /dev/null; sleep 30").RunAsync();
+        try
+        {
+            string screen = "";
+            for (var deadline = DateTimeOffset.UtcNow.AddSeconds(30); DateTimeOffset.UtcNow < deadline && !screen.Contains("subproc: 4 jobs");)
+            {
+                await Task.Delay(100);
+                screen = (await Command.Create("tmux", "capture-pane", "-p", "-t", session).CaptureAsync()).StdoutText;
+            }
+
+            Assert.Contains("subproc: 4 jobs", screen);
+            Assert.Contains("4/4 jobs", screen);
+            Assert.Contains("100%", screen);
+        }
+        finally
+        {
+            await Command.Create("tmux", "kill-session", "-t", session).WithCheck(false).RunAsync();
+        }
+    }
+}
