@@ -200,4 +200,15 @@ public class ParallelSpecs
         Assert.All(lines, line => Assert.Matches(@"^(a\ta|b\tb)-(first|second)$", line));
         Assert.EndsWith("-first", lines[1]); // both firsts came before either second
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_exit_code_is_capped_at_101_and_j_0_runs_everything_at_once()
+    {
+        var clock = Stopwatch.StartNew();
+        CapturedResult result = await Subproc.RunAsync(["parallel", "-j", "0", "--shell", "sleep 0.5; exit 1", ":::", .. Enumerable.Range(1, 105).Select(i => i.ToString())]);
+
+        Assert.Equal(101, result.ExitStatus.Code);
+        Assert.Contains("105 jobs, 0 succeeded, 105 failed", result.StderrText);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: -j 0 should run them side by side");
+    }
 }

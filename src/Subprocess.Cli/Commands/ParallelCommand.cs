@@ -12,11 +12,8 @@ namespace Subprocess.Cli.Commands;
 /// <summary><c>subproc parallel</c>: GNU parallel's model on the library's <see cref="JobRunner"/>.</summary>
 internal static class ParallelCommand
 {
-    private static readonly Option<int> Jobs = new("--jobs", "-j")
-    {
-        Description = "How many jobs run at once (default: the number of cores; 0: no limit)",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
-    };
+    // No DefaultValueFactory: the default depends on the machine, and --help must not.
+    private static readonly Option<int?> Jobs = new("--jobs", "-j") { Description = "How many jobs run at once (default: the number of cores; 0: no limit)" };
 
     private static readonly Option<bool> Shell = new("--shell") { Description = "Run each job with /bin/sh -c (inputs are shell-quoted)" };
     private static readonly Option<string?> Timeout = new("--timeout") { Description = "End a job's whole process tree after this long (10, 1.5s, 500ms, 2m)" };
@@ -56,7 +53,7 @@ internal static class ParallelCommand
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        int jobs = parsed.GetValue(Jobs);
+        int jobs = parsed.GetValue(Jobs) ?? Environment.ProcessorCount;
         if (jobs < 0)
         {
             throw new UsageException("--jobs cannot be negative");
