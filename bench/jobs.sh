@@ -14,9 +14,12 @@ if ! command -v parallel >/dev/null 2>&1; then
     ((quick)) || exit 1   # a smoke pass goes on without that row
   }
 fi
-dotnet build -c Release -v q --nologo src/Subprocess.Cli >/dev/null
-subproc=(dotnet src/Subprocess.Cli/bin/Release/net10.0/subproc.dll)
-input=$(mktemp); seq "$jobs" > "$input"; trap 'rm -f "$input"' EXIT
+# The tool as the README installs it: packed for this runtime (ReadyToRun), installed, run by name.
+tools=$(mktemp -d); trap 'rm -rf "$tools"' EXIT
+dotnet pack -c Release -v q --nologo -o "$tools/pkg" -p:RuntimeIdentifiers=linux-x64 src/Subprocess.Cli >/dev/null
+dotnet tool install --tool-path "$tools/bin" --add-source "$tools/pkg" subproc >/dev/null
+subproc=("$tools/bin/subproc")
+input="$tools/input"; seq "$jobs" > "$input"
 
 python3 - "$jobs" "$rounds" "$input" "${subproc[@]}" <<'PY'
 import os, platform, re, statistics, subprocess, sys, time
@@ -48,7 +51,8 @@ section = "\n".join([
     f"## Job runner: {jobs} jobs of `true` at parallelism 2",
     "",
     f"Machine: {os.cpu_count()} cores, Linux {platform.release()}. Median of {rounds} interleaved rounds, "
-    "wall time of the whole command (including subproc's own start-up). Reproduce: `bench/jobs.sh`.",
+    "wall time of the whole command (including subproc's own start-up; subproc is the tool as the README "
+    "installs it, packed ReadyToRun for linux-x64). Reproduce: `bench/jobs.sh`.",
     "",
     *table,
     "",
