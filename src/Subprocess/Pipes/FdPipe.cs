@@ -65,6 +65,7 @@ internal sealed class FdPipe : ChildPipe
     private abstract class Pump(FdPipe pipe, Communication communication) : IReadyHandler
     {
         private int _finished;
+        private long _moved;
 
         public ulong Token { get; set; }
 
@@ -113,6 +114,18 @@ internal sealed class FdPipe : ChildPipe
 
         /// <summary>Moves as many bytes as the pipe allows now; true when this pump is done.</summary>
         protected abstract bool Step(uint events);
+
+        /// <summary>Counts bytes moved; a pipe past 1 MiB is carrying bulk data and gets a larger kernel
+        /// buffer then (fewer wake-ups), while the many small ones never pay for it.</summary>
+        protected void Moved(int count)
+        {
+            if (_moved < BulkThreshold && (_moved += count) >= BulkThreshold)
+            {
+                PipeFd.Enlarge(Handle);
+            }
+        }
+
+        private const long BulkThreshold = 1 << 20;
     }
 
     private sealed class Reader(FdPipe pipe, IByteSink sink, Communication communication) : Pump(pipe, communication)
@@ -132,6 +145,7 @@ internal sealed class FdPipe : ChildPipe
                     return true;
                 }
                 sink.Advance(n);
+                Moved(n);
             }
         }
     }
@@ -152,6 +166,7 @@ internal sealed class FdPipe : ChildPipe
                         return false;
                     }
                     _rest = _rest[n..];
+                    Moved(n);
                 }
                 return true;
             }

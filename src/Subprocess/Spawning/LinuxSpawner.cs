@@ -98,8 +98,8 @@ internal sealed class LinuxSpawner : ISpawner
                 // Owned by the caller (a pipeline), who closes it once every stage has started.
                 return (int)((Stdio.DescriptorSource)stdio).Handle.DangerousGetHandle();
             case StdioKind.Pipe or StdioKind.Stream:
+                // Not enlarged here: most children write little; the pump enlarges a pipe that turns out busy.
                 (SafeFileHandle read, SafeFileHandle write) = PipeFd.Create();
-                PipeFd.Enlarge(read);
                 (childEnd, SafeFileHandle parentEnd) = input ? (read, write) : (write, read);
                 pipe = new FdPipe(Names[target], parentEnd, input ? FileAccess.Write : FileAccess.Read);
                 break;
