@@ -12,10 +12,7 @@ internal static class Errno
     public const int EAGAIN = 11;
     public const int EACCES = 13;
     public const int ECHILD = 10;
-    public const int ENOTDIR = 20;
-    public const int EISDIR = 21;
     public const int EPIPE = 32;
-    public const int ENOSYS = 38;
 
     /// <summary>The errno left by the last <c>SetLastError</c> call on this thread.</summary>
     public static int Last => Marshal.GetLastPInvokeError();

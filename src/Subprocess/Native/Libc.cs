@@ -32,16 +32,12 @@ internal static unsafe partial class Libc
     public const int WNOHANG = 1;
     public const int WEXITED = 4;
     public const int CLD_EXITED = 1;
-    public const int CLD_KILLED = 2;
-    public const int CLD_DUMPED = 3;
 
     public const int EPOLL_CLOEXEC = 0x80000;
     public const int EPOLL_CTL_ADD = 1;
     public const int EPOLL_CTL_DEL = 2;
     public const uint EPOLLIN = 0x001;
     public const uint EPOLLOUT = 0x004;
-    public const uint EPOLLERR = 0x008;
-    public const uint EPOLLHUP = 0x010;
 
     public const long SYS_pidfd_open = 434;
     public const long SYS_pidfd_send_signal = 424;

@@ -35,9 +35,7 @@ public static class ProcessTree
 
     public static int Zombies() => Children().Count(c => c.State == 'Z');
 
-    public static int OpenDescriptors() => Directory.GetFiles("/proc/self/fd").Length;
-
-    /// <summary>"fd -> target" for each open descriptor, e.g. "7 -> pipe:[1234]"; targets alone say what kind.</summary>
+    /// <summary>What each open descriptor of this process points at ("pipe:[1234]", "/dev/null", ...).</summary>
     public static IReadOnlyList<string> DescriptorTargets()
     {
         var targets = new List<string>();
