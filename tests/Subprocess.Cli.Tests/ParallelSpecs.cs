@@ -193,7 +193,7 @@ public class ParallelSpecs
     {
         // Two jobs write a line, wait, write again: with --line-buffer their lines interleave, each whole.
         CapturedResult result = await Subproc.RunAsync("parallel", "-j", "2", "--line-buffer", "--tag", "--shell",
-            "echo {}-first; sleep 0.5; echo {}-second", ":::", "a", "b");
+            "echo {}-first; sleep 1; echo {}-second", ":::", "a", "b");
 
         string[] lines = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, lines.Length);
