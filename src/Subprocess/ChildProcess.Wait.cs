@@ -50,6 +50,11 @@ public sealed partial class ChildProcess
                 pipe.Dispose();
             }
         }
+        else if (status is not null && _relayCopies.Find(copy => copy.Error is not null) is Communication failed)
+        {
+            // The caller's stream refused the output (closed, full disk): say so rather than lose it quietly.
+            throw new IOException($"Copying the output of '{CommandLine}' into the given stream failed: {failed.Error!.Message}", failed.Error);
+        }
         return status;
     }
 

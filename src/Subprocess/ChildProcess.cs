@@ -27,6 +27,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     /// a wait on the child includes them.</summary>
     private readonly Gate? _relaysDone;
     private readonly List<ChildPipe> _relayedPipes = [];
+    private readonly List<Communication> _relayCopies = [];
     private int _disposed;
 
     internal ChildProcess(LaunchPlan plan, ProcessControl control, ChildPipe? stdin, ChildPipe? stdout, ChildPipe? stderr,
@@ -36,9 +37,9 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
         _control = control;
         var relays = new List<Task>(3);
         _exchange = new Exchange(
-            Relayed(plan.Spec.Stdin, stdin, relays, _relayedPipes),
-            Relayed(plan.Spec.Stdout, stdout, relays, _relayedPipes),
-            [Relayed(plan.Spec.Stderr, stderr, relays, _relayedPipes)]);
+            Relayed(plan.Spec.Stdin, stdin, relays),
+            Relayed(plan.Spec.Stdout, stdout, relays),
+            [Relayed(plan.Spec.Stderr, stderr, relays)]);
         if (relays.Count > 0)
         {
             _relaysDone = new Gate();
@@ -164,13 +165,13 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
 
     /// <summary>For a <see cref="Stdio.Stream"/> target, starts the copy and keeps the pipe out of
     /// the caller's reach (it is the copy's); any other pipe is returned as it is.</summary>
-    private static ChildPipe? Relayed(Stdio stdio, ChildPipe? pipe, List<Task> relays, List<ChildPipe> relayedPipes)
+    private ChildPipe? Relayed(Stdio stdio, ChildPipe? pipe, List<Task> relays)
     {
         if (stdio is not Stdio.StreamTarget target || pipe is null)
         {
             return pipe;
         }
-        relayedPipes.Add(pipe);
+        _relayedPipes.Add(pipe);
         if (pipe.ToString() == "stdin")
         {
             relays.Add(Relay.CopyAsync(target.Target, pipe.Stream, closeTo: true));
@@ -179,6 +180,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
         // Output is pumped like Communicate's (by the event loop on Linux, no thread per stream)
         // into the caller's stream; a one-pump communication reports when it reaches end of file.
         var copy = new Communication(stages: 0, limit: long.MaxValue);
+        _relayCopies.Add(copy);
         pipe.PumpInto(new StreamSink(target.Target), copy);
         copy.Started();
         relays.Add(copy.Done.Opened);

@@ -117,4 +117,15 @@ public class StdioSpecs
         await child.WaitAsync();
         Assert.Equal("x\n", System.Text.Encoding.UTF8.GetString(sink.ToArray()));
     }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_stream_that_refuses_the_output_is_an_error_not_silence(SpawnerKind kind)
+    {
+        var closed = new MemoryStream();
+        closed.Dispose();
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Command.Create("echo", "lost?").WithStdout(Stdio.Stream(closed)).On(kind).RunAsync());
+        Assert.Contains("into the given stream failed", error.Message);
+    }
 }

@@ -29,15 +29,23 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
         Exception? error = null;
         try
         {
-            int n;
-            while ((n = await stream.ReadAsync(sink.GetFreeSpace()).ConfigureAwait(false)) > 0)
+            while (true)
             {
-                sink.Advance(n);
+                int n;
+                try
+                {
+                    n = await stream.ReadAsync(sink.GetFreeSpace()).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException)
+                {
+                    break; // the caller closed our end: what it read is not ours to report
+                }
+                if (n == 0)
+                {
+                    break;
+                }
+                sink.Advance(n); // a full limit or a refusing target is reported below
             }
-        }
-        catch (ObjectDisposedException)
-        {
-            // The caller closed the stream: what it read is not ours to report.
         }
         catch (Exception e)
         {
