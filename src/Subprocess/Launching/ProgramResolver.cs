@@ -46,22 +46,19 @@ internal static class ProgramResolver
     /// <summary>Why <paramref name="path"/> cannot be executed, or null if it can.</summary>
     private static string? Problem(string path, out int errno)
     {
-        if (Directory.Exists(path))
+        // access() first: on a PATH search most candidates do not exist, and that costs one call.
+        int access = Native.FileChecks.ExecuteAccess(path);
+        if (access is (0 or Native.Errno.EACCES) && Directory.Exists(path))
         {
             errno = Native.Errno.EACCES;
             return $"{path} is a directory, not a program";
         }
-        if (!File.Exists(path))
+        errno = access;
+        return access switch
         {
-            errno = Native.Errno.ENOENT;
-            return $"{path} does not exist";
-        }
-        if (!Native.FileChecks.IsExecutable(path))
-        {
-            errno = Native.Errno.EACCES;
-            return $"{path} is not executable (permission denied); chmod +x it or run it through its interpreter";
-        }
-        errno = 0;
-        return null;
+            0 => null,
+            Native.Errno.EACCES => $"{path} is not executable (permission denied); chmod +x it or run it through its interpreter",
+            _ => $"{path} does not exist",
+        };
     }
 }
