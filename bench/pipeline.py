@@ -18,7 +18,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-PIPEBENCH = os.path.join(HERE, "PipeBench", "bin", "Release", "net10.0", "PipeBench.dll")
+PEERS = os.path.join(HERE, "Peers", "bin", "Release", "net10.0", "Peers.dll")
 
 BASH = r'''
 n=$1; out=$(mktemp)
@@ -53,10 +53,10 @@ print(out, f"{wall:.3f}", f"{cpu:.3f}", peak)
 ROWS = [
     ("bash", lambda n: ["bash", "-c", BASH, "bench", str(n)]),
     ("Python subprocess (stdin=p1.stdout)", lambda n: [sys.executable, "-c", PYTHON, str(n)]),
-    ("Subprocess", lambda n: ["dotnet", PIPEBENCH, "subprocess", str(n)]),
-    ("CliWrap", lambda n: ["dotnet", PIPEBENCH, "cliwrap", str(n)]),
-    ("MedallionShell", lambda n: ["dotnet", PIPEBENCH, "medallion", str(n)]),
-    ("Process + CopyToAsync", lambda n: ["dotnet", PIPEBENCH, "process", str(n)]),
+    ("Subprocess", lambda n: ["dotnet", PEERS, "pipeline", "subprocess", str(n)]),
+    ("CliWrap", lambda n: ["dotnet", PEERS, "pipeline", "cliwrap", str(n)]),
+    ("MedallionShell", lambda n: ["dotnet", PEERS, "pipeline", "medallion", str(n)]),
+    ("Process + CopyToAsync", lambda n: ["dotnet", PEERS, "pipeline", "process", str(n)]),
 ]
 
 
@@ -82,7 +82,7 @@ def main():
     if args.quick:
         args.bytes, args.rounds = 64 * 1024 ** 2, 1
 
-    subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", "--nologo", os.path.join(HERE, "PipeBench")],
+    subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", "--nologo", os.path.join(HERE, "Peers")],
                    check=True, stdout=subprocess.DEVNULL)
     samples = {name: [] for name, _ in ROWS}
     for _ in range(args.rounds):  # interleaved, so drift in the machine hits every row alike

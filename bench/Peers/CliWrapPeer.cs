@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+
+/// <summary>CliWrap: asynchronous only.</summary>
+internal sealed class CliWrapPeer : IPeer
+{
+    public async Task TrueAsync() => await Cli.Wrap("/bin/true").ExecuteAsync();
+
+    public async Task<string> EchoAsync() => (await Cli.Wrap("echo").WithArguments("hi").ExecuteBufferedAsync()).StandardOutput;
+
+    public Task StartSleep() => Cli.Wrap("sleep").WithArguments("1").ExecuteAsync().Task;
+
+    public async Task<byte[]> CaptureZerosAsync(long bytes)
+    {
+        using var memory = new MemoryStream();
+        await (Cli.Wrap("head").WithArguments(["-c", N(bytes), "/dev/zero"]) | PipeTarget.ToStream(memory)).ExecuteAsync();
+        return memory.ToArray();
+    }
+
+    public async Task<string> PipelineAsync(long bytes)
+    {
+        var output = new StringBuilder();
+        await (Cli.Wrap("head").WithArguments(["-c", N(bytes), "/dev/zero"])
+            | Cli.Wrap("wc").WithArguments("-c")
+            | PipeTarget.ToStringBuilder(output)).ExecuteAsync();
+        return output.ToString();
+    }
+
+    private static string N(long bytes) => bytes.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,18 @@
+/// <summary>One library's idiomatic way to do each benchmarked thing.</summary>
+internal interface IPeer
+{
+    /// <summary>Spawn <c>/bin/true</c> and wait for it.</summary>
+    Task TrueAsync();
+
+    /// <summary>Run <c>echo hi</c> and return its captured stdout.</summary>
+    Task<string> EchoAsync();
+
+    /// <summary>Start <c>sleep 1</c> and return a task that completes when it has exited.</summary>
+    Task StartSleep();
+
+    /// <summary>Capture all of <c>head -c N /dev/zero</c> into one array.</summary>
+    Task<byte[]> CaptureZerosAsync(long bytes);
+
+    /// <summary>Run <c>head -c N /dev/zero | wc -c</c> and return wc's output.</summary>
+    Task<string> PipelineAsync(long bytes);
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using Subprocess;
+
+/// <summary>This library, through its synchronous calls where the peer is synchronous too.</summary>
+internal sealed class SubprocessPeer : IPeer
+{
+    private static readonly Command True = Command.Create("/bin/true");
+    private static readonly Command Echo = Command.Create("echo", "hi");
+    private static readonly Command Sleep = Command.Create("sleep", "1");
+
+    public Task TrueAsync()
+    {
+        True.Run();
+        return Task.CompletedTask;
+    }
+
+    public Task<string> EchoAsync() => Task.FromResult(Echo.Capture().StdoutText);
+
+    public async Task StartSleep()
+    {
+        using ChildProcess child = Sleep.Start();
+        await child.WaitAsync();
+    }
+
+    public Task<byte[]> CaptureZerosAsync(long bytes) =>
+        Task.FromResult(Command.Create("head", "-c", bytes.ToString(CultureInfo.InvariantCulture), "/dev/zero").Capture().Stdout);
+
+    public async Task<string> PipelineAsync(long bytes)
+    {
+        var pipeline = Command.Create("head", "-c", bytes.ToString(CultureInfo.InvariantCulture), "/dev/zero") | Command.Create("wc", "-c");
+        return (await pipeline.CaptureAsync()).StdoutText;
+    }
+}
