@@ -60,13 +60,14 @@ public sealed partial class ChildProcess
 
     private async ValueTask<ExitStatus?> WaitForExitAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
     {
+        if (synchronous)
+        {
+            // WaitForExit returns at once for a child that has exited; a Poll first would only add a waitid.
+            return _control.WaitForExit(timeout) ? Exit.Status : null;
+        }
         if (Poll() is ExitStatus done)
         {
             return done;
-        }
-        if (synchronous)
-        {
-            return _control.WaitForExit(timeout) ? Exit.Status : null;
         }
         try
         {

@@ -67,7 +67,10 @@ public sealed partial class Command
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ChildProcess child = Launch(capture ? CaptureSpec(!input.IsEmpty) : _spec);
+        // A synchronous Run waits for the exit on the calling thread and disposes the child before
+        // returning, so the event loop need not watch it: no registration, no wake-up of the loop
+        // thread, no contention with it for the reap.
+        ChildProcess child = Launch(capture ? CaptureSpec(!input.IsEmpty) : synchronous ? _spec with { DeferReaping = true } : _spec);
         return Execution.RunAsync(child, capture, input, _spec.Timeout, _spec.Check, synchronous, cancellationToken);
     }
 }

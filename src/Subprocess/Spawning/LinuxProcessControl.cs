@@ -112,9 +112,11 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
     {
         lock (_reapLock)
         {
-            if (Exit.Status is null && _token != 0)
+            if (Exit.Status is null && !_pidfd.IsClosed)
             {
-                // Still running and watched: the event loop reaps it later, then closes the pidfd.
+                // Still running (a detached child, or one whose reaping was deferred): the event
+                // loop reaps it later, then closes the pidfd, so it never lingers as a zombie.
+                StartReaping();
                 _closeWhenReaped = true;
                 return;
             }
