@@ -211,4 +211,62 @@ public class ParallelSpecs
         Assert.Contains("105 jobs, 0 succeeded, 105 failed", result.StderrText);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: -j 0 should run them side by side");
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_2_redirect_sends_that_stages_stderr_to_a_file_and_2_append_adds_to_it()
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-cli-").FullName;
+        try
+        {
+            string template = $"sh -c 'echo out; echo err{{}} >&2' 2>{dir}/{{}}.err | tr a-z A-Z";
+            CapturedResult result = await Subproc.RunAsync("parallel", template, ":::", "x");
+            CapturedResult appended = await Subproc.RunAsync("parallel", template.Replace("2>", "2>>", StringComparison.Ordinal), ":::", "x");
+
+            Assert.Equal("OUT\n", result.StdoutText);
+            Assert.DoesNotContain("errx", result.StderrText + appended.StderrText);
+            Assert.Equal("errx\nerrx\n", File.ReadAllText(Path.Combine(dir, "x.err")));
+
+            CapturedResult dry = await Subproc.RunAsync("parallel", "--dry-run", "grep x {} 2>err.txt", ":::", "a");
+            Assert.Equal("grep x a 2> err.txt\n", dry.StdoutText);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("ls ~")]
+    [InlineData("touch {a,b}.txt")]
+    [InlineData("echo a #comment")]
+    public async Task Tildes_braces_and_comments_are_refused_with_a_pointer_to_shell(string template)
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", template, ":::", "a");
+
+        Assert.Equal(2, result.ExitStatus.Code);
+        Assert.StartsWith("subproc: ", result.StderrText);
+        Assert.Contains("--shell", result.StderrText);
+        Assert.DoesNotContain("   at ", result.StderrText);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Line_buffer_keeps_a_2_to_1_on_a_stage_before_a_pipe()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "--line-buffer", "sh -c 'echo err{} >&2' 2>&1 | tr a-z A-Z", ":::", "x");
+
+        Assert.Equal("ERRX\n", result.StdoutText);
+        Assert.DoesNotContain("errx", result.StderrText);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Line_buffer_completes_each_stages_stderr_lines_on_their_own()
+    {
+        // Both stages leave half a line on stderr while the other writes: neither half may join the other's.
+        CapturedResult result = await Subproc.RunAsync("parallel", "--line-buffer",
+            "sh -c 'printf one >&2; sleep 0.3; echo -1 >&2' | sh -c 'sleep 0.1; printf two >&2; sleep 0.4; echo -2 >&2'", ":::", "x");
+
+        string[] lines = result.StderrText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["one-1", "two-2"], lines.Where(l => !l.StartsWith("subproc:", StringComparison.Ordinal)).Order());
+    }
 }

@@ -24,17 +24,71 @@ public class TemplateSpecs
     }
 
     [Theory]
+    [InlineData("grep x a 2>err.txt", "StderrTo")]
+    [InlineData("grep x a 2> err.txt", "StderrTo")]
+    [InlineData("grep x a 2>>err.txt", "StderrAppend")]
+    [InlineData("grep x a 1>out.txt", "StdoutTo")]
+    [InlineData("grep x a>out.txt", "StdoutTo")]
+    [InlineData("grep x a >>out.txt", "StdoutAppend")]
+    public void A_descriptor_before_a_redirection_is_part_of_the_operator_not_an_argument(string template, string kind)
+    {
+        var redirection = Enum.Parse<TokenKind>(kind);
+        var tokens = TemplateLexer.Split(template);
+        Assert.Equal([TokenKind.Word, TokenKind.Word, TokenKind.Word, redirection, TokenKind.Word], tokens.Select(t => t.Kind));
+        Assert.Equal(["grep", "x", "a"], tokens.Take(3).Select(t => t.Text));
+    }
+
+    [Fact]
+    public void Digits_inside_a_word_stay_in_the_word_as_in_a_shell()
+    {
+        var tokens = TemplateLexer.Split("echo a2>out");
+        Assert.Equal(["echo", "a2", ">", "out"], tokens.Select(t => t.Text));
+    }
+
+    [Fact]
+    public void A_stage_before_a_pipe_can_send_its_stderr_to_a_file()
+    {
+        Pipeline job = JobTemplate.Parse(["grep x {} 2>{}.err | wc -l"], shell: false).Build(["in"], Job);
+        Assert.Equal("grep x in | wc -l", job.ToString());
+        Assert.Throws<UsageException>(() => JobTemplate.Parse(["grep x 2>"], shell: false));
+    }
+
+    [Theory]
     [InlineData("echo a; echo b", ";")]
     [InlineData("a && b", "&")]
     [InlineData("echo $HOME", "$")]
     [InlineData("echo `id`", "`")]
     [InlineData("ls *.txt", "*")]
     [InlineData("a || b", "|")]
+    [InlineData("ls ~", "~")]
+    [InlineData("ls ~/src", "~")]
+    [InlineData("make PREFIX=~/opt", "~")]
+    [InlineData("echo a #comment", "#")]
+    [InlineData("#echo a", "#")]
+    [InlineData("touch {a,b}.txt", "{a,b}")]
+    [InlineData("echo x{1..3}", "{1..3}")]
+    [InlineData("echo {a..c}", "{a..c}")]
+    [InlineData("echo 3>out", "3>")]
+    [InlineData("echo 2>&2", "2>&")]
     public void Shell_syntax_it_does_not_build_is_refused_with_a_pointer_to_shell(string template, string what)
     {
         var error = Assert.Throws<UsageException>(() => TemplateLexer.Split(template));
         Assert.Contains($"'{what}'", error.Message);
         Assert.Contains("--shell", error.Message);
+    }
+
+    [Fact]
+    public void Quoted_or_mid_word_tildes_hashes_and_braces_are_literal()
+    {
+        var words = TemplateLexer.Split("""echo "~" '~' \~ a~b "#" '#x' a#b "{a,b}" '{1..3}' {a\,b} {x} {} --opt=~""").Select(t => t.Text);
+        Assert.Equal(["echo", "~", "~", "~", "a~b", "#", "#x", "a#b", "{a,b}", "{1..3}", "{a,b}", "{x}", "{}", "--opt=~"], words);
+    }
+
+    [Fact]
+    public void Replacement_strings_are_not_brace_expansion()
+    {
+        var words = TemplateLexer.Split("echo {} {.} {/} {//} {/.} {#} {%} {1} {2.} {1/.} x{}y").Select(t => t.Text);
+        Assert.Equal(["echo", "{}", "{.}", "{/}", "{//}", "{/.}", "{#}", "{%}", "{1}", "{2.}", "{1/.}", "x{}y"], words);
     }
 
     [Theory]

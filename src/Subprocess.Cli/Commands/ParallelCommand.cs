@@ -2,6 +2,7 @@ using System.CommandLine;
 using CliCommand = System.CommandLine.Command;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 using Subprocess.Cli.Inputs;
 using Subprocess.Cli.Output;
 using Subprocess.Cli.Progress;
@@ -105,7 +106,7 @@ internal static class ParallelCommand
         Stream stdoutTarget = Console.OpenStandardOutput(), stderrTarget = Console.OpenStandardError();
         bool tag = parsed.GetValue(Tag), lineBuffer = parsed.GetValue(LineBuffer);
         var reporter = new JobReporter(stdoutTarget, stderrTarget, tag);
-        var streaming = new System.Collections.Concurrent.ConcurrentDictionary<long, (LineStream Out, LineStream Err)>();
+        var streaming = new System.Collections.Concurrent.ConcurrentDictionary<long, List<LineStream>>();
         object gate = new();
         Pipeline BuildJob(JobInput input, JobContext context)
         {
@@ -114,10 +115,16 @@ internal static class ParallelCommand
             {
                 return template.Build(input.Values, context);
             }
-            string? prefix = tag ? string.Join(' ', input.Values) + "\t" : null;
-            var lines = (new LineStream(stdoutTarget, gate, prefix), new LineStream(stderrTarget, gate, prefix));
+            byte[]? prefix = tag ? Encoding.UTF8.GetBytes(string.Join(' ', input.Values) + "\t") : null;
+            var lines = new List<LineStream> { new(stdoutTarget, gate, prefix) };
             streaming[input.Number] = lines;
-            return template.Build(input.Values, context, Stdio.Stream(lines.Item1), Stdio.Stream(lines.Item2));
+            return template.Build(input.Values, context, Stdio.Stream(lines[0]), () =>
+            {
+                // One per stage: stages write at once, and each must complete its own lines.
+                var errors = new LineStream(stderrTarget, gate, prefix);
+                lines.Add(errors);
+                return Stdio.Stream(errors);
+            });
         }
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). The
@@ -152,10 +159,9 @@ internal static class ParallelCommand
                     using (job)
                     {
                         JobInput input = inputs[(int)job.Context.Number - 1];
-                        if (streaming.TryRemove(input.Number, out var lines))
+                        if (streaming.TryRemove(input.Number, out List<LineStream>? lines))
                         {
-                            lines.Out.Complete();
-                            lines.Err.Complete();
+                            lines.ForEach(stream => stream.Complete());
                         }
                         total++;
                         failed += job.Success ? 0 : 1;

@@ -1,12 +1,12 @@
-using System.Text;
-
 namespace Subprocess.Cli.Output;
 
 /// <summary>
 /// A job's output under <c>--line-buffer</c>: written to the terminal as it comes, but only in whole
 /// lines, so lines from different jobs never mix (one lock for every job's lines to one target).
 /// </summary>
-internal sealed class LineStream(Stream target, object gate, string? prefix) : Stream
+/// <remarks>Writes may come from several threads (the library pumps each stream where it can), so the
+/// partial line is guarded by its own lock, taken before the shared one and never inside it.</remarks>
+internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : Stream
 {
     private readonly MemoryStream _partial = new();
 
@@ -24,14 +24,17 @@ internal sealed class LineStream(Stream target, object gate, string? prefix) : S
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        int newline;
-        while ((newline = buffer.IndexOf((byte)'\n')) >= 0)
+        lock (_partial)
         {
-            _partial.Write(buffer[..(newline + 1)]);
-            Emit();
-            buffer = buffer[(newline + 1)..];
+            int newline;
+            while ((newline = buffer.IndexOf((byte)'\n')) >= 0)
+            {
+                _partial.Write(buffer[..(newline + 1)]);
+                Emit();
+                buffer = buffer[(newline + 1)..];
+            }
+            _partial.Write(buffer);
         }
-        _partial.Write(buffer);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -49,9 +52,12 @@ internal sealed class LineStream(Stream target, object gate, string? prefix) : S
     /// <summary>The job is over: a last line without a newline is written as it is.</summary>
     public void Complete()
     {
-        if (_partial.Length > 0)
+        lock (_partial)
         {
-            Emit();
+            if (_partial.Length > 0)
+            {
+                Emit();
+            }
         }
     }
 
@@ -71,7 +77,7 @@ internal sealed class LineStream(Stream target, object gate, string? prefix) : S
         {
             if (prefix is not null)
             {
-                target.Write(Encoding.UTF8.GetBytes(prefix));
+                target.Write(prefix);
             }
             target.Write(_partial.GetBuffer(), 0, (int)_partial.Length);
             target.Flush();

@@ -42,67 +42,57 @@ internal sealed class JobTemplate
     /// <summary>No template was given: each input line is the command (GNU parallel's behaviour).</summary>
     private bool InputIsCommand { get; init; }
 
-    /// <summary>The job for <paramref name="inputs"/>, its output sent to <paramref name="stdout"/> and
-    /// <paramref name="stderr"/> where the template does not redirect it (null: captured).</summary>
-    public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout, Stdio? stderr)
+    /// <summary>
+    /// The job for <paramref name="inputs"/>: the last stage's stdout goes to <paramref name="stdout"/>
+    /// and each stage's stderr to a target from <paramref name="stderr"/> (one per stage, so stages
+    /// writing at once never share a partial line), wherever the template does not redirect them
+    /// itself; null leaves them to be captured.
+    /// </summary>
+    public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout = null, Func<Stdio>? stderr = null)
     {
-        Pipeline job = Build(inputs, context);
-        if (stdout is null && stderr is null)
+        if (!_shell)
         {
-            return job;
+            return BuildPipeline(inputs, context, stdout, stderr);
         }
-        int last = job.Commands.Count - 1;
-        return Pipeline.Create(job.Commands.Select((command, i) =>
+        Func<string, string> quote = InputIsCommand ? (s => s) : ShellQuote;
+        string script = Replacements.Apply(_script, inputs, context, quote);
+        if (_appendInputs && !InputIsCommand)
         {
-            // The template's own redirections (> file, 2>&1) win over the tool's.
-            bool redirected = _tokens.Any(t => t.Kind is TokenKind.StdoutTo or TokenKind.StdoutAppend);
-            command = i == last && stdout is not null && !redirected ? command.WithStdout(stdout) : command;
-            bool joined = i == last && _tokens.Any(t => t.Kind == TokenKind.StderrToStdout);
-            return stderr is not null && !joined ? command.WithStderr(stderr) : command;
-        }));
+            script += " " + string.Join(' ', inputs.Select(ShellQuote));
+        }
+        Command command = Command.Shell(script);
+        command = stdout is null ? command : command.WithStdout(stdout);
+        return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));
     }
 
-    /// <summary>The job for <paramref name="inputs"/>.</summary>
-    public Pipeline Build(IReadOnlyList<string> inputs, JobContext context)
-    {
-        if (_shell)
-        {
-            Func<string, string> quote = InputIsCommand ? (s => s) : ShellQuote;
-            string script = Replacements.Apply(_script, inputs, context, quote);
-            if (_appendInputs && !InputIsCommand)
-            {
-                script += " " + string.Join(' ', inputs.Select(ShellQuote));
-            }
-            return Pipeline.Create(Command.Shell(script));
-        }
-        return BuildPipeline(inputs, context);
-    }
-
-    private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context)
+    private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context, Stdio? defaultStdout, Func<Stdio>? defaultStderr)
     {
         var stages = new List<Command>();
         var words = new List<string>();
-        Stdio? stdin = null, stdout = null;
-        bool joinStderr = false;
+        Stdio? stdin = null, stdout = null, stderr = null;
         for (int i = 0; i < _tokens.Count; i++)
         {
             Token token = _tokens[i];
             switch (token.Kind)
             {
                 case TokenKind.Word:
-                    words.Add(Replacements.Apply(token.Text, inputs, context, s => s));
+                    words.Add(Fill(token));
                     break;
                 case TokenKind.Pipe:
-                    stages.Add(Stage());
+                    stages.Add(Stage(last: false));
                     break;
                 case TokenKind.StdinFrom:
-                    stdin = Stdio.File(Replacements.Apply(_tokens[++i].Text, inputs, context, s => s));
+                    stdin = Stdio.File(Fill(_tokens[++i]));
                     break;
                 case TokenKind.StdoutTo or TokenKind.StdoutAppend:
-                    stdout = Stdio.File(Replacements.Apply(_tokens[++i].Text, inputs, context, s => s), append: token.Kind == TokenKind.StdoutAppend);
+                    stdout = Stdio.File(Fill(_tokens[++i]), append: token.Kind == TokenKind.StdoutAppend);
+                    break;
+                // As in a shell, the last redirection of stderr wins; 2>&1 follows stdout wherever it goes.
+                case TokenKind.StderrTo or TokenKind.StderrAppend:
+                    stderr = Stdio.File(Fill(_tokens[++i]), append: token.Kind == TokenKind.StderrAppend);
                     break;
                 case TokenKind.StderrToStdout:
-                    joinStderr = true;
+                    stderr = Stdio.ToStdout;
                     break;
             }
         }
@@ -110,25 +100,28 @@ internal sealed class JobTemplate
         {
             words.AddRange(inputs);
         }
-        stages.Add(Stage());
+        stages.Add(Stage(last: true));
         return Pipeline.Create(stages);
 
-        Command Stage()
+        string Fill(Token word) => Replacements.Apply(word.Text, inputs, context, s => s);
+
+        Command Stage(bool last)
         {
             Command command = Command.Create(words[0], words.Skip(1));
             if (stdin is not null)
             {
                 command = command.WithStdin(stdin);
             }
-            if (stdout is not null)
+            // A stage before a | writes into the pipe; only the last one's stdout is the job's.
+            if ((stdout ?? (last ? defaultStdout : null)) is Stdio output)
             {
-                command = command.WithStdout(stdout);
+                command = command.WithStdout(output);
             }
-            if (joinStderr)
+            if ((stderr ?? defaultStderr?.Invoke()) is Stdio errors)
             {
-                command = command.WithStderr(Stdio.ToStdout);
+                command = command.WithStderr(errors);
             }
-            (words, stdin, stdout, joinStderr) = ([], null, null, false);
+            (words, stdin, stdout, stderr) = ([], null, null, null);
             return command;
         }
     }
@@ -161,7 +154,7 @@ internal sealed class JobTemplate
                     }
                     stageHasWords = false;
                     break;
-                case TokenKind.StdinFrom or TokenKind.StdoutTo or TokenKind.StdoutAppend:
+                case TokenKind.StdinFrom or TokenKind.StdoutTo or TokenKind.StdoutAppend or TokenKind.StderrTo or TokenKind.StderrAppend:
                     if (i + 1 >= tokens.Count || tokens[i + 1].Kind != TokenKind.Word)
                     {
                         throw new UsageException($"'{tokens[i].Text}' in the command template needs a file name after it");

@@ -5,10 +5,12 @@ namespace Subprocess.Cli.Templates;
 /// <summary>
 /// Splits a command template written as one string into words with a POSIX shell's quoting rules
 /// (single quotes, double quotes with <c>\</c> escapes, backslashes), recognising the operators
-/// subproc builds pipelines from (<c>|</c>, <c>&lt;</c>, <c>&gt;</c>, <c>&gt;&gt;</c>, <c>2&gt;&amp;1</c>).
-/// Anything else a shell would interpret is refused with a pointer to <c>--shell</c>.
+/// subproc builds pipelines from (<c>|</c>, <c>&lt;</c>, <c>&gt;</c>, <c>&gt;&gt;</c>, <c>2&gt;</c>,
+/// <c>2&gt;&gt;</c>, <c>2&gt;&amp;1</c>). Anything else a shell would interpret, quoting aside (<c>;</c>,
+/// <c>&amp;</c>, <c>$</c>, globs, backquotes, a word-initial <c>~</c> or <c>#</c>, brace expansion), is
+/// refused with a pointer to <c>--shell</c>: run without a shell, it would silently mean something else.
 /// </summary>
-internal static class TemplateLexer
+internal static partial class TemplateLexer
 {
     private const string NeedsShell = ";&$`()*?[";
 
@@ -52,10 +54,13 @@ internal static class TemplateLexer
                 inWord = true;
                 i += 2;
             }
-            else if (!inWord && string.CompareOrdinal(template, i, "2>&1", 0, 4) == 0)
+            else if (!inWord && DescriptorDigits(template, i) is int digits)
             {
-                tokens.Add(new Token(TokenKind.StderrToStdout, "2>&1"));
-                i += 4;
+                // Digits that start a word and touch < or > name a descriptor, as in a shell:
+                // `2>err` is stderr to a file, not the argument 2 and a stdout redirection.
+                Token op = digits == 1 ? DescriptorOperator(template, i) : throw ShellSyntax(template[i..(i + digits + 1)]);
+                tokens.Add(op);
+                i += op.Text.Length;
             }
             else if (c is '|' or '<' or '>' && Operator(template, i) is Token op)
             {
@@ -63,11 +68,22 @@ internal static class TemplateLexer
                 tokens.Add(op);
                 i += op.Text.Length;
             }
+            else if (!inWord && c is '#' or '~')
+            {
+                // A shell reads a word-initial # as a comment and ~ as the home directory.
+                throw ShellSyntax(c.ToString(), c == '#' ? "a comment" : "the home directory");
+            }
+            else if (c == '~' && word.Length > 0 && word[^1] == '=' && AssignmentName().IsMatch(word.ToString()))
+            {
+                throw ShellSyntax("~", "the home directory"); // bash expands NAME=~ too
+            }
+            else if (c == '{' && BraceExpansion(template, i) is string braces)
+            {
+                throw ShellSyntax(braces, "brace expansion");
+            }
             else if (NeedsShell.Contains(c, StringComparison.Ordinal) || c is '|' or '<' or '>')
             {
-                throw new UsageException(
-                    $"'{c}' in the command template is shell syntax subproc does not interpret " +
-                    "(it builds only a | b, < in, > out, >> out and 2>&1 itself); quote it, or add --shell to run each job with /bin/sh -c");
+                throw ShellSyntax(c.ToString());
             }
             else
             {
@@ -89,6 +105,87 @@ internal static class TemplateLexer
             }
         }
     }
+
+    private static UsageException ShellSyntax(string what, string? meaning = null) => new(
+        $"'{what}' in the command template is shell syntax{(meaning is null ? "" : $" ({meaning})")} subproc does not interpret " +
+        "(it builds only a | b, < in, > out, >> out, 2> err, 2>> err and 2>&1 itself); quote it, or add --shell to run each job with /bin/sh -c");
+
+    /// <summary>How many digits at <paramref name="at"/> come right before a &lt; or &gt;; null if none do.</summary>
+    private static int? DescriptorDigits(string text, int at)
+    {
+        int end = at;
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+        {
+            end++;
+        }
+        return end > at && end < text.Length && text[end] is '<' or '>' ? end - at : null;
+    }
+
+    /// <summary>The operator at a word-initial digit followed by &lt; or &gt;: 0&lt;, 1&gt;, 1&gt;&gt;,
+    /// 2&gt;, 2&gt;&gt;, 2&gt;&amp;1; any other descriptor is refused.</summary>
+    private static Token DescriptorOperator(string text, int at)
+    {
+        string rest = text[at..];
+        foreach (string op in (string[])["2>&1", "2>>", "2>", "1>>", "1>", "0<"])
+        {
+            // 2>&1 is whole or nothing: 2>&2, 2>&- and the like are refused below.
+            if (rest.StartsWith(op, StringComparison.Ordinal) && !(op == "2>" && rest.StartsWith("2>&", StringComparison.Ordinal)))
+            {
+                return Token.Operator(op)!;
+            }
+        }
+        throw ShellSyntax(rest.Length > 2 && rest[2] == '&' ? rest[..3] : rest[..2]);
+    }
+
+    /// <summary>
+    /// The text of a brace expansion (<c>{a,b}</c>, <c>{1..3}</c>) starting at <paramref name="at"/>,
+    /// or null for braces a shell leaves alone, which include every replacement string (<c>{}</c>,
+    /// <c>{.}</c>, <c>{1/}</c>, <c>{#}</c>...): bash expands only an unquoted comma or a sequence.
+    /// </summary>
+    private static string? BraceExpansion(string text, int at)
+    {
+        int depth = 0;
+        bool comma = false;
+        for (int i = at; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '\\':
+                    i++;
+                    break;
+                case '\'':
+                    i = text.IndexOf('\'', i + 1) is int end && end >= 0 ? end : text.Length;
+                    break;
+                case '"':
+                    for (i++; i < text.Length && text[i] != '"'; i += text[i] == '\\' ? 2 : 1)
+                    {
+                    }
+                    break;
+                case '{':
+                    depth++;
+                    break;
+                case ',':
+                    comma |= depth == 1;
+                    break;
+                case '}':
+                    if (--depth == 0)
+                    {
+                        string braces = text[at..(i + 1)];
+                        return comma || Sequence().IsMatch(braces) ? braces : null;
+                    }
+                    break;
+                case char c when char.IsWhiteSpace(c) || c is '|' or '<' or '>':
+                    return null; // the word ended before the braces closed
+            }
+        }
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\{(-?\d+\.\.-?\d+|[A-Za-z]\.\.[A-Za-z])(\.\.-?\d+)?\}$")]
+    private static partial System.Text.RegularExpressions.Regex Sequence();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*=$")]
+    private static partial System.Text.RegularExpressions.Regex AssignmentName();
 
     /// <summary>Words already split by the caller's shell: only exact operator words are operators.</summary>
     public static List<Token> FromWords(IEnumerable<string> words) =>

@@ -8,6 +8,8 @@ internal enum TokenKind
     StdinFrom,
     StdoutTo,
     StdoutAppend,
+    StderrTo,
+    StderrAppend,
     StderrToStdout,
 }
 
@@ -17,9 +19,11 @@ internal sealed record Token(TokenKind Kind, string Text)
     public static Token? Operator(string text) => text switch
     {
         "|" => new(TokenKind.Pipe, text),
-        "<" => new(TokenKind.StdinFrom, text),
-        ">" => new(TokenKind.StdoutTo, text),
-        ">>" => new(TokenKind.StdoutAppend, text),
+        "<" or "0<" => new(TokenKind.StdinFrom, text),
+        ">" or "1>" => new(TokenKind.StdoutTo, text),
+        ">>" or "1>>" => new(TokenKind.StdoutAppend, text),
+        "2>" => new(TokenKind.StderrTo, text),
+        "2>>" => new(TokenKind.StderrAppend, text),
         "2>&1" => new(TokenKind.StderrToStdout, text),
         _ => null,
     };
