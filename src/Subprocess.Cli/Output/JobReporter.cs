@@ -10,7 +10,7 @@ internal sealed class JobReporter(Stream stdout, Stream stderr, bool tag)
 {
     public async Task WriteAsync(JobResult job, IReadOnlyList<string> inputs)
     {
-        string? prefix = tag ? string.Join(' ', inputs) + "\t" : null;
+        byte[]? prefix = tag ? Encoding.UTF8.GetBytes(string.Join(' ', inputs) + "\t") : null;
         await using (Stream output = job.OpenStdout())
         {
             await CopyAsync(output, stdout, prefix);
@@ -21,22 +21,14 @@ internal sealed class JobReporter(Stream stdout, Stream stderr, bool tag)
         }
     }
 
-    private static async Task CopyAsync(Stream from, Stream to, string? prefix)
+    private static async Task CopyAsync(Stream from, Stream to, byte[]? tag)
     {
-        if (prefix is null)
+        if (tag is null)
         {
             await from.CopyToAsync(to);
             await to.FlushAsync();
             return;
         }
-        using var reader = new StreamReader(from, Encoding.UTF8);
-        var text = new StringBuilder();
-        while (await reader.ReadLineAsync() is string line)
-        {
-            text.Append(prefix).Append(line).Append('\n');
-        }
-        byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
-        await to.WriteAsync(bytes);
-        await to.FlushAsync();
+        await TaggedCopy.CopyAsync(from, to, tag);
     }
 }
