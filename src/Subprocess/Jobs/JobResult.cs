@@ -49,22 +49,9 @@ public sealed class JobResult : IDisposable
     /// <summary>The job's stdout, to read.</summary>
     public Stream OpenStdout() => _output?.Stdout.OpenRead() ?? Stream.Null;
 
-    /// <summary>The job's stderr, every stage's in stage order, to read.</summary>
-    public Stream OpenStderr()
-    {
-        if (_output is null)
-        {
-            return Stream.Null;
-        }
-        var all = new MemoryStream();
-        foreach (OutputBuffer stage in _output.Stderr)
-        {
-            using Stream part = stage.OpenRead();
-            part.CopyTo(all);
-        }
-        all.Position = 0;
-        return all;
-    }
+    /// <summary>The job's stderr, every stage's in stage order, to read (read from where it is kept:
+    /// output spilled to files is not loaded into memory).</summary>
+    public Stream OpenStderr() => _output is null ? Stream.Null : new ConcatenatedStream(_output.Stderr);
 
     /// <summary>Deletes any spill files.</summary>
     public void Dispose() => Output = null;
