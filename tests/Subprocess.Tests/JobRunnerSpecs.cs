@@ -143,6 +143,50 @@ public class JobRunnerSpecs
         Assert.All(results, r => Assert.False(r.Result.Success));
     }
 
+    private static IEnumerable<int> Lazily(IEnumerable<int> values, Action? atEnd = null)
+    {
+        foreach (int value in values)
+        {
+            yield return value;
+        }
+        atEnd?.Invoke();
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_percentage_halt_is_of_all_the_jobs_even_when_inputs_do_not_say_how_many()
+    {
+        // One failure in four is 25%: under the 50% that halts, though it is 100% of the first job.
+        var results = await RunAll(Lazily([1, 0, 0, 0]), (code, _) => Pipeline.Create(Command.Shell($"exit {code}")),
+            new JobOptions { MaxParallel = 1, Halt = HaltPolicy.Parse("soon,fail=50%") });
+        Assert.Equal(4, results.Count);
+
+        var halted = await RunAll(Lazily([1, 0, 1, 0, 0, 0]), (code, _) => Pipeline.Create(Command.Shell($"exit {code}")),
+            new JobOptions { MaxParallel = 1, Halt = HaltPolicy.Parse("soon,fail=30%") });
+        Assert.Equal(3, halted.Count); // 2 of 6 is past 30%: the second failure halts
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Cancelling_after_every_input_has_started_still_throws_OperationCanceledException()
+    {
+        using var cancel = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var results = new List<JobResult>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (JobResult job in JobRunner.RunAsync(Lazily([1, 2], atEnd: cancel.Cancel),
+                (_, _) => Pipeline.Create(Command.Create("sleep", "30")), new JobOptions { MaxParallel = 2 }, cancel.Token))
+            {
+                results.Add(job);
+                job.Dispose();
+            }
+        });
+
+        Assert.Equal(2, results.Count); // the jobs that ran are reported first
+        Assert.All(results, r => Assert.False(r.Success));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
     [Theory]
     [InlineData("now,fail=1", HaltWhen.Now, false, 1, null)]
     [InlineData("soon,success=3", HaltWhen.Soon, true, 1 + 2, null)]

@@ -10,7 +10,9 @@ namespace Subprocess;
 /// <param name="When">Soon: finish what runs; Now: end it.</param>
 /// <param name="OnSuccess">Count successes instead of failures.</param>
 /// <param name="Count">How many jobs trigger the halt (used when <paramref name="Percent"/> is null).</param>
-/// <param name="Percent">What share of all jobs triggers it, when the number of inputs is known.</param>
+/// <param name="Percent">What share of all jobs triggers it (GNU parallel's <c>fail=10%</c>): the count is
+/// that share of the number of inputs, rounded up. A share needs that number, so <see cref="JobRunner"/>
+/// reads inputs that are not a collection to the end before it starts the first job, as GNU parallel does.</param>
 public sealed record HaltPolicy(HaltWhen When, bool OnSuccess, int Count, double? Percent = null)
 {
     /// <summary>
@@ -49,12 +51,19 @@ public sealed record HaltPolicy(HaltWhen When, bool OnSuccess, int Count, double
             : throw new FormatException($"--halt {text}: {amount} is not a positive count or percentage");
     }
 
+    /// <param name="failed">Jobs failed so far.</param>
+    /// <param name="succeeded">Jobs succeeded so far.</param>
+    /// <param name="total">How many jobs there are in all; a percentage cannot be reached without it.</param>
     internal bool Reached(int failed, int succeeded, long? total)
     {
         int counted = OnSuccess ? succeeded : failed;
-        return Percent is double percent && total is long all
-            ? counted >= Math.Max(1, Math.Ceiling(all * percent / 100))
-            : counted >= Count;
+        if (Percent is not double percent)
+        {
+            return counted >= Count;
+        }
+        // Without the total, one failure is 100% of the jobs finished so far: halting there would
+        // make every percentage mean "the first one". JobRunner always knows the total.
+        return total is long all && counted >= Math.Max(1, Math.Ceiling(all * percent / 100));
     }
 }
 

@@ -21,7 +21,9 @@ public static class JobRunner
     /// and runs them, at most <see cref="JobOptions.MaxParallel"/> at a time. Each job's stdout and
     /// stderr (where left inherited) are captured through pipes, spilling to files past 1 MiB. Cancelling ends the running jobs' trees and
     /// stops starting new ones; the enumeration yields the results of the jobs that ran, then throws
-    /// <see cref="OperationCanceledException"/>.
+    /// <see cref="OperationCanceledException"/>, also when every job had already started.
+    /// With a percentage <see cref="JobOptions.Halt"/>, inputs that are not a collection are read to
+    /// the end before the first job starts, to know the total the percentage is of.
     /// </summary>
     public static async IAsyncEnumerable<JobResult> RunAsync<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob,
         JobOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -62,6 +64,11 @@ public static class JobRunner
         // A halt "now" cancels the running jobs through this, without cancelling the caller's token.
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long? total = inputs.TryGetNonEnumeratedCount(out int count) ? count : null;
+        if (total is null && options.Halt?.Percent is not null)
+        {
+            List<T> all = [.. inputs];
+            (inputs, total) = (all, all.Count);
+        }
         int failed = 0, succeeded = 0;
         bool halted = false;
         var slots = new Stack<int>();
@@ -99,6 +106,12 @@ public static class JobRunner
         finally
         {
             await Task.WhenAll(running).ConfigureAwait(false);
+            // Cancelled after the last input started, the loop above ended normally; the caller
+            // must still learn that the run was cut short, not see a complete one.
+            if (failure is null && cancellationToken.IsCancellationRequested)
+            {
+                failure = new OperationCanceledException(cancellationToken);
+            }
             finished.TryComplete(failure);
         }
 
