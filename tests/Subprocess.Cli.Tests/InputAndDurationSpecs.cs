@@ -38,6 +38,25 @@ public class InputAndDurationSpecs
         }
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Four_colons_read_inputs_from_files_and_from_stdin_end_to_end()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "one\ntwo\n");
+            CapturedResult fromFile = await Subproc.RunAsync("parallel", "-k", "echo", "{1}-{2}", "::::", file, ":::", "a", "b");
+            Assert.Equal("one-a\none-b\ntwo-a\ntwo-b\n", fromFile.StdoutText);
+
+            CapturedResult fromStdin = await Subproc.RunWithInputAsync("x\ny\n", "parallel", "-k", "echo", "[{}]", "::::", "-");
+            Assert.Equal("[x]\n[y]\n", fromStdin.StdoutText);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("10", 10.0)]
     [InlineData("1.5s", 1.5)]

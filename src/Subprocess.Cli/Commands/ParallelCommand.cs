@@ -148,7 +148,12 @@ internal static class ParallelCommand
         await Console.Error.WriteLineAsync(
             $"subproc: {total} jobs, {total - failed} succeeded, {failed} failed in {clock.Elapsed.TotalSeconds:F2} s" +
             (interrupted.IsCancellationRequested ? $", interrupted with {inputs.Count - total} not started" : ""));
-        return interrupted.IsCancellationRequested ? 130 : Math.Min(failed, 101);
+        if (interrupted.IsCancellationRequested)
+        {
+            return 130;
+        }
+        // As GNU parallel: a halt on success is the outcome asked for, whatever the jobs it ended.
+        return halt is { OnSuccess: true } && halt.IsReached(failed, total - failed, inputs.Count) ? 0 : Math.Min(failed, 101);
 
         async Task RunJobsAsync(Action<bool> finished)
         {

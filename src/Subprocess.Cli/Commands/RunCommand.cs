@@ -7,7 +7,7 @@ namespace Subprocess.Cli.Commands;
 internal static class RunCommand
 {
     private static readonly Option<string?> Timeout = new("--timeout") { Description = "End the command's whole process tree after this long (10, 1.5s, 500ms, 2m)" };
-    private static readonly Option<string?> Grace = new("--grace") { Description = "Time between SIGTERM and SIGKILL when it is ended (default 2s)" };
+    private static readonly Option<string?> Grace = new("--grace") { Description = "Time between SIGTERM and SIGKILL when it is ended (default 2s; 0: SIGKILL at once)" };
     private static readonly Argument<string[]> Words = new("command") { Description = "PROGRAM ARGS...", Arity = ArgumentArity.OneOrMore };
 
     public static readonly HashSet<string> OptionsWithValue = ["--timeout", "--grace"];
@@ -33,7 +33,7 @@ internal static class RunCommand
         }
         if (parsed.GetValue(Grace) is string g)
         {
-            command = command.WithGracePeriod(Durations.TryParse(g, out TimeSpan d) ? d : throw new UsageException($"--grace {g} is not a duration"));
+            command = command.WithGracePeriod(Durations.TryParse(g, out TimeSpan d, allowZero: true) ? d : throw new UsageException($"--grace {g} is not a duration"));
         }
         try
         {

@@ -51,10 +51,12 @@ public sealed record HaltPolicy(HaltWhen When, bool OnSuccess, int Count, double
             : throw new FormatException($"--halt {text}: {amount} is not a positive count or percentage");
     }
 
+    /// <summary>Whether a run of <paramref name="total"/> jobs halts after these counts (how a caller
+    /// such as <c>subproc</c> tells a halt on success from failures, for its exit code).</summary>
     /// <param name="failed">Jobs failed so far.</param>
     /// <param name="succeeded">Jobs succeeded so far.</param>
     /// <param name="total">How many jobs there are in all; a percentage cannot be reached without it.</param>
-    internal bool Reached(int failed, int succeeded, long? total)
+    public bool IsReached(int failed, int succeeded, long? total)
     {
         int counted = OnSuccess ? succeeded : failed;
         if (Percent is not double percent)

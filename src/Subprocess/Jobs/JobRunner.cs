@@ -123,7 +123,7 @@ public static class JobRunner
             {
                 slots.Push(slot);
                 _ = result.Success ? ++succeeded : ++failed;
-                if (options.Halt is HaltPolicy policy && !halted && policy.Reached(failed, succeeded, total))
+                if (options.Halt is HaltPolicy policy && !halted && policy.IsReached(failed, succeeded, total))
                 {
                     halted = true;
                     haltNow = policy.When == HaltWhen.Now;

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Cli.Tests;
+
+/// <summary>Stopping early, end to end: --halt on successes and on a share of jobs, timeouts that end
+/// whole trees, and the grace between SIGTERM and SIGKILL.</summary>
+public class HaltAndTimeoutSpecs
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Halt_now_on_the_first_success_ends_the_others_and_exits_0()
+    {
+        var clock = Stopwatch.StartNew();
+        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "3", "--halt", "now,success=1", "--shell", "sleep {}", ":::", "0.1", "30", "30");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.Equal(0, result.ExitStatus.Code);
+        Assert.Contains("3 jobs, 1 succeeded, 2 failed", result.StderrText); // the two it ended
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("1 0 0 0", "1\n0\n0\n0\n", 1)]  // one failure in four: 25%, under the 50% that halts
+    [InlineData("1 0 1 0", "1\n0\n1\n", 2)]     // the second failure is 50% of the four jobs
+    public async Task A_percentage_halt_is_a_share_of_all_the_jobs(string codes, string stdout, int exitCode)
+    {
+        CapturedResult result = await Subproc.RunAsync(["parallel", "-j", "1", "-k", "--halt", "soon,fail=50%", "--shell", "echo {}; exit {}", ":::", .. codes.Split(' ')]);
+
+        Assert.Equal(stdout, result.StdoutText);
+        Assert.Equal(exitCode, result.ExitStatus.Code);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_timeout_ends_the_jobs_grandchildren_too()
+    {
+        string marker = $"subproc-timeout-{Guid.NewGuid():N}";
+        var clock = Stopwatch.StartNew();
+        CapturedResult result = await Subproc.RunMarkedAsync(marker, "parallel", "--timeout", "300ms", "sh -c 'sleep 30 & sleep 30'", ":::", "x");
+
+        Assert.Equal(1, result.ExitStatus.Code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), "the background sleep outlived its job");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_gives_a_child_that_ignores_SIGTERM_the_grace_period_then_kills_it()
+    {
+        string marker = $"subproc-grace-{Guid.NewGuid():N}";
+        var clock = Stopwatch.StartNew();
+        CapturedResult result = await Subproc.RunMarkedAsync(marker, "run", "--timeout", "300ms", "--grace", "1s", "--", "sh", "-c", "trap '' TERM; sleep 30");
+
+        Assert.Equal(128 + 9, result.ExitStatus.Code);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.3), $"took {clock.Elapsed}: killed before timeout + grace");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Run_with_grace_0_kills_at_once()
+    {
+        string marker = $"subproc-grace0-{Guid.NewGuid():N}";
+        CapturedResult result = await Subproc.RunMarkedAsync(marker, "run", "--timeout", "300ms", "--grace", "0", "--", "sh", "-c", "trap '' TERM; sleep 30");
+
+        Assert.Equal(128 + 9, result.ExitStatus.Code);
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, (await Subproc.RunAsync("run", "--timeout", "0", "--", "true")).ExitStatus.Code); // a timeout of 0 means nothing
+    }
+}
