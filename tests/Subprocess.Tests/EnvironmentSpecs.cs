@@ -31,6 +31,29 @@ public class EnvironmentSpecs
         }
     }
 
+    [Fact(Timeout = 20_000)]
+    public async Task A_change_to_the_parents_environment_between_spawns_reaches_the_next_child()
+    {
+        // The encoded environment is reused between spawns; this pins that a set, a change of
+        // value and a removal are each seen by the very next spawn.
+        string name = $"SUBPROC_TEST_{Guid.NewGuid():N}";
+        Command printIt = Command.Shell($"printf '%s' \"${{{name}-unset}}\"");
+        try
+        {
+            Assert.Equal("unset", (await printIt.CaptureAsync()).StdoutText);
+            Environment.SetEnvironmentVariable(name, "one");
+            Assert.Equal("one", (await printIt.CaptureAsync()).StdoutText);
+            Environment.SetEnvironmentVariable(name, "two");
+            Assert.Equal("two", (await printIt.CaptureAsync()).StdoutText);
+            Environment.SetEnvironmentVariable(name, null);
+            Assert.Equal("unset", (await printIt.CaptureAsync()).StdoutText);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_clean_environment_holds_only_what_the_command_adds(SpawnerKind kind)

@@ -13,24 +13,42 @@ internal sealed class EnvironmentBlock
     /// <summary>Where programs are looked up when the child's environment has no PATH (glibc's default).</summary>
     public const string DefaultSearchPath = "/usr/bin:/bin";
 
-    private EnvironmentBlock(Dictionary<string, byte[]> variables) => Variables = variables;
+    /// <summary>The parent's environment as last encoded; reused while it reads back the same.</summary>
+    private static InheritedEnvironment? _lastInherited;
 
-    /// <summary>Name to raw value, in no particular order.</summary>
-    public IReadOnlyDictionary<string, byte[]> Variables { get; }
+    private readonly string[] _names;
+    private readonly byte[][] _values;
+
+    private EnvironmentBlock(string[] names, byte[][] values, byte[][] envp, string searchPath)
+    {
+        _names = names;
+        _values = values;
+        Envp = envp;
+        SearchPath = searchPath;
+    }
+
+    /// <summary>NUL-terminated NAME=value entries, as <c>envp</c> wants them. Shared between
+    /// spawns: read it, never change it.</summary>
+    public byte[][] Envp { get; }
 
     /// <summary>The child's PATH, which is where its program is looked up.</summary>
-    public string SearchPath =>
-        Variables.TryGetValue("PATH", out byte[]? path) ? Encoding.UTF8.GetString(path) : DefaultSearchPath;
+    public string SearchPath { get; }
+
+    /// <summary>Name and raw value of each variable, in no particular order.</summary>
+    public IEnumerable<(string Name, byte[] Value)> Variables => _names.Select((name, i) => (name, _values[i]));
 
     public static EnvironmentBlock Create(CommandSpec spec)
     {
-        var variables = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        if (!spec.CleanEnvironment)
+        InheritedEnvironment inherited = spec.CleanEnvironment ? InheritedEnvironment.Empty : Inherited();
+        if (spec.Environment.IsEmpty)
         {
-            foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-            {
-                variables[(string)entry.Key] = Encoding.UTF8.GetBytes((string?)entry.Value ?? "");
-            }
+            return new EnvironmentBlock(inherited.Names, inherited.Values, inherited.Envp, inherited.SearchPath);
+        }
+
+        var variables = new Dictionary<string, byte[]>(inherited.Names.Length + spec.Environment.Count, StringComparer.Ordinal);
+        for (int i = 0; i < inherited.Names.Length; i++)
+        {
+            variables[inherited.Names[i]] = inherited.Values[i];
         }
         foreach ((string name, byte[]? value) in spec.Environment)
         {
@@ -43,23 +61,89 @@ internal sealed class EnvironmentBlock
                 variables[name] = value;
             }
         }
-        return new EnvironmentBlock(variables);
+        string[] names = [.. variables.Keys];
+        byte[][] values = [.. variables.Values];
+        string searchPath = variables.TryGetValue("PATH", out byte[]? path) ? Encoding.UTF8.GetString(path) : DefaultSearchPath;
+        return new EnvironmentBlock(names, values, [.. names.Select((name, i) => Entry(name, values[i]))], searchPath);
     }
 
-    /// <summary>NUL-terminated NAME=value entries, as <c>envp</c> wants them.</summary>
-    public byte[][] ToEnvp()
+    /// <summary>
+    /// The parent's environment, encoded. Encoding every variable for every spawn is most of a
+    /// spawn's managed work, so the last encoding is kept and reused while the managed view still
+    /// holds exactly the same names and values; any change, through any API, is seen here because
+    /// the view is read afresh each time.
+    /// </summary>
+    private static InheritedEnvironment Inherited()
     {
-        var envp = new byte[Variables.Count][];
-        int i = 0;
-        foreach ((string name, byte[] value) in Variables)
+        IDictionary current = System.Environment.GetEnvironmentVariables();
+        InheritedEnvironment? last = Volatile.Read(ref _lastInherited);
+        if (last is not null && last.Matches(current))
         {
-            int nameLength = Encoding.UTF8.GetByteCount(name);
-            byte[] entry = new byte[nameLength + 1 + value.Length + 1];
-            Encoding.UTF8.GetBytes(name, entry);
-            entry[nameLength] = (byte)'=';
-            value.CopyTo(entry, nameLength + 1);
-            envp[i++] = entry;
+            return last;
         }
-        return envp;
+        var fresh = new InheritedEnvironment(current);
+        Volatile.Write(ref _lastInherited, fresh);
+        return fresh;
+    }
+
+    private static byte[] Entry(string name, byte[] value)
+    {
+        int nameLength = Encoding.UTF8.GetByteCount(name);
+        byte[] entry = new byte[nameLength + 1 + value.Length + 1];
+        Encoding.UTF8.GetBytes(name, entry);
+        entry[nameLength] = (byte)'=';
+        value.CopyTo(entry, nameLength + 1);
+        return entry;
+    }
+
+    /// <summary>One reading of the parent's environment and its encoding; immutable once built.</summary>
+    private sealed class InheritedEnvironment
+    {
+        public static readonly InheritedEnvironment Empty = new(new Hashtable());
+
+        private readonly Dictionary<string, string> _source;
+
+        public InheritedEnvironment(IDictionary variables)
+        {
+            _source = new Dictionary<string, string>(variables.Count, StringComparer.Ordinal);
+            IDictionaryEnumerator entries = variables.GetEnumerator();
+            while (entries.MoveNext())
+            {
+                _source[(string)entries.Key] = (string?)entries.Value ?? "";
+            }
+            Names = [.. _source.Keys];
+            Values = [.. _source.Values.Select(Encoding.UTF8.GetBytes)];
+            Envp = [.. Names.Select((name, i) => Entry(name, Values[i]))];
+            SearchPath = _source.TryGetValue("PATH", out string? path) ? path : DefaultSearchPath;
+        }
+
+        public string[] Names { get; }
+
+        public byte[][] Values { get; }
+
+        public byte[][] Envp { get; }
+
+        public string SearchPath { get; }
+
+        /// <summary>Whether <paramref name="variables"/> holds exactly the names and values this was built from.</summary>
+        public bool Matches(IDictionary variables)
+        {
+            if (variables.Count != _source.Count)
+            {
+                return false;
+            }
+            IDictionaryEnumerator entries = variables.GetEnumerator();
+            while (entries.MoveNext())
+            {
+                // The runtime hands out the same string objects until a variable is set, so this
+                // is mostly a reference comparison.
+                if (!_source.TryGetValue((string)entries.Key, out string? value) ||
+                    !string.Equals(value, (string?)entries.Value ?? "", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 }

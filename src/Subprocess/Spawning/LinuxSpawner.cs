@@ -44,7 +44,7 @@ internal sealed class LinuxSpawner : ISpawner
 
             int processGroup = spec.JoinProcessGroup != 0 ? spec.JoinProcessGroup : spec.NewProcessGroup ? 0 : PosixSpawn.NoGroup;
             byte[] path = NulTerminated(plan.ExecutablePath);
-            byte[][] envp = plan.Environment.ToEnvp();
+            byte[][] envp = plan.Environment.Envp;
             int[] fds = childFds.ToArray();
             DateTimeOffset startTime = DateTimeOffset.UtcNow;
             // pidfd_open works on a zombie too, and normally nobody but us reaps this child, so the
