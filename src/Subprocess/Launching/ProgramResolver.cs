@@ -14,10 +14,12 @@ internal static class ProgramResolver
     /// </summary>
     public static string Resolve(string program, string searchPath, string? workingDirectory)
     {
-        string baseDirectory = workingDirectory ?? Directory.GetCurrentDirectory();
+        // The current directory is asked for (a getcwd) only when a relative name needs it.
+        string? current = workingDirectory;
+        string BaseDirectory() => current ??= Directory.GetCurrentDirectory();
         if (program.Contains('/', StringComparison.Ordinal))
         {
-            string path = Path.GetFullPath(program, baseDirectory);
+            string path = Path.IsPathRooted(program) ? Path.GetFullPath(program) : Path.GetFullPath(program, BaseDirectory());
             string? problem = Problem(path, out int errno);
             return problem is null ? path : throw new ProcessStartException(program, workingDirectory, errno, problem);
         }
@@ -26,7 +28,8 @@ internal static class ProgramResolver
         int firstErrno = Native.Errno.ENOENT;
         foreach (string entry in searchPath.Split(':'))
         {
-            string candidate = Path.GetFullPath(Path.Combine(entry.Length == 0 ? baseDirectory : entry, program), baseDirectory);
+            string joined = Path.Combine(entry.Length == 0 ? BaseDirectory() : entry, program);
+            string candidate = Path.IsPathRooted(joined) ? Path.GetFullPath(joined) : Path.GetFullPath(joined, BaseDirectory());
             string? problem = Problem(candidate, out int errno);
             if (problem is null)
             {
