@@ -190,10 +190,13 @@ public sealed partial class Command
     }
 
     /// <summary>
-    /// How long, once the child has exited, its stdout and stderr may stay silent without reaching
-    /// end of file before whatever holds them open (a grandchild in the background) is no longer
-    /// waited for (default 1 s); output still arriving keeps the wait going. The output is then marked incomplete (<see cref="CapturedResult.OutputComplete"/>). Waiting ends
-    /// at the child's exit, not at end of file, so a forgotten grandchild cannot hang the caller.
+    /// How long, once the child's exit has been seen, its stdout and stderr are still read while
+    /// something else holds them open (a grandchild in the background) before they are abandoned
+    /// (default 1 s). The bound is on total time: a holder that keeps writing does not extend it. What
+    /// was read by then is the output, marked incomplete (<see cref="CapturedResult.OutputComplete"/>,
+    /// <see cref="ProcessOutput.Complete"/> false). Waiting ends at the child's exit, not at end of
+    /// file, so a forgotten grandchild cannot hang the caller. Zero abandons at once whatever has not
+    /// reached end of file by the exit.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="drainTimeout"/> is negative.</exception>
     public Command WithDrainTimeout(TimeSpan drainTimeout)

@@ -153,23 +153,18 @@ internal static class Execution
     }
 
     /// <summary>
-    /// After the exit: reads on until end of file, or until the pipes have been silent for the drain
-    /// timeout, which then abandons them. Output still flowing keeps the drain going, so nothing the
-    /// child itself wrote is lost; only a holder that stays silent is given up on.
+    /// After the exit: reads on until end of file, for at most the drain timeout, counted from the
+    /// moment the exit was seen; then whatever still holds the pipes is given up on. The bound is on
+    /// total time, not on silence: a grandchild that keeps writing would otherwise keep the caller
+    /// waiting for as long as it lives. What the child itself wrote is already in the pipe when it
+    /// exits, and reading that takes far less than the drain timeout.
     /// </summary>
     private static async ValueTask DrainAsync(IRunningProcess process, Communication communication, bool synchronous,
         CancellationToken cancellationToken)
     {
-        long seen = communication.BytesRead;
-        while (!await communication.Done.WaitAsync(process.DrainTimeout, synchronous, cancellationToken).ConfigureAwait(false))
+        if (!await communication.Done.WaitAsync(process.DrainTimeout, synchronous, cancellationToken).ConfigureAwait(false))
         {
-            long now = communication.BytesRead;
-            if (now == seen)
-            {
-                process.Exchange.Abandon(communication);
-                return;
-            }
-            seen = now;
+            process.Exchange.Abandon(communication);
         }
     }
 

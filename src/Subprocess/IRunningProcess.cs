@@ -20,7 +20,7 @@ internal interface IRunningProcess : IDisposable, IAsyncDisposable
     /// <summary>The most bytes captured from each stream before the tree is ended (<c>WithMaxOutput</c>).</summary>
     long MaxOutput { get; }
 
-    /// <summary>How long pipes are still drained after the exit before the rest is abandoned.</summary>
+    /// <summary>How long, in total, pipes are still drained after the exit before the rest is abandoned.</summary>
     TimeSpan DrainTimeout { get; }
 
     /// <summary>Every stage's status once all have exited, else null. Never blocks.</summary>

@@ -80,7 +80,7 @@ public sealed class Pipeline
         return new(_commands, _settings with { GracePeriod = gracePeriod });
     }
 
-    /// <summary>How long pipes are still read after every stage has exited (default 1 s); see <see cref="Command.WithDrainTimeout"/>.</summary>
+    /// <summary>How long, at most, pipes are still read after every stage has exited (default 1 s); see <see cref="Command.WithDrainTimeout"/>.</summary>
     public Pipeline WithDrainTimeout(TimeSpan drainTimeout)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(drainTimeout, TimeSpan.Zero);
