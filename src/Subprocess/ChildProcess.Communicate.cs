@@ -24,9 +24,9 @@ public sealed partial class ChildProcess
         return Synchronously.Result(Execution.CommunicateAsync(this, input, timeout, synchronous: true, default));
     }
 
-    /// <summary>The asynchronous <see cref="Communicate"/>. Cancelling <paramref name="cancellationToken"/>
-    /// ends the child's tree (SIGTERM, grace period, SIGKILL), unlike a timeout, and throws
-    /// <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>The asynchronous <see cref="Communicate"/>. Cancelling <paramref name="cancellationToken"/>,
+    /// unlike a timeout, ends the child (SIGTERM, grace period, SIGKILL: to its process group if it
+    /// leads one, else to the child alone) and throws <see cref="OperationCanceledException"/>.</summary>
     public Task<ProcessOutput> CommunicateAsync(ReadOnlyMemory<byte> input = default, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {

@@ -30,8 +30,9 @@ public sealed partial class ChildProcess
     }
 
     /// <summary>Completes when the child exits, with its status. Cancelling <paramref name="cancellationToken"/>
-    /// ends the child (its tree, if it leads a process group: SIGTERM, grace period, SIGKILL) and
-    /// throws <see cref="OperationCanceledException"/>: cancellation means the work is no longer wanted.</summary>
+    /// ends the child (SIGTERM, grace period, SIGKILL: to its process group if it leads one, else to the
+    /// child alone) and throws <see cref="OperationCanceledException"/>: cancellation means the work is
+    /// no longer wanted.</summary>
     public Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
         Execution.EndTreeIfCanceledAsync(this, async () =>
             (await WaitCoreAsync(null, synchronous: false, cancellationToken).ConfigureAwait(false))!.Value, cancellationToken);

@@ -10,7 +10,9 @@ namespace Subprocess;
 /// to its process group if it has one, then SIGKILL after the command's grace period) and releases
 /// its pipes and pidfd: no child outlives its handle, nor this process (children still running
 /// when it exits, or is ended by SIGINT, SIGTERM, SIGHUP or SIGQUIT, are ended the same way),
-/// unless it was started <see cref="Command.Detached"/>.
+/// unless it was started <see cref="Command.Detached"/>. Only a child that leads its own process
+/// group (<see cref="HasOwnProcessGroup"/>) is ended with its tree; any other is signalled alone,
+/// and whatever it started in the background keeps running.
 /// </summary>
 /// <example><code>
 /// using var child = Command.Create("sort").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).Start();
@@ -77,7 +79,8 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     /// <exception cref="InvalidOperationException">stderr was not piped.</exception>
     public Stream Stderr => Piped(_exchange.Stderrs[0], "stderr", nameof(Command.WithStderr)).Stream;
 
-    /// <summary>Whether the child leads its own process group (commands with a timeout do).</summary>
+    /// <summary>Whether the child leads its own process group, so ending it ends its tree: see
+    /// <see cref="Command.WithNewProcessGroup"/> for when it does.</summary>
     public bool HasOwnProcessGroup => _control.OwnGroup;
 
     internal ProcessControl Control => _control;

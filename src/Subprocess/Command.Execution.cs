@@ -23,8 +23,18 @@ public sealed partial class Command
     /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; its process group has been ended.</exception>
     public ProcessResult Run() => Synchronously.Result(ExecuteAsync(capture: false, default, synchronous: true, default));
 
-    /// <summary>The asynchronous <see cref="Run"/>. Cancelling <paramref name="cancellationToken"/> ends the
-    /// child's tree as a timeout does, then throws <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>
+    /// The asynchronous <see cref="Run"/>. Cancelling <paramref name="cancellationToken"/> ends the
+    /// child's whole tree as a timeout does (SIGTERM to its process group, the grace period, SIGKILL),
+    /// then throws <see cref="OperationCanceledException"/> carrying that token.
+    /// </summary>
+    /// <remarks>
+    /// So that cancelling can reach grandchildren, a token that can be cancelled starts the child in
+    /// its own process group, as a timeout does (<see cref="WithNewProcessGroup"/>). Such a child is
+    /// not in the terminal's foreground group: the terminal's Ctrl-C reaches it only through this
+    /// process (which ends it), and a child that reads the terminal is stopped. Run an interactive
+    /// program with <see cref="CancellationToken.None"/>, or <see cref="Start"/> it.
+    /// </remarks>
     public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
         await ExecuteAsync(capture: false, default, synchronous: false, cancellationToken).ConfigureAwait(false);
 
@@ -40,7 +50,9 @@ public sealed partial class Command
     public CapturedResult Capture(ReadOnlyMemory<byte> input = default) =>
         (CapturedResult)Synchronously.Result(ExecuteAsync(capture: true, input, synchronous: true, default));
 
-    /// <summary>The asynchronous <see cref="Capture"/>; cancellation ends the tree and throws <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>The asynchronous <see cref="Capture"/>; cancelling <paramref name="cancellationToken"/> ends the
+    /// child's whole tree and throws <see cref="OperationCanceledException"/>, as for <see cref="RunAsync"/>
+    /// (a token that can be cancelled starts the child in its own process group).</summary>
     public async Task<CapturedResult> CaptureAsync(ReadOnlyMemory<byte> input = default, CancellationToken cancellationToken = default) =>
         (CapturedResult)await ExecuteAsync(capture: true, input, synchronous: false, cancellationToken).ConfigureAwait(false);
 
@@ -70,7 +82,13 @@ public sealed partial class Command
         // A synchronous Run waits for the exit on the calling thread and disposes the child before
         // returning, so the event loop need not watch it: no registration, no wake-up of the loop
         // thread, no contention with it for the reap.
-        ChildProcess child = Launch(capture ? CaptureSpec(!input.IsEmpty) : synchronous ? _spec with { DeferReaping = true } : _spec);
+        CommandSpec spec = capture ? CaptureSpec(!input.IsEmpty) : synchronous ? _spec with { DeferReaping = true } : _spec;
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Cancelling must end the tree, as a timeout does, and only a group reaches the whole tree.
+            spec = spec with { NewProcessGroup = true };
+        }
+        ChildProcess child = Launch(spec);
         return Execution.RunAsync(child, capture, input, _spec.Timeout, _spec.Check, synchronous, cancellationToken);
     }
 }

@@ -166,9 +166,13 @@ public sealed partial class Command
 
     /// <summary>
     /// A command whose child leads its own process group, so <see cref="ChildProcess.KillTree"/> and
-    /// friends reach everything it starts. Commands with a timeout and pipeline stages get one anyway.
-    /// A child in its own group no longer receives the terminal's Ctrl-C with its parent; the library
-    /// ends it when the parent exits instead.
+    /// friends reach everything it starts, and so that ending it (on <see cref="ChildProcess.Dispose"/>,
+    /// cancellation, or this process's exit) ends its tree. Commands with a timeout or an output limit,
+    /// <see cref="RunAsync"/>/<see cref="CaptureAsync"/> given a token that can be cancelled, and
+    /// pipeline stages get one anyway. A child without one is ended alone: whatever it started keeps
+    /// running. A child in its own group is not in the terminal's foreground group: it no longer
+    /// receives the terminal's Ctrl-C with its parent (the library ends it when the parent exits
+    /// instead), and reading the terminal stops it.
     /// </summary>
     public Command WithNewProcessGroup() => new(_spec with { NewProcessGroup = true });
 
@@ -209,14 +213,15 @@ public sealed partial class Command
     /// A command whose captured stdout and stderr may each hold at most <paramref name="maxBytes"/>
     /// (<see cref="Capture"/>, <see cref="ChildProcess.Communicate"/>). A child that writes more has its
     /// tree ended (SIGTERM, grace period, SIGKILL) and the call throws <see cref="OutputLimitException"/>
-    /// naming the stream. To keep large output without holding it in memory, send it to a file
-    /// (<see cref="Stdio.File"/>) instead.
+    /// naming the stream. So that the whole tree can be ended, a command with a limit starts in its
+    /// own process group, as one with a timeout does. To keep large output without holding it in
+    /// memory, send it to a file (<see cref="Stdio.File"/>) instead.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBytes"/> is zero or negative.</exception>
     public Command WithMaxOutput(long maxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
-        return new(_spec with { MaxOutput = maxBytes });
+        return new(_spec with { MaxOutput = maxBytes, NewProcessGroup = true });
     }
 
     /// <summary>Whether <see cref="Run"/> and <see cref="Capture"/> throw

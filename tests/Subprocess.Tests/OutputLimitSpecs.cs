@@ -22,6 +22,18 @@ public class OutputLimitSpecs
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Overflow_ends_the_grandchildren_too()
+    {
+        // A command with a limit leads its own process group, so the overflow reaches the background sleep.
+        string marker = $"subproc-overflow-{Guid.NewGuid():N}";
+        var error = await Assert.ThrowsAsync<OutputLimitException>(
+            () => Command.Shell("sleep 30 & yes").Marked(marker).WithMaxOutput(64 * 1024).CaptureAsync());
+
+        Assert.Equal("stdout", error.Stream);
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "the background sleep survived the overflow");
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Stderr_has_its_own_limit_and_is_named()
     {
         var error = await Assert.ThrowsAsync<OutputLimitException>(

@@ -19,11 +19,11 @@ internal static class RunCommand
         command.Options.Add(Timeout);
         command.Options.Add(Grace);
         command.Arguments.Add(Words);
-        command.SetAction((result, cancellation) => Usage.Guard(() => RunAsync(result, cancellation)));
+        command.SetAction((result, _) => Usage.Guard(() => RunAsync(result)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
+    private static async Task<int> RunAsync(ParseResult parsed)
     {
         string[] words = parsed.GetValue(Words)!;
         Subprocess.Command command = Subprocess.Command.Create(words[0], words.Skip(1)).WithCheck(false);
@@ -37,7 +37,10 @@ internal static class RunCommand
         }
         try
         {
-            ExitStatus status = (await command.RunAsync(cancellation)).ExitStatus;
+            // No token: a cancellable one would put the child in a process group of its own, out of
+            // the terminal's foreground group, and an interactive program could not read the terminal.
+            // Ctrl-C reaches the child from the terminal, and the library ends it if we go first.
+            ExitStatus status = (await command.RunAsync(CancellationToken.None)).ExitStatus;
             return status.Code ?? 128 + status.Signal!.Value;
         }
         catch (ProcessStartException e)
