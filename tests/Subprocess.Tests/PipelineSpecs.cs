@@ -73,6 +73,20 @@ public class PipelineSpecs
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_missing_first_stage_fails_at_start_with_nothing_running(SpawnerKind kind)
+    {
+        await Task.Yield();
+        string marker = $"subproc-never-{Guid.NewGuid():N}";
+        Pipeline pipeline = (Command.Create("no-such-first-stage-xyz") | Command.Shell("sleep 30").Marked(marker)).On(kind);
+
+        var error = Assert.Throws<ProcessStartException>(() => pipeline.Start());
+
+        Assert.Equal("no-such-first-stage-xyz", error.Program);
+        Assert.False(ProcessTree.AnyRunning(marker), "the second stage was started although the first cannot be");
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_stage_killed_by_SIGPIPE_after_a_later_stage_ended_early_is_not_a_failure(SpawnerKind kind)
     {
         // bash: seq 1 1000000 | head -n 2 | cat ; seq dies of SIGPIPE once head stops reading.
@@ -163,6 +177,36 @@ public class PipelineSpecs
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task On_Linux_the_files_are_the_stages_own_stdin_and_stdout_and_the_parent_holds_no_pipe()
+    {
+        // The proof that no byte can pass through the parent: the stages' descriptors 0 and 1 are the
+        // files and the pipe between them, and this process holds none of them.
+        string input = Path.GetTempFileName(), output = Path.GetTempFileName();
+        try
+        {
+            Pipeline pipeline = (Command.Create("sleep", "30").WithStdin(Stdio.File(input))
+                | Command.Create("sleep", "30").WithStdout(Stdio.File(output))).On(SpawnerKind.Linux);
+            await using PipelineProcess running = pipeline.Start();
+            int first = running.Stages[0].Pid, last = running.Stages[1].Pid;
+
+            Assert.Equal(input, Link($"/proc/{first}/fd/0"));
+            Assert.Equal(output, Link($"/proc/{last}/fd/1"));
+            string between = Link($"/proc/{first}/fd/1");
+            Assert.StartsWith("pipe:", between);
+            Assert.Equal(between, Link($"/proc/{last}/fd/0"));
+            IReadOnlyList<string> ours = ProcessTree.DescriptorTargets();
+            Assert.DoesNotContain(between, ours);
+            Assert.DoesNotContain(input, ours);
+            Assert.DoesNotContain(output, ours);
+        }
+        finally
+        {
+            File.Delete(input);
+            File.Delete(output);
+        }
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task ToStdout_on_a_stage_sends_its_stderr_down_the_pipe()
     {
         CapturedResult result = await (Command.Shell("echo out; echo err >&2").WithStderr(Stdio.ToStdout) | Command.Create("sort")).CaptureAsync();
@@ -209,6 +253,29 @@ public class PipelineSpecs
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_timeout_does_not_wait_for_a_holder_outside_the_group()
+    {
+        // setsid puts the holder in a session of its own, out of reach of the group kill: only not
+        // waiting for end of file lets the timeout return on time.
+        string marker = $"subproc-outsider-{Guid.NewGuid():N}";
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Pipeline pipeline = (Command.Create("sleep", "30") | Command.Shell("setsid sleep 30 & cat").Marked(marker))
+                .WithTimeout(TimeSpan.FromSeconds(1)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).WithDrainTimeout(TimeSpan.FromSeconds(0.5));
+
+            await Assert.ThrowsAsync<ProcessTimeoutException>(() => pipeline.CaptureAsync());
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}: it waited for the holder's end of file");
+            Assert.True(ProcessTree.AnyRunning(marker), "the holder was meant to survive the group kill");
+        }
+        finally
+        {
+            ProcessTree.KillMarked(marker);
+        }
     }
 
     [Theory(Timeout = 20_000)]
