@@ -103,7 +103,7 @@ public sealed partial class ChildProcess
     {
         if (timeout is TimeSpan t && t != Timeout.InfiniteTimeSpan)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
+            Command.PositiveTimeout(t, "pass null to wait without one");
         }
     }
 

@@ -69,7 +69,20 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     /// <summary>The child's stdin, writable, when the command used <see cref="Stdio.Pipe"/> for it.
     /// Dispose it (or let <see cref="Communicate"/> close it) to send end of file.</summary>
     /// <exception cref="InvalidOperationException">stdin was not piped.</exception>
-    public Stream Stdin => Piped(_exchange.Stdin, "stdin", nameof(Command.WithStdin)).Stream;
+    /// <exception cref="IOException">(From writes) The child has closed its stdin, by exiting or otherwise;
+    /// the message says so and names the command.</exception>
+    public Stream Stdin
+    {
+        get
+        {
+            Stream pipe = Piped(_exchange.Stdin, "stdin", nameof(Command.WithStdin)).Stream;
+            // One wrapper for the one pipe stream, however many threads ask at once.
+            Interlocked.CompareExchange(ref _stdin, new ChildStdin(pipe, CommandLine), null);
+            return _stdin;
+        }
+    }
+
+    private Stream? _stdin;
 
     /// <summary>The child's stdout, readable, when the command used <see cref="Stdio.Pipe"/> for it.</summary>
     /// <exception cref="InvalidOperationException">stdout was not piped.</exception>

@@ -160,7 +160,7 @@ public sealed partial class Command
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
     public Command WithTimeout(TimeSpan timeout)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        PositiveTimeout(timeout, "to run without one, do not call WithTimeout");
         return new(_spec with { Timeout = timeout, NewProcessGroup = true });
     }
 
@@ -260,6 +260,15 @@ public sealed partial class Command
             RejectNul(list[i], nameof(arguments), $"Argument {offset + i + 1}");
         }
         return list;
+    }
+
+    /// <summary>Refuses a timeout of zero or less, which would expire before the child could do anything.</summary>
+    internal static void PositiveTimeout(TimeSpan timeout, string instead, string parameter = "timeout")
+    {
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(parameter, timeout, $"A timeout must be longer than zero, not {timeout}; {instead}.");
+        }
     }
 
     private static void ValidateName(string name)

@@ -69,7 +69,7 @@ public sealed class Pipeline
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
     public Pipeline WithTimeout(TimeSpan timeout)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        Command.PositiveTimeout(timeout, "to run without one, do not call WithTimeout");
         return new(_commands, _settings with { Timeout = timeout });
     }
 

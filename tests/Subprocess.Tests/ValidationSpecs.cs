@@ -98,9 +98,13 @@ public class ValidationSpecs
     public void A_timeout_of_zero_or_less_is_refused()
     {
         Command command = Command.Create("true");
-        Assert.Throws<ArgumentOutOfRangeException>(() => command.WithTimeout(TimeSpan.Zero));
-        Assert.Throws<ArgumentOutOfRangeException>(() => command.WithTimeout(TimeSpan.FromSeconds(-1)));
+        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => command.WithTimeout(TimeSpan.Zero));
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => (command | command).WithTimeout(TimeSpan.FromSeconds(-1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => command.WithGracePeriod(TimeSpan.FromSeconds(-1)));
+
+        Assert.Equal("timeout", zero.ParamName);
+        Assert.StartsWith("A timeout must be longer than zero, not 00:00:00; to run without one, do not call WithTimeout.", zero.Message);
+        Assert.StartsWith("A timeout must be longer than zero, not -00:00:01;", negative.Message);
     }
 
     [Fact(Timeout = 20_000)]
@@ -108,8 +112,11 @@ public class ValidationSpecs
     {
         await Task.Yield();
         using ChildProcess child = Command.Create("true").Start();
-        Assert.Throws<ArgumentOutOfRangeException>(() => child.Wait(TimeSpan.Zero));
-        Assert.Throws<ArgumentOutOfRangeException>(() => child.Communicate(timeout: TimeSpan.FromMilliseconds(-5)));
+        var zero = Assert.Throws<ArgumentOutOfRangeException>(() => child.Wait(TimeSpan.Zero));
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => child.Communicate(timeout: TimeSpan.FromMilliseconds(-5)));
+
+        Assert.StartsWith("A timeout must be longer than zero, not 00:00:00; pass null to wait without one.", zero.Message);
+        Assert.StartsWith("A timeout must be longer than zero, not -00:00:00.0050000; pass null to wait without one.", negative.Message);
         child.Wait();
     }
 
@@ -135,17 +142,19 @@ public class ValidationSpecs
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
-    public async Task Writing_to_the_stdin_of_a_child_that_closed_it_is_an_IOException(SpawnerKind kind)
+    public async Task Writing_to_the_stdin_of_a_child_that_closed_it_is_an_IOException_that_says_so(SpawnerKind kind)
     {
         // `true` exits without reading, closing the pipe's only reader.
         await using ChildProcess child = Command.Create("true").WithStdin(Stdio.Pipe).On(kind).Start();
         await child.WaitAsync();
 
-        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        var error = await Assert.ThrowsAnyAsync<IOException>(async () =>
         {
             await child.Stdin.WriteAsync(new byte[1 << 20]);
             await child.Stdin.FlushAsync();
         });
+        Assert.StartsWith("The child closed its stdin: 'true' exited or closed its input", error.Message);
+        Assert.Contains("broken pipe", error.Message);
     }
 
     [Theory(Timeout = 20_000)]
@@ -161,6 +170,50 @@ public class ValidationSpecs
 
         Assert.Equal(status, child.Poll());
         Assert.Equal(ExitStatus.Exited(0), status);
+        // No signal left the library: the PID, which may be another process's by now, was never used.
+        Assert.False(child.Control.Signal(9, group: false), "a signal was sent to a reaped child's PID");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Terminate_after_exit_is_ignored_even_while_the_portable_spawner_still_copies_the_output()
+    {
+        // The portable spawner copies a file target through the parent, and the background sleep keeps
+        // that copy going after Process has reaped the shell. Terminate must see the exit anyway: were
+        // it sent, the PID could be a stranger's, and exit code 143 would be misread as SIGTERM.
+        string marker = $"subproc-reaped-{Guid.NewGuid():N}";
+        string output = Path.GetTempFileName();
+        try
+        {
+            await using ChildProcess child = Command.Shell("sleep 30 & exit 143").Marked(marker)
+                .WithStdout(Stdio.File(output)).On(SpawnerKind.Portable).Start();
+            Assert.True(await Reaped(child.Pid, TimeSpan.FromSeconds(10)), "the shell did not exit");
+            Assert.Null(child.Poll()); // the copy is still running
+
+            child.Terminate();
+            ProcessTree.KillMarked(marker);
+
+            Assert.Equal(ExitStatus.Exited(143), await child.WaitAsync());
+        }
+        finally
+        {
+            ProcessTree.KillMarked(marker);
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>Whether <paramref name="pid"/> has exited and been reaped (its /proc entry gone) within the time.</summary>
+    private static async Task<bool> Reaped(int pid, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (Directory.Exists($"/proc/{pid}"))
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(20);
+        }
+        return true;
     }
 
     [Fact]

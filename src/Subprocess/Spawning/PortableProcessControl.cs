@@ -62,7 +62,9 @@ internal sealed class PortableProcessControl : ProcessControl
 
     public override bool Signal(int signal, bool group)
     {
-        if (Poll() is not null)
+        // Poll stays null while relays still copy the output of a child Process has already reaped,
+        // and a reaped child's PID may be someone else's by now: ask Process, which knows.
+        if (Poll() is not null || _process.HasExited)
         {
             return false;
         }

@@ -12,6 +12,29 @@ public sealed class Hygiene;
 [Collection(nameof(Hygiene))]
 public class HygieneSpecs
 {
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Disposing_a_running_child_releases_its_pipes_and_pidfd(SpawnerKind kind)
+    {
+        Command sleep = Command.Create("sleep", "30").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe)
+            .WithGracePeriod(TimeSpan.FromSeconds(0.2)).On(kind);
+        await (await Task.Run(() => sleep.Start())).DisposeAsync(); // warm up: the event loop's own descriptors
+        var before = ProcessTree.DescriptorTargets();
+
+        ChildProcess child = sleep.Start();
+        int opened = ProcessTree.DescriptorTargets().Count - before.Count;
+        await child.DisposeAsync();
+
+        var added = ProcessTree.DescriptorTargets().ToList();
+        foreach (string target in before)
+        {
+            added.Remove(target);
+        }
+        Assert.True(opened >= 3, $"only {opened} descriptors were open while it ran: the check would prove nothing");
+        Assert.DoesNotContain(added, target => target.StartsWith("pipe:", StringComparison.Ordinal) || target.StartsWith("anon_inode:[pidfd]", StringComparison.Ordinal));
+        Assert.NotNull(child.Poll());
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Two_thousand_spawns_leave_no_descriptor_and_no_zombie_behind()
     {
