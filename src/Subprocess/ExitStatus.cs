@@ -4,6 +4,14 @@ namespace Subprocess;
 /// How a child process ended: exactly one of <see cref="Code"/> (it exited) and
 /// <see cref="Signal"/> (a signal killed it) is set.
 /// </summary>
+/// <remarks>
+/// The one exception is <c>default(ExitStatus)</c>, which no process ended with and the library
+/// never returns (a status not yet known is a null <c>ExitStatus?</c>): it means "no status". Both
+/// <see cref="Code"/> and <see cref="Signal"/> are null, <see cref="Success"/> is false, it equals no
+/// real status, and <see cref="ToString"/> says "no status"; <see cref="ReturnCode"/> is 0, so where
+/// a default may turn up (an uninitialised field), test <see cref="Code"/> rather than
+/// <see cref="ReturnCode"/>.
+/// </remarks>
 /// <example><code>
 /// var status = Command.Create("sh", "-c", "exit 3").WithCheck(false).Run().ExitStatus;
 /// // status.Code == 3, status.ReturnCode == 3, status.ToString() == "exited with code 3"
@@ -26,7 +34,8 @@ public readonly record struct ExitStatus
     public bool Success => Code == 0;
 
     /// <summary>Python's <c>returncode</c>: the exit code, or <c>-N</c> when signal N killed the
-    /// process (-15 after <see cref="ChildProcess.Terminate"/>, -9 after <see cref="ChildProcess.Kill"/>).</summary>
+    /// process (-15 after <see cref="ChildProcess.Terminate"/>, -9 after <see cref="ChildProcess.Kill"/>);
+    /// 0 for <c>default(ExitStatus)</c>, which is not a status (see the remarks).</summary>
     public int ReturnCode => Code ?? -(Signal ?? 0);
 
     /// <summary>A status for a process that exited with <paramref name="code"/>.</summary>
@@ -36,7 +45,7 @@ public readonly record struct ExitStatus
     public static ExitStatus Killed(int signal) =>
         signal > 0 ? new(null, signal) : throw new ArgumentOutOfRangeException(nameof(signal), signal, "A signal number is positive.");
 
-    /// <summary>"exited with code 3", "killed by SIGTERM", "killed by signal 40".</summary>
+    /// <summary>"exited with code 3", "killed by SIGTERM", "killed by signal 40"; "no status" for <c>default</c>.</summary>
     public override string ToString() => (Code, Signal) switch
     {
         (int code, _) => $"exited with code {code}",

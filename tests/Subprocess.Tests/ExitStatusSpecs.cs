@@ -34,4 +34,17 @@ public class ExitStatusSpecs
         Assert.NotEqual(ExitStatus.Exited(9), ExitStatus.Killed(9));
         Assert.Throws<ArgumentOutOfRangeException>(() => ExitStatus.Killed(0));
     }
+
+    [Fact]
+    public void The_default_status_is_no_status_and_never_success()
+    {
+        ExitStatus none = default;
+
+        Assert.Null(none.Code);
+        Assert.Null(none.Signal);
+        Assert.False(none.Success);
+        Assert.Equal("no status", none.ToString());
+        Assert.NotEqual(ExitStatus.Exited(0), none);
+        Assert.Equal(0, none.ReturnCode); // documented: test Code, not ReturnCode, where a default may turn up
+    }
 }
