@@ -135,7 +135,16 @@ internal sealed class FdPipe : ChildPipe
             while (true)
             {
                 Memory<byte> free = sink.GetFreeSpace();
-                int n = PipeFd.TryRead(Handle, free.Span);
+                int n = 0;
+                try
+                {
+                    n = PipeFd.TryRead(Handle, free.Span);
+                }
+                finally
+                {
+                    // Always paired, even after nothing or a failed read (see IByteSink).
+                    sink.Advance(Math.Max(n, 0));
+                }
                 if (n == PipeFd.WouldBlock)
                 {
                     return false;
@@ -144,7 +153,6 @@ internal sealed class FdPipe : ChildPipe
                 {
                     return true;
                 }
-                sink.Advance(n);
                 Moved(n);
             }
         }

@@ -31,20 +31,26 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
         {
             while (true)
             {
-                int n;
+                Memory<byte> free = sink.GetFreeSpace();
+                int n = 0;
                 try
                 {
-                    n = await stream.ReadAsync(sink.GetFreeSpace()).ConfigureAwait(false);
+                    n = await stream.ReadAsync(free).ConfigureAwait(false);
                 }
                 catch (ObjectDisposedException)
                 {
                     break; // the caller closed our end: what it read is not ours to report
                 }
+                finally
+                {
+                    // Always paired, even after nothing or a failed read (see IByteSink); a full limit or a
+                    // refusing target is reported below.
+                    sink.Advance(n);
+                }
                 if (n == 0)
                 {
                     break;
                 }
-                sink.Advance(n); // a full limit or a refusing target is reported below
             }
         }
         catch (Exception e)

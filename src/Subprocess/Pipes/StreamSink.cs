@@ -10,5 +10,11 @@ internal sealed class StreamSink(Stream target) : IByteSink
 
     public Memory<byte> GetFreeSpace() => _scratch;
 
-    public void Advance(int count) => target.Write(_scratch, 0, count);
+    public void Advance(int count)
+    {
+        if (count > 0)
+        {
+            target.Write(_scratch, 0, count);
+        }
+    }
 }
