@@ -21,7 +21,8 @@ internal static class Execution
     {
         try
         {
-            return (await CollectAsync(process, input, timeout, synchronous, cancellationToken).ConfigureAwait(false)).Snapshot();
+            Communication communication = await CollectAsync(process, input, timeout, synchronous, cancellationToken).ConfigureAwait(false);
+            return communication.Snapshot(release: true);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -64,7 +65,7 @@ internal static class Execution
         {
             await process.EndTreeAsync(synchronous).ConfigureAwait(false);
             process.Exchange.Abandon(communication);
-            throw overflow.For(process.CommandLine, communication.Snapshot());
+            throw overflow.For(process.CommandLine, communication.Snapshot(release: true));
         }
         await DrainAsync(process, communication, synchronous, cancellationToken).ConfigureAwait(false);
         TimeSpan? remaining = Remaining(timeout, started);
@@ -149,7 +150,7 @@ internal static class Execution
             return new ProcessOutput([], []);
         }
         await DrainAsync(process, communication, synchronous, default).ConfigureAwait(false);
-        return communication.Snapshot();
+        return communication.Snapshot(release: true);
     }
 
     /// <summary>

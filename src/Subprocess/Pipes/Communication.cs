@@ -81,9 +81,15 @@ internal sealed class Communication
     }
 
     /// <summary>Stdout, and every stage's stderr one after the other.</summary>
-    public ProcessOutput Snapshot() =>
-        new(Stdout.ToArray(), Stderr.Count == 1 ? Stderr[0].ToArray() : [.. Stderr.SelectMany(s => s.ToArray())])
+    /// <param name="release">True once the pumps are done (or abandoned) and this is the output to hand
+    /// over: large buffers then give up their chunks as they are copied (see
+    /// <see cref="OutputBuffer.ToArrayAndRelease"/>), so a big capture is not held twice.</param>
+    public ProcessOutput Snapshot(bool release = false)
+    {
+        Func<OutputBuffer, byte[]> read = release ? static s => s.ToArrayAndRelease() : static s => s.ToArray();
+        return new(read(Stdout), Stderr.Count == 1 ? read(Stderr[0]) : [.. Stderr.SelectMany(read)])
         {
             Complete = !_abandoned,
         };
+    }
 }
