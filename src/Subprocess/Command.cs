@@ -214,8 +214,9 @@ public sealed partial class Command
     /// (<see cref="Capture"/>, <see cref="ChildProcess.Communicate"/>). A child that writes more has its
     /// tree ended (SIGTERM, grace period, SIGKILL) and the call throws <see cref="OutputLimitException"/>
     /// naming the stream. So that the whole tree can be ended, a command with a limit starts in its
-    /// own process group, as one with a timeout does. To keep large output without holding it in
-    /// memory, send it to a file (<see cref="Stdio.File"/>) instead.
+    /// own process group, as one with a timeout does. Without a limit, a captured stream still stops
+    /// that way at <see cref="Array.MaxLength"/> bytes (about 2 GiB), the most a byte[] holds. To keep
+    /// large output without holding it in memory, send it to a file (<see cref="Stdio.File"/>) instead.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBytes"/> is zero or negative.</exception>
     public Command WithMaxOutput(long maxBytes)

@@ -88,6 +88,15 @@ public class OutputBufferSpecs
         Assert.False(File.Exists(path));
     }
 
+    [Fact]
+    public void Output_past_what_a_byte_array_holds_is_reported_as_such()
+    {
+        var error = OutputLimitException.PastByteArray("stdout").For("head -c 3000000000 /dev/zero", new ProcessOutput([], []));
+
+        Assert.Equal(Array.MaxLength, error.Limit);
+        Assert.Contains("its stdout went past 2147483591 bytes, the most a byte[] can hold", error.Message);
+    }
+
     private static void AssertPrefix(int length, byte[] actual)
     {
         Assert.Equal(length, actual.Length);

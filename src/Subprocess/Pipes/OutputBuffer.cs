@@ -25,6 +25,8 @@ internal sealed class OutputBuffer(string name, long limit = long.MaxValue, stri
 
     private readonly Lock _gate = new();
     private readonly List<Segment> _full = [];
+    // Bytes held in memory end up in one byte[]; only a spill file can hold more.
+    private readonly long _ceiling = spillPath is null ? Math.Min(limit, Array.MaxLength) : limit;
     private Memory<byte> _current;
     private MappedMemory? _currentMapping;
     private MappedMemory? _lent;
@@ -72,8 +74,8 @@ internal sealed class OutputBuffer(string name, long limit = long.MaxValue, stri
 
     /// <summary>Records that <paramref name="count"/> bytes were written into the free space (0 after a
     /// read that brought nothing).</summary>
-    /// <exception cref="OutputLimitException">The buffer now holds more than its limit; it keeps the first
-    /// <see cref="Limit"/> bytes.</exception>
+    /// <exception cref="OutputLimitException">The buffer now holds more than its limit, or more than a
+    /// byte[] can; it keeps the bytes up to that point.</exception>
     public void Advance(int count)
     {
         lock (_gate)
@@ -88,7 +90,7 @@ internal sealed class OutputBuffer(string name, long limit = long.MaxValue, stri
                     // under way: that happens only to an abandoned exchange, whose late bytes are not wanted.
                     return;
                 }
-                long over = _length + count - limit;
+                long over = _length + count - _ceiling;
                 int kept = over > 0 ? count - (int)over : count;
                 _used += kept;
                 _length += kept;
@@ -103,7 +105,7 @@ internal sealed class OutputBuffer(string name, long limit = long.MaxValue, stri
                 }
                 if (over > 0)
                 {
-                    throw new OutputLimitException(name, limit);
+                    throw _ceiling < limit ? OutputLimitException.PastByteArray(name) : new OutputLimitException(name, limit);
                 }
             }
             finally
