@@ -35,7 +35,7 @@ internal abstract class ProcessControl : IDisposable
     public abstract ExitStatus? Poll();
 
     /// <summary>Blocks until the child's exit is known or <paramref name="timeout"/> passes (null: forever).</summary>
-    public virtual bool WaitForExit(TimeSpan? timeout) => Exit.Wait(timeout);
+    public virtual bool WaitForExit(TimeSpan? timeout) => Poll() is not null || Exit.Wait(timeout);
 
     /// <summary>Begins watching for the child's exit, if the spawner was told to defer it.</summary>
     public virtual void StartReaping()
