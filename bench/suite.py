@@ -70,11 +70,11 @@ def sequential(measurement, what, n, rounds):
 def fanout(n, rounds):
     m = medians(run_rows(rows_for("fanout"), n, rounds))
     c = m["C posix_spawn loop"][0]
-    lines = [[name, f"{wall:.3f}", f"{wall / c:.2f}x", f"{idle:.0f}", f"{peak:.0f}", f"+{peak - idle:.0f}", f"{rss / 1024:.0f}"]
-             for name, (wall, idle, peak, rss) in m.items()]
+    lines = [[name, f"{wall:.3f}", f"{wall / c:.2f}x", f"{idle:.0f}", f"{warm:.0f}", f"{peak:.0f}", f"+{peak - idle:.0f}", f"+{peak - warm:.0f}",
+              f"{rss / 1024:.0f}"] for name, (wall, idle, warm, peak, rss) in m.items()]
     return m, "\n".join([
         f"## Fan-out: {n} `sleep 1` started at once, then all awaited", "",
-        table(["library", "wall (s)", "vs C loop", "idle threads", "peak threads", "extra threads", "peak RSS (MiB)"], lines)])
+        table(["library", "wall (s)", "vs C loop", "threads at start", "after warm-up", "peak", "peak - start", "peak - warm", "peak RSS (MiB)"], lines)])
 
 
 def bigcapture(n, rounds):
@@ -172,7 +172,8 @@ def main():
     sub_jobs = float(jobs["subproc parallel -j 2"][0])
     xargs = float(jobs["xargs -P 2 -n 1"][0])
     gnu = float(jobs["GNU parallel -j 2"][0]) if "GNU parallel -j 2" in jobs else float("nan")
-    fan_extra = fan["Subprocess"][2] - fan["Subprocess"][1]
+    fan_extra = fan["Subprocess"][3] - fan["Subprocess"][1]
+    fan_growth = fan["Subprocess"][3] - fan["Subprocess"][2]
     big_ratio = big["Subprocess"][2] * 1024 / n_big
     bars = [
         bar("Spawn + wait vs the C loop", "≤ 1.15x", f"{spawn['Subprocess'] / spawn['C posix_spawn loop']:.2f}x",
@@ -181,7 +182,8 @@ def main():
         bar("Spawn + wait vs Python", "< 1.00x", f"{spawn['Subprocess'] / spawn['Python subprocess']:.2f}x",
             spawn["Subprocess"] < spawn["Python subprocess"]),
         bar("1 GiB capture: peak RSS / captured bytes", "< 1.3x", f"{big_ratio:.2f}x", big_ratio < 1.3),
-        bar("Fan-out: threads beyond the idle runtime", "≤ 2", f"+{fan_extra:.0f}", fan_extra <= 2),
+        bar("Fan-out: threads beyond the bare runtime (peak - start)", "≤ 2", f"+{fan_extra:.0f}", fan_extra <= 2),
+        bar("Fan-out: threads beyond the warmed-up library (peak - warm)", "≤ 2", f"+{fan_growth:.0f}", fan_growth <= 2),
         bar("Pipeline vs bash", "≤ 1.10x", pipe["Subprocess"][1], sub_pipe <= 1.10 * float(pipe["bash"][0])),
         bar("Pipeline: parent CPU", "< 0.1 s", f"{float(pipe['Subprocess'][2]):.3f} s", float(pipe["Subprocess"][2]) < 0.1),
         bar("Pipeline: CliWrap / Subprocess", "≥ 2.5x", f"{float(pipe['CliWrap'][0]) / sub_pipe:.2f}x",
@@ -204,8 +206,10 @@ def main():
         "spawn": "The C loop is the physical floor (posix_spawn with the same attributes Subprocess sets, then waitpid). "
                  "Each row is one process doing the runs back to back after 100 warm-up runs.",
         "capture": "The same, with stdout through a pipe read to the end: the cost of a pipe, its reading and the text decoding.",
-        "fanout": "All children are started before any is awaited; the parent's thread count is sampled while they run. "
-                  "Threads per child are the cost a library pays for waiting on each one.",
+        "fanout": "A warm-up fan-out of 20 `sleep 0` comes first; then all children are started before any is awaited, and the "
+                  "parent's thread count is sampled while they run. Threads at start are the bare runtime's; a .NET library's "
+                  "extra threads are its own (Subprocess: one event-loop thread for every child), the runtime's tiered-compilation "
+                  "thread, and thread-pool workers running the code after each `await` (Process also parks threads in waits).",
         "big": "Peak RSS is the parent's whole high-water mark (runtime included) against the bytes captured: "
                "1x is the floor, since the result is one array of that size.",
         "alloc": "Managed bytes allocated on every thread per spawn + wait, as BenchmarkDotNet's memory diagnoser counts them.",

@@ -10,7 +10,7 @@ internal sealed class CliWrapPeer : IPeer
 
     public async Task<string> EchoAsync() => (await Cli.Wrap("echo").WithArguments("hi").ExecuteBufferedAsync()).StandardOutput;
 
-    public Task StartSleep() => Cli.Wrap("sleep").WithArguments("1").ExecuteAsync().Task;
+    public Task StartSleep(string seconds) => Cli.Wrap("sleep").WithArguments(seconds).ExecuteAsync().Task;
 
     public async Task<byte[]> CaptureZerosAsync(long bytes)
     {

@@ -7,8 +7,8 @@ internal interface IPeer
     /// <summary>Run <c>echo hi</c> and return its captured stdout.</summary>
     Task<string> EchoAsync();
 
-    /// <summary>Start <c>sleep 1</c> and return a task that completes when it has exited.</summary>
-    Task StartSleep();
+    /// <summary>Start <c>sleep SECONDS</c> and return a task that completes when it has exited.</summary>
+    Task StartSleep(string seconds);
 
     /// <summary>Capture all of <c>head -c N /dev/zero</c> into one array.</summary>
     Task<byte[]> CaptureZerosAsync(long bytes);

@@ -12,7 +12,7 @@ internal sealed class MedallionPeer : IPeer
 
     public Task<string> EchoAsync() => Task.FromResult(Command.Run("echo", "hi").Result.StandardOutput);
 
-    public Task StartSleep() => Command.Run("sleep", "1").Task;
+    public Task StartSleep(string seconds) => Command.Run("sleep", seconds).Task;
 
     public Task<byte[]> CaptureZerosAsync(long bytes)
     {

@@ -19,9 +19,9 @@ internal sealed class ProcessPeer : IPeer
         return Task.FromResult(output);
     }
 
-    public Task StartSleep()
+    public Task StartSleep(string seconds)
     {
-        Process process = Process.Start(new ProcessStartInfo("sleep", "1") { UseShellExecute = false })!;
+        Process process = Process.Start(new ProcessStartInfo("sleep", seconds) { UseShellExecute = false })!;
         return process.WaitForExitAsync().ContinueWith(_ => process.Dispose(), TaskScheduler.Default);
     }
 

@@ -4,7 +4,7 @@ using System.Globalization;
 //   pipeline   N bytes through `head -c N /dev/zero | wc -c`: <wc output> <wall s> <parent CPU s> <peak RSS KiB>
 //   spawn      N sequential spawn + wait of /bin/true:        <ms per spawn>
 //   capture    N sequential `echo hi` with stdout captured:   <ms per spawn>
-//   fanout     N `sleep 1` started at once, then all awaited:  <wall s> <idle threads> <peak threads> <peak RSS KiB>
+//   fanout     N `sleep 1` started at once, then all awaited:  <wall s> <idle threads> <warm threads> <peak threads> <peak RSS KiB>
 //   bigcapture N bytes of `head -c N /dev/zero` into a byte[]: <bytes> <wall s> <peak RSS KiB>
 // LIBRARY is subprocess, process, cliwrap or medallion. Each run first does the same work once,
 // small, so JIT compilation counts as start-up, as an interpreter's would.

@@ -6,7 +6,6 @@ internal sealed class SubprocessPeer : IPeer
 {
     private static readonly Command True = Command.Create("/bin/true");
     private static readonly Command Echo = Command.Create("echo", "hi");
-    private static readonly Command Sleep = Command.Create("sleep", "1");
 
     public Task TrueAsync()
     {
@@ -16,9 +15,9 @@ internal sealed class SubprocessPeer : IPeer
 
     public Task<string> EchoAsync() => Task.FromResult(Echo.Capture().StdoutText);
 
-    public async Task StartSleep()
+    public async Task StartSleep(string seconds)
     {
-        using ChildProcess child = Sleep.Start();
+        using ChildProcess child = Command.Create("sleep", seconds).Start();
         await child.WaitAsync();
     }
 

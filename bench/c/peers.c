@@ -2,7 +2,7 @@
  * Usage: peers spawn N | capture N | fanout N  (same lines as bench/Peers prints)
  *   spawn    N sequential posix_spawn + waitpid of /bin/true:         <ms per spawn>
  *   capture  N sequential `echo hi` with stdout read through a pipe:  <ms per spawn>
- *   fanout   N `sleep 1` spawned at once, then all reaped:             <wall s> <idle threads> <peak threads> <peak RSS KiB>
+ *   fanout   N `sleep 1` spawned at once, then all reaped:             <wall s> <idle threads> <warm threads> <peak threads> <peak RSS KiB>
  * Every child gets what Subprocess gives it: an empty signal mask, SIGPIPE and SIGXFSZ at default. */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -98,12 +98,15 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[1], "capture") == 0) printf("%.4f\n", sequential(run_echo, n));
     else if (strcmp(argv[1], "fanout") == 0) {
         long idle = status_field("Threads");
+        char *warm_argv[] = {"/bin/sleep", "0", NULL};
+        for (int i = 0; i < 20; i++) reap(spawn(warm_argv, -1));
+        long warm = status_field("Threads");
         char *sleep_argv[] = {"/bin/sleep", "1", NULL};
         pid_t *pids = malloc(sizeof(pid_t) * n);
         double start = now();
         for (int i = 0; i < n; i++) pids[i] = spawn(sleep_argv, -1);
         for (int i = 0; i < n; i++) reap(pids[i]);
-        printf("%.3f %ld %ld %ld\n", now() - start, idle, status_field("Threads"), status_field("VmHWM"));
+        printf("%.3f %ld %ld %ld %ld\n", now() - start, idle, warm, status_field("Threads"), status_field("VmHWM"));
         free(pids);
     } else { fprintf(stderr, "unknown measurement %s\n", argv[1]); return 2; }
     return 0;
