@@ -107,4 +107,16 @@ public class TimeoutSpecs
         Assert.Throws<ProcessTimeoutException>(() => child.Wait(TimeSpan.FromSeconds(0.1)));
         Assert.Null(child.Poll());
     }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Wait_with_an_infinite_timeout_waits_for_the_exit(SpawnerKind kind)
+    {
+        await Task.Yield();
+        using ChildProcess child = Command.Create("sleep", "0.2").On(kind).Start();
+
+        ExitStatus status = child.Wait(Timeout.InfiniteTimeSpan);
+
+        Assert.True(status.Success);
+    }
 }

@@ -105,29 +105,12 @@ internal static unsafe class Pidfd
     /// </summary>
     public static bool WaitReadable(SafePidfdHandle pidfd, TimeSpan? timeout)
     {
-        int milliseconds = timeout is TimeSpan t ? (int)Math.Clamp(Math.Ceiling(t.TotalMilliseconds), 0, int.MaxValue) : -1;
         bool added = false;
         try
         {
             pidfd.DangerousAddRef(ref added);
-            var entry = new Libc.PollFd { Fd = pidfd.Fd, Events = Libc.POLLIN };
-            long deadline = Environment.TickCount64 + milliseconds;
-            while (true)
-            {
-                int rc = Libc.poll(&entry, 1, milliseconds);
-                if (rc >= 0)
-                {
-                    return rc > 0;
-                }
-                if (Errno.Last != Errno.EINTR)
-                {
-                    throw Errno.LastFailure("poll");
-                }
-                if (milliseconds > 0)
-                {
-                    milliseconds = (int)Math.Max(0, deadline - Environment.TickCount64);
-                }
-            }
+            Span<Libc.PollFd> entry = [new Libc.PollFd { Fd = pidfd.Fd, Events = Libc.POLLIN }];
+            return PollFds.Wait(entry, PollFds.Milliseconds(timeout)) > 0;
         }
         finally
         {
