@@ -124,6 +124,8 @@ public sealed partial class ChildProcess
     async ValueTask<bool> IRunningProcess.WaitAllAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken) =>
         await WaitCoreAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false) is not null;
 
+    CallerLoop? IRunningProcess.OpenCallerLoop() => CallerLoop.TryCreate(_control);
+
     async ValueTask IRunningProcess.EndTreeAsync(bool synchronous) =>
         await EndTreeAsync(synchronous, group: true).ConfigureAwait(false);
 }

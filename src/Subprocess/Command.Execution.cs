@@ -79,10 +79,14 @@ public sealed partial class Command
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // A synchronous Run waits for the exit on the calling thread and disposes the child before
-        // returning, so the event loop need not watch it: no registration, no wake-up of the loop
-        // thread, no contention with it for the reap.
-        CommandSpec spec = capture ? CaptureSpec(!input.IsEmpty) : synchronous ? _spec with { DeferReaping = true } : _spec;
+        // A synchronous Run or Capture waits for the exit on the calling thread and disposes the child
+        // before returning, so the event loop need not watch it: no registration, no wake-up of the
+        // loop thread, no contention with it for the reap.
+        CommandSpec spec = capture ? CaptureSpec(!input.IsEmpty) : _spec;
+        if (synchronous)
+        {
+            spec = spec with { DeferReaping = true };
+        }
         if (cancellationToken.CanBeCanceled)
         {
             // Cancelling must end the tree, as a timeout does, and only a group reaches the whole tree.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Subprocess.Pipes;
+using Subprocess.Spawning;
 
 namespace Subprocess;
 
@@ -51,23 +52,38 @@ internal static class Execution
     public static async ValueTask<Communication> CollectAsync(IRunningProcess process, ReadOnlyMemory<byte> input,
         TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken, string? spool = null)
     {
-        Communication communication = process.Exchange.Start(input, process.MaxOutput, spool);
-        _ = process.Exited.ContinueWith(
-            static (_, state) => ((Communication)state!).ProcessesExited(), communication,
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        // A synchronous call pumps the pipes and watches the exits itself, with poll(2) on this thread,
+        // where the spawner allows it (as Python's communicate does): no registration with the shared
+        // loop and no hand-off between threads per read. Leaving early hands what is left to the loop.
+        using CallerLoop? loop = synchronous ? process.OpenCallerLoop() : null;
+        Communication communication = process.Exchange.Start(input, process.MaxOutput, spool, loop);
+        // A communication resumed from an earlier call keeps its pumps where they are (the shared loop).
+        CallerLoop? caller = ReferenceEquals(communication.Loop, loop) ? loop : null;
+        if (caller is not null)
+        {
+            caller.WatchExit(communication.ProcessesExited);
+        }
+        else
+        {
+            _ = process.Exited.ContinueWith(
+                static (_, state) => ((Communication)state!).ProcessesExited(), communication,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
 
         long started = Stopwatch.GetTimestamp();
-        if (!await communication.DoneOrExited.WaitAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false))
+        if (!await WaitAsync(communication.DoneOrExited, caller, timeout, synchronous, cancellationToken).ConfigureAwait(false))
         {
             throw TimedOut(process, timeout!.Value, communication.Snapshot());
         }
         if (communication.Error is OutputLimitException overflow)
         {
+            // The other streams keep flowing on the shared loop while the tree is ended.
+            caller?.HandOff();
             await process.EndTreeAsync(synchronous).ConfigureAwait(false);
             process.Exchange.Abandon(communication);
             throw overflow.For(process.CommandLine, communication.Snapshot(release: true));
         }
-        await DrainAsync(process, communication, synchronous, cancellationToken).ConfigureAwait(false);
+        await DrainAsync(process, communication, caller, synchronous, cancellationToken).ConfigureAwait(false);
         TimeSpan? remaining = Remaining(timeout, started);
         if (!await process.WaitAllAsync(remaining, synchronous, cancellationToken).ConfigureAwait(false))
         {
@@ -79,6 +95,12 @@ internal static class Execution
         }
         return communication;
     }
+
+    /// <summary>Waits for <paramref name="gate"/>: running <paramref name="caller"/>'s loop when this thread
+    /// pumps, else as the gate's own wait does.</summary>
+    private static ValueTask<bool> WaitAsync(Gate gate, CallerLoop? caller, TimeSpan? timeout, bool synchronous,
+        CancellationToken cancellationToken) =>
+        caller is not null ? new(caller.RunUntil(gate, timeout)) : gate.WaitAsync(timeout, synchronous, cancellationToken);
 
     private static TimeSpan? Remaining(TimeSpan? timeout, long started)
     {
@@ -149,7 +171,7 @@ internal static class Execution
         {
             return new ProcessOutput([], []);
         }
-        await DrainAsync(process, communication, synchronous, default).ConfigureAwait(false);
+        await DrainAsync(process, communication, caller: null, synchronous, default).ConfigureAwait(false);
         return communication.Snapshot(release: true);
     }
 
@@ -160,10 +182,10 @@ internal static class Execution
     /// waiting for as long as it lives. What the child itself wrote is already in the pipe when it
     /// exits, and reading that takes far less than the drain timeout.
     /// </summary>
-    private static async ValueTask DrainAsync(IRunningProcess process, Communication communication, bool synchronous,
-        CancellationToken cancellationToken)
+    private static async ValueTask DrainAsync(IRunningProcess process, Communication communication, CallerLoop? caller,
+        bool synchronous, CancellationToken cancellationToken)
     {
-        if (!await communication.Done.WaitAsync(process.DrainTimeout, synchronous, cancellationToken).ConfigureAwait(false))
+        if (!await WaitAsync(communication.Done, caller, process.DrainTimeout, synchronous, cancellationToken).ConfigureAwait(false))
         {
             process.Exchange.Abandon(communication);
         }

@@ -35,6 +35,10 @@ internal interface IRunningProcess : IDisposable, IAsyncDisposable
     /// <summary>Waits for every stage up to <paramref name="timeout"/>; false if it passed.</summary>
     ValueTask<bool> WaitAllAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken);
 
+    /// <summary>A loop on which a synchronous call can pump the pipes and watch the exits on its own
+    /// thread, or null where the spawner's pipes and exits cannot be polled (the portable spawner).</summary>
+    Spawning.CallerLoop? OpenCallerLoop();
+
     /// <summary>SIGTERM to the whole tree, the grace period, SIGKILL; returns when every stage has exited.</summary>
     ValueTask EndTreeAsync(bool synchronous);
 }

@@ -204,6 +204,8 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable, IRunningPro
 
     ValueTask IRunningProcess.EndTreeAsync(bool synchronous) => EndTreeAsync(synchronous);
 
+    CallerLoop? IRunningProcess.OpenCallerLoop() => CallerLoop.TryCreate([.. _stages.Select(stage => stage.Control)]);
+
     /// <summary>To the shared process group where there is one; else to each stage, with whatever it
     /// started too when <paramref name="tree"/>.</summary>
     private void SignalAll(int signal, bool tree)

@@ -18,12 +18,17 @@ internal sealed class Communication
     /// <param name="limit">The most bytes kept from each stream.</param>
     /// <param name="spool">Where streams spill to once they grow past a threshold (null: memory only),
     /// as a path prefix that each stream's name completes.</param>
-    public Communication(int stages, long limit, string? spool = null)
+    /// <param name="loop">Where the pumps wait for their descriptors (null: the shared event loop).</param>
+    public Communication(int stages, long limit, string? spool = null, IReadyLoop? loop = null)
     {
+        Loop = loop;
         Stdout = new OutputBuffer("stdout", limit, spool is null ? null : spool + ".out");
         Stderr = [.. Enumerable.Range(0, stages).Select(i => new OutputBuffer(
             stages == 1 ? "stderr" : $"stderr of stage {i + 1}", limit, spool is null ? null : $"{spool}.err{i}"))];
     }
+
+    /// <summary>Where the pumps of descriptor pipes wait (null: the shared <see cref="EventLoop"/>).</summary>
+    public IReadyLoop? Loop { get; }
 
     public OutputBuffer Stdout { get; }
 

@@ -1,3 +1,5 @@
+using Subprocess.Spawning;
+
 namespace Subprocess.Pipes;
 
 /// <summary>
@@ -28,7 +30,9 @@ internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyLis
         }
     }
 
-    public Communication Start(ReadOnlyMemory<byte> input, long limit, string? spool = null)
+    /// <summary>Starts the communication, its pumps waiting on <paramref name="loop"/> (null: the shared
+    /// event loop); or returns the one already started, wherever its pumps are.</summary>
+    public Communication Start(ReadOnlyMemory<byte> input, long limit, string? spool = null, IReadyLoop? loop = null)
     {
         lock (_gate)
         {
@@ -41,7 +45,7 @@ internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyLis
                 throw new InvalidOperationException(
                     "Input was given but the child's stdin was not piped; start the command with WithStdin(Stdio.Pipe).");
             }
-            var communication = new Communication(stderrs.Count, limit, spool);
+            var communication = new Communication(stderrs.Count, limit, spool, loop);
             // A stream the caller has already closed (say, stdin after writing it) is skipped, as in Python.
             if (stdin is { IsClosed: false })
             {

@@ -6,8 +6,9 @@ namespace Subprocess.Pipes;
 
 /// <summary>
 /// The parent's end of a kernel pipe to a child spawned by <see cref="LinuxSpawner"/>. Pumping
-/// switches the descriptor to non-blocking and hands it to the <see cref="EventLoop"/>, so any
-/// number of children can be drained without a thread each.
+/// switches the descriptor to non-blocking and hands it to the communication's loop: the shared
+/// <see cref="EventLoop"/>, so any number of children can be drained without a thread each, or the
+/// <see cref="CallerLoop"/> of a synchronous call, which pumps on its own thread.
 /// </summary>
 internal sealed class FdPipe : ChildPipe
 {
@@ -53,7 +54,7 @@ internal sealed class FdPipe : ChildPipe
         {
             Fcntl.SetNonBlocking(_handle);
             _pump = pump;
-            pump.Token = EventLoop.Shared.Register((int)_handle.DangerousGetHandle(), events, pump);
+            pump.Token = pump.Loop.Register((int)_handle.DangerousGetHandle(), events, pump);
         }
         catch (Exception e)
         {
@@ -66,6 +67,8 @@ internal sealed class FdPipe : ChildPipe
     {
         private int _finished;
         private long _moved;
+
+        public IReadyLoop Loop { get; } = communication.Loop ?? EventLoop.Shared;
 
         public ulong Token { get; set; }
 
@@ -106,7 +109,7 @@ internal sealed class FdPipe : ChildPipe
             }
             // A descriptor someone already closed has left epoll by itself, and its number may
             // belong to another file by now: only the token is dropped then.
-            EventLoop.Shared.Unregister(Handle.IsClosed ? -1 : (int)Handle.DangerousGetHandle(), Token);
+            Loop.Unregister(Handle.IsClosed ? -1 : (int)Handle.DangerousGetHandle(), Token);
             pipe._pump = null;
             pipe.CloseHandle();
             communication.PumpFinished(error);

@@ -16,7 +16,7 @@ internal interface IReadyHandler
 /// would steal the runtime's own children) and over the non-blocking pipes that
 /// <c>Communicate</c> is pumping. Started on first use.
 /// </summary>
-internal sealed class EventLoop
+internal sealed class EventLoop : IReadyLoop
 {
     private static readonly Lazy<EventLoop> SharedLoop = new(() => new EventLoop());
     private readonly Epoll _epoll = new();

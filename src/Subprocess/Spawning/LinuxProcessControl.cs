@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Subprocess.Native;
 
 namespace Subprocess.Spawning;
@@ -18,6 +19,8 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
             StartReaping();
         }
     }
+
+    public override SafeHandle ExitDescriptor => _pidfd;
 
     public override void StartReaping()
     {

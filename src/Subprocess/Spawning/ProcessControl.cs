@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Subprocess.Spawning;
 
 /// <summary>A spawner's hold on one running child: its exit, and the means to signal it.</summary>
@@ -36,6 +38,10 @@ internal abstract class ProcessControl : IDisposable
 
     /// <summary>Blocks until the child's exit is known or <paramref name="timeout"/> passes (null: forever).</summary>
     public virtual bool WaitForExit(TimeSpan? timeout) => Poll() is not null || Exit.Wait(timeout);
+
+    /// <summary>A descriptor that polls readable once the child has exited (the pidfd on Linux), so a
+    /// thread can wait for the exit and for pipes at once; null where the spawner has none.</summary>
+    public virtual SafeHandle? ExitDescriptor => null;
 
     /// <summary>Begins watching for the child's exit, if the spawner was told to defer it.</summary>
     public virtual void StartReaping()
