@@ -22,11 +22,17 @@ internal static unsafe partial class AutoReap
 
     private static readonly Lock Gate = new();
 
+    // How many spawns have SIGCHLD at its default right now. Without it, a spawn on another thread
+    // that queried the action inside that window would see the default, trust it, spawn outside
+    // the lock, and lose its child to the kernel once the ignore disposition came back.
+    private static int _suspensions;
+
     /// <summary>Runs <paramref name="spawnAndOpen"/> with kernel auto-reaping suspended if it is on.</summary>
     public static T Suspended<T>(Func<T> spawnAndOpen)
     {
         byte* current = stackalloc byte[SizeOfSigaction];
-        if (!Query(current) || !Reaps(current))
+        // Query first, then the count: a suspension raises the count before it changes the action.
+        if (!Query(current) || (!Reaps(current) && Volatile.Read(ref _suspensions) == 0))
         {
             return spawnAndOpen();
         }
@@ -41,6 +47,7 @@ internal static unsafe partial class AutoReap
             new Span<byte>(saved, SizeOfSigaction).CopyTo(new Span<byte>(deferred, SizeOfSigaction));
             *(nint*)deferred = SIG_DFL;
             *(int*)(deferred + FlagsOffset) &= ~SA_NOCLDWAIT;
+            Interlocked.Increment(ref _suspensions);
             _ = sigaction(SIGCHLD, deferred, null);
             try
             {
@@ -51,6 +58,7 @@ internal static unsafe partial class AutoReap
                 // Children of other code that exit inside this short window stay zombies; the
                 // price is documented in GOTCHAS.md.
                 _ = sigaction(SIGCHLD, saved, null);
+                Interlocked.Decrement(ref _suspensions);
             }
         }
     }

@@ -75,7 +75,23 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
             }
         }
         // Readable means exited; reaping is whoever gets the lock first, this thread or the loop.
-        return Pidfd.WaitReadable(_pidfd, timeout) && Poll() is not null || Exit.Status is not null;
+        // Where the kernel reaps (SIGCHLD ignored), it wakes pidfd pollers a moment before it has
+        // recorded the exit for PIDFD_INFO_EXIT, so Poll() can still find nothing: try again
+        // (the pidfd stays readable, so this only spins through that moment) until the deadline.
+        long deadline = timeout is TimeSpan t ? Environment.TickCount64 + (long)Math.Ceiling(t.TotalMilliseconds) : long.MaxValue;
+        while (Pidfd.WaitReadable(_pidfd, timeout is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+        {
+            if (Poll() is not null || Exit.Status is not null)
+            {
+                return true;
+            }
+            if (Environment.TickCount64 >= deadline)
+            {
+                break;
+            }
+            Thread.Yield();
+        }
+        return Exit.Status is not null;
     }
 
     void IReadyHandler.OnReady(uint events)
