@@ -30,10 +30,11 @@ public sealed partial class Command
     /// </summary>
     /// <remarks>
     /// So that cancelling can reach grandchildren, a token that can be cancelled starts the child in
-    /// its own process group, as a timeout does (<see cref="WithNewProcessGroup"/>). Such a child is
-    /// not in the terminal's foreground group: the terminal's Ctrl-C reaches it only through this
-    /// process (which ends it), and a child that reads the terminal is stopped. Run an interactive
-    /// program with <see cref="CancellationToken.None"/>, or <see cref="Start"/> it.
+    /// its own process group, as a timeout does (<see cref="WithNewProcessGroup"/>), unless the child
+    /// would share this process's terminal (a stdin, stdout or stderr left at <see cref="Stdio.Inherit"/>
+    /// that is a terminal): outside the terminal's foreground group such a child would be stopped as
+    /// soon as it read the terminal or set its modes. That child stays in this process's group, and
+    /// cancelling ends it alone; use <see cref="WithNewProcessGroup"/> to choose the group anyway.
     /// </remarks>
     public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
         await ExecuteAsync(capture: false, default, synchronous: false, cancellationToken).ConfigureAwait(false);
@@ -74,6 +75,20 @@ public sealed partial class Command
         };
     }
 
+    /// <summary>Whether the child would get one of this process's standard streams that is a terminal.</summary>
+    private static bool InheritsTerminal(CommandSpec spec)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+        bool stdoutIsTerminal = spec.Stdout.Kind == StdioKind.Inherit && Native.Libc.isatty(1) == 1;
+        return (spec.Stdin.Kind == StdioKind.Inherit && Native.Libc.isatty(0) == 1)
+            || stdoutIsTerminal
+            || (spec.Stderr.Kind == StdioKind.Inherit && Native.Libc.isatty(2) == 1)
+            || (spec.Stderr.Kind == StdioKind.ToStdout && stdoutIsTerminal);
+    }
+
     /// <summary>The core of Run, Capture and their async twins.</summary>
     private ValueTask<ProcessResult> ExecuteAsync(bool capture, ReadOnlyMemory<byte> input, bool synchronous,
         CancellationToken cancellationToken)
@@ -87,9 +102,12 @@ public sealed partial class Command
         {
             spec = spec with { DeferReaping = true };
         }
-        if (cancellationToken.CanBeCanceled)
+        if (cancellationToken.CanBeCanceled && !InheritsTerminal(spec))
         {
             // Cancelling must end the tree, as a timeout does, and only a group reaches the whole tree.
+            // Not for a child that shares our terminal: outside the foreground group it would be
+            // stopped (SIGTTIN, SIGTTOU) the moment it read the terminal or set its modes, as a
+            // pager, a password prompt or an editor does, and hang until cancelled.
             spec = spec with { NewProcessGroup = true };
         }
         ChildProcess child = Launch(spec);

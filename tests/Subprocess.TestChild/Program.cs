@@ -4,12 +4,13 @@ using Subprocess.TestChild.Verbs;
 return args.FirstOrDefault() switch
 {
     "reaped-by-kernel" => ReapedByKernel.Run(),
+    "terminal-group" => await TerminalGroup.RunAsync(),
     "leave-children" when args.Length == 2 => LeaveChildren.Run(args[1]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | leave-children exit|throw|wait|detached");
+    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | terminal-group | leave-children exit|throw|wait|detached");
     return 2;
 }

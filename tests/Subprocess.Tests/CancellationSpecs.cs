@@ -65,13 +65,28 @@ public class CancellationSpecs
     [Fact(Timeout = 30_000)]
     public async Task RunAsync_without_a_cancellable_token_keeps_the_child_in_our_process_group()
     {
-        // A child in a group of its own cannot read the terminal; only cancellation needs one.
-        CapturedResult plain = await Command.Shell("cut -d' ' -f5 /proc/self/stat").CaptureAsync();
+        // A child in a group of its own cannot read the terminal; only cancellation needs one. Stdin
+        // from /dev/null, so that a test run from a terminal does not share it with the child.
+        Command group = Command.Shell("cut -d' ' -f5 /proc/self/stat").WithStdin(Stdio.Null);
+        CapturedResult plain = await group.CaptureAsync();
         using var cancel = new CancellationTokenSource();
-        CapturedResult cancellable = await Command.Shell("cut -d' ' -f5 /proc/self/stat").CaptureAsync(cancellationToken: cancel.Token);
+        CapturedResult cancellable = await group.CaptureAsync(cancellationToken: cancel.Token);
 
         Assert.Equal(ProcessGroupOf(Environment.ProcessId), int.Parse(plain.StdoutText));
         Assert.NotEqual(ProcessGroupOf(Environment.ProcessId), int.Parse(cancellable.StdoutText));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_cancellable_call_leaves_a_child_that_shares_our_terminal_in_our_group()
+    {
+        // The test child runs under script(1), so its stdin is a terminal: a child inheriting it must
+        // stay in the foreground group (else reading the terminal would stop it); one with stdin from
+        // /dev/null leads its own group as usual.
+        Command child = TestChildProgram.Verb("terminal-group");
+        string line = string.Join(' ', [child.Program, .. child.Arguments]);
+        CapturedResult result = await Command.Create("script", "-qec", line, "/dev/null").WithTimeout(TimeSpan.FromSeconds(50)).CaptureAsync();
+
+        Assert.EndsWith("same own", result.StdoutText.Trim()); // after the escapes .NET sends a terminal
     }
 
     [Fact(Timeout = 30_000)]

@@ -83,6 +83,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint count, int timeout);
 
+    [LibraryImport(Lib)]
+    public static partial int isatty(int fd);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int epoll_create1(int flags);
 
