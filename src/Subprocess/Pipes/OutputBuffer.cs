@@ -208,21 +208,16 @@ internal sealed class OutputBuffer(string name, long limit = long.MaxValue, stri
             _used = 0; // the file holds the bytes: the chunk is only where reads land
             return;
         }
+        // The next chunk first: if it cannot be had, the full one stays current and is not listed twice.
+        MappedMemory? nextMapping = spillPath is null && _length >= MappedThreshold && MappedMemory.IsSupported
+            ? new MappedMemory(MappedChunk)
+            : null;
+        Memory<byte> next = nextMapping?.Memory ?? GC.AllocateUninitializedArray<byte>((int)Math.Clamp(_length, FirstChunk, LargestChunk));
         if (_current.Length > 0)
         {
             _full.Add(new Segment(_current, _currentMapping));
         }
-        if (spillPath is null && _length >= MappedThreshold && MappedMemory.IsSupported)
-        {
-            _currentMapping = new MappedMemory(MappedChunk);
-            _current = _currentMapping.Memory;
-        }
-        else
-        {
-            _currentMapping = null;
-            _current = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(_length, FirstChunk, LargestChunk));
-        }
-        _used = 0;
+        (_current, _currentMapping, _used) = (next, nextMapping, 0);
     }
 
     /// <summary>The chunks copied into one new array, each mapped one unmapped as soon as it is copied
