@@ -77,17 +77,18 @@ internal static class Execution
         }
         if (communication.Error is OutputLimitException overflow)
         {
-            // The other streams keep flowing on the shared loop while the tree is ended.
-            caller?.HandOff();
-            await process.EndTreeAsync(synchronous).ConfigureAwait(false);
-            process.Exchange.Abandon(communication);
-            throw overflow.For(process.CommandLine, communication.Snapshot(release: true));
+            throw await OverflowedAsync(process, communication, caller, overflow, synchronous).ConfigureAwait(false);
         }
         await DrainAsync(process, communication, caller, synchronous, cancellationToken).ConfigureAwait(false);
         TimeSpan? remaining = Remaining(timeout, started);
         if (!await process.WaitAllAsync(remaining, synchronous, cancellationToken).ConfigureAwait(false))
         {
             throw TimedOut(process, timeout!.Value, communication.Snapshot());
+        }
+        if (communication.Error is OutputLimitException lateOverflow)
+        {
+            // The exit was seen before the pump had read past the limit: the excess came in the drain.
+            throw await OverflowedAsync(process, communication, caller, lateOverflow, synchronous).ConfigureAwait(false);
         }
         if (communication.Error is Exception error)
         {
@@ -101,6 +102,17 @@ internal static class Execution
     private static ValueTask<bool> WaitAsync(Gate gate, CallerLoop? caller, TimeSpan? timeout, bool synchronous,
         CancellationToken cancellationToken) =>
         caller is not null ? new(caller.RunUntil(gate, timeout)) : gate.WaitAsync(timeout, synchronous, cancellationToken);
+
+    /// <summary>Ends the tree (grandchildren may still write) and gives the overflow with the output kept.</summary>
+    private static async ValueTask<OutputLimitException> OverflowedAsync(IRunningProcess process, Communication communication,
+        CallerLoop? caller, OutputLimitException overflow, bool synchronous)
+    {
+        // The other streams keep flowing on the shared loop while the tree is ended.
+        caller?.HandOff();
+        await process.EndTreeAsync(synchronous).ConfigureAwait(false);
+        process.Exchange.Abandon(communication);
+        return overflow.For(process.CommandLine, communication.Snapshot(release: true));
+    }
 
     private static TimeSpan? Remaining(TimeSpan? timeout, long started)
     {
