@@ -78,8 +78,9 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
         // Where the kernel reaps (SIGCHLD ignored), it wakes pidfd pollers a moment before it has
         // recorded the exit for PIDFD_INFO_EXIT, so Poll() can still find nothing: try again
         // (the pidfd stays readable, so this only spins through that moment) until the deadline.
-        long deadline = timeout is TimeSpan t ? Environment.TickCount64 + (long)Math.Ceiling(t.TotalMilliseconds) : long.MaxValue;
-        while (Pidfd.WaitReadable(_pidfd, timeout is null ? null : TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+        int milliseconds = PollFds.Milliseconds(timeout);
+        long deadline = milliseconds < 0 ? long.MaxValue : Environment.TickCount64 + milliseconds;
+        while (Pidfd.WaitReadable(_pidfd, milliseconds < 0 ? null : TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
         {
             if (Poll() is not null || Exit.Status is not null)
             {
