@@ -192,6 +192,8 @@ def main():
         bar("Job runner: GNU parallel / subproc", "≥ 4x", f"{gnu / sub_jobs:.2f}x", gnu >= 4 * sub_jobs),
     ]
     bars_md = "## Bars\n\n" + table(["bar", "goal", "measured", "verdict"], bars, numeric=False)
+    if quick:
+        bars_md += "\n(a smoke pass: its sizes are too small for these verdicts to mean anything)"
     print(bars_md)
 
     check_numbers({"spawn": spawn, "capture": capture, "fan-out": fan, "capture of 1 GiB": big, "allocations": alloc,
