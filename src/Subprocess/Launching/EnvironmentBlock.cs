@@ -39,16 +39,16 @@ internal sealed class EnvironmentBlock
 
     public static EnvironmentBlock Create(CommandSpec spec)
     {
-        InheritedEnvironment inherited = spec.CleanEnvironment ? InheritedEnvironment.Empty : Inherited();
+        EnvironmentBlock inherited = spec.CleanEnvironment ? InheritedEnvironment.Empty.Block : Inherited().Block;
         if (spec.Environment.IsEmpty)
         {
-            return new EnvironmentBlock(inherited.Names, inherited.Values, inherited.Envp, inherited.SearchPath);
+            return inherited; // immutable, so shared between spawns as it is
         }
 
-        var variables = new Dictionary<string, byte[]>(inherited.Names.Length + spec.Environment.Count, StringComparer.Ordinal);
-        for (int i = 0; i < inherited.Names.Length; i++)
+        var variables = new Dictionary<string, byte[]>(inherited._names.Length + spec.Environment.Count, StringComparer.Ordinal);
+        for (int i = 0; i < inherited._names.Length; i++)
         {
-            variables[inherited.Names[i]] = inherited.Values[i];
+            variables[inherited._names[i]] = inherited._values[i];
         }
         foreach ((string name, byte[]? value) in spec.Environment)
         {
@@ -61,10 +61,15 @@ internal sealed class EnvironmentBlock
                 variables[name] = value;
             }
         }
-        string[] names = [.. variables.Keys];
-        byte[][] values = [.. variables.Values];
-        string searchPath = variables.TryGetValue("PATH", out byte[]? path) ? Encoding.UTF8.GetString(path) : DefaultSearchPath;
-        return new EnvironmentBlock(names, values, [.. names.Select((name, i) => Entry(name, values[i]))], searchPath);
+        return Of([.. variables.Keys], [.. variables.Values]);
+    }
+
+    /// <summary>The block of these variables: their envp entries and the PATH that programs are looked up in.</summary>
+    private static EnvironmentBlock Of(string[] names, byte[][] values)
+    {
+        int path = Array.IndexOf(names, "PATH");
+        return new EnvironmentBlock(names, values, [.. names.Select((name, i) => Entry(name, values[i]))],
+            path < 0 ? DefaultSearchPath : Encoding.UTF8.GetString(values[path]));
     }
 
     /// <summary>
@@ -96,7 +101,7 @@ internal sealed class EnvironmentBlock
         return entry;
     }
 
-    /// <summary>One reading of the parent's environment and its encoding; immutable once built.</summary>
+    /// <summary>One reading of the parent's environment and its block; immutable once built.</summary>
     private sealed class InheritedEnvironment
     {
         public static readonly InheritedEnvironment Empty = new(new Hashtable());
@@ -111,19 +116,10 @@ internal sealed class EnvironmentBlock
             {
                 _source[(string)entries.Key] = (string?)entries.Value ?? "";
             }
-            Names = [.. _source.Keys];
-            Values = [.. _source.Values.Select(Encoding.UTF8.GetBytes)];
-            Envp = [.. Names.Select((name, i) => Entry(name, Values[i]))];
-            SearchPath = _source.TryGetValue("PATH", out string? path) ? path : DefaultSearchPath;
+            Block = Of([.. _source.Keys], [.. _source.Values.Select(Encoding.UTF8.GetBytes)]);
         }
 
-        public string[] Names { get; }
-
-        public byte[][] Values { get; }
-
-        public byte[][] Envp { get; }
-
-        public string SearchPath { get; }
+        public EnvironmentBlock Block { get; }
 
         /// <summary>Whether <paramref name="variables"/> holds exactly the names and values this was built from.</summary>
         public bool Matches(IDictionary variables)
