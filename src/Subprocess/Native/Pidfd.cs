@@ -99,18 +99,18 @@ internal static unsafe class Pidfd
     }
 
     /// <summary>
-    /// Blocks the calling thread until the process exits or <paramref name="timeout"/> passes
-    /// (null: forever). Returns whether it has exited. Waiting here rather than for the event loop
+    /// Blocks the calling thread until the process exits or <paramref name="milliseconds"/> pass
+    /// (-1: forever). Returns whether it has exited. Waiting here rather than for the event loop
     /// to pass the news on saves a thread hand-off on every synchronous wait.
     /// </summary>
-    public static bool WaitReadable(SafePidfdHandle pidfd, TimeSpan? timeout)
+    public static bool WaitReadable(SafePidfdHandle pidfd, int milliseconds)
     {
         bool added = false;
         try
         {
             pidfd.DangerousAddRef(ref added);
             Span<Libc.PollFd> entry = [new Libc.PollFd { Fd = pidfd.Fd, Events = Libc.POLLIN }];
-            return PollFds.Wait(entry, PollFds.Milliseconds(timeout)) > 0;
+            return PollFds.Wait(entry, milliseconds) > 0;
         }
         finally
         {

@@ -10,7 +10,7 @@ internal static unsafe class PollFds
     /// </summary>
     public static int Wait(Span<Libc.PollFd> fds, int milliseconds)
     {
-        long deadline = Environment.TickCount64 + milliseconds;
+        PollDeadline deadline = PollDeadline.After(milliseconds);
         fixed (Libc.PollFd* p = fds)
         {
             while (true)
@@ -24,10 +24,7 @@ internal static unsafe class PollFds
                 {
                     throw Errno.LastFailure("poll");
                 }
-                if (milliseconds > 0)
-                {
-                    milliseconds = (int)Math.Max(0, deadline - Environment.TickCount64);
-                }
+                milliseconds = deadline.Remaining;
             }
         }
     }

@@ -92,11 +92,10 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
     /// <paramref name="timeout"/> passes (null: no limit); false if the timeout passed first.</summary>
     public bool RunUntil(Gate gate, TimeSpan? timeout)
     {
-        int milliseconds = PollFds.Milliseconds(timeout);
-        long deadline = milliseconds < 0 ? long.MaxValue : Environment.TickCount64 + milliseconds;
+        PollDeadline deadline = PollDeadline.After(timeout);
         while (!gate.IsOpen)
         {
-            int wait = deadline == long.MaxValue ? -1 : (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue);
+            int wait = deadline.Remaining;
             (int pipes, int count) = Fill();
             if (count == 0)
             {

@@ -78,15 +78,14 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
         // Where the kernel reaps (SIGCHLD ignored), it wakes pidfd pollers a moment before it has
         // recorded the exit for PIDFD_INFO_EXIT, so Poll() can still find nothing: try again
         // (the pidfd stays readable, so this only spins through that moment) until the deadline.
-        int milliseconds = PollFds.Milliseconds(timeout);
-        long deadline = milliseconds < 0 ? long.MaxValue : Environment.TickCount64 + milliseconds;
-        while (Pidfd.WaitReadable(_pidfd, milliseconds < 0 ? null : TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64))))
+        PollDeadline deadline = PollDeadline.After(timeout);
+        while (Pidfd.WaitReadable(_pidfd, deadline.Remaining))
         {
             if (Poll() is not null || Exit.Status is not null)
             {
                 return true;
             }
-            if (Environment.TickCount64 >= deadline)
+            if (deadline.HasPassed)
             {
                 break;
             }
