@@ -34,9 +34,11 @@ public class HaltAndTimeoutSpecs
     {
         string marker = $"subproc-timeout-{Guid.NewGuid():N}";
         var clock = Stopwatch.StartNew();
-        CapturedResult result = await Subproc.RunMarkedAsync(marker, "parallel", "--timeout", "300ms", "sh -c 'sleep 30 & sleep 30'", ":::", "x");
+        // "started" proves the background sleep was forked before the timeout, whatever the machine's speed.
+        CapturedResult result = await Subproc.RunMarkedAsync(marker, "parallel", "--timeout", "2s", "sh -c 'sleep 30 & echo started; sleep 30'", ":::", "x");
 
         Assert.Equal(1, result.ExitStatus.Code);
+        Assert.Contains("started", result.StdoutText);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), "the background sleep outlived its job");
     }
@@ -46,10 +48,12 @@ public class HaltAndTimeoutSpecs
     {
         string marker = $"subproc-grace-{Guid.NewGuid():N}";
         var clock = Stopwatch.StartNew();
-        CapturedResult result = await Subproc.RunMarkedAsync(marker, "run", "--timeout", "300ms", "--grace", "1s", "--", "sh", "-c", "trap '' TERM; sleep 30");
+        // A timeout long enough for the shell to set its trap first, on any machine; "ready" proves it did.
+        CapturedResult result = await Subproc.RunMarkedAsync(marker, "run", "--timeout", "2s", "--grace", "1s", "--", "sh", "-c", "trap '' TERM; echo ready; sleep 30");
 
         Assert.Equal(128 + 9, result.ExitStatus.Code);
-        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.3), $"took {clock.Elapsed}: killed before timeout + grace");
+        Assert.Equal("ready\n", result.StdoutText);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(3), $"took {clock.Elapsed}: killed before timeout + grace");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)));
     }
@@ -58,9 +62,11 @@ public class HaltAndTimeoutSpecs
     public async Task Run_with_grace_0_kills_at_once()
     {
         string marker = $"subproc-grace0-{Guid.NewGuid():N}";
-        CapturedResult result = await Subproc.RunMarkedAsync(marker, "run", "--timeout", "300ms", "--grace", "0", "--", "sh", "-c", "trap '' TERM; sleep 30");
+        // With a grace period, SIGTERM would come first and the trap would say so; with none, only SIGKILL.
+        CapturedResult result = await Subproc.RunMarkedAsync(marker, "run", "--timeout", "2s", "--grace", "0", "--", "sh", "-c", "trap 'echo TERM' TERM; echo ready; sleep 30 & wait");
 
         Assert.Equal(128 + 9, result.ExitStatus.Code);
+        Assert.Equal("ready\n", result.StdoutText);
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)));
         Assert.Equal(2, (await Subproc.RunAsync("run", "--timeout", "0", "--", "true")).ExitStatus.Code); // a timeout of 0 means nothing
     }
