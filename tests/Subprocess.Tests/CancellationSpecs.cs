@@ -72,8 +72,8 @@ public class CancellationSpecs
         using var cancel = new CancellationTokenSource();
         CapturedResult cancellable = await group.CaptureAsync(cancellationToken: cancel.Token);
 
-        Assert.Equal(ProcessGroupOf(Environment.ProcessId), int.Parse(plain.StdoutText));
-        Assert.NotEqual(ProcessGroupOf(Environment.ProcessId), int.Parse(cancellable.StdoutText));
+        Assert.Equal(ProcessTree.GroupOf(Environment.ProcessId), int.Parse(plain.StdoutText));
+        Assert.NotEqual(ProcessTree.GroupOf(Environment.ProcessId), int.Parse(cancellable.StdoutText));
     }
 
     [Fact(Timeout = 60_000)]
@@ -113,11 +113,6 @@ public class CancellationSpecs
         }
     }
 
-    private static int ProcessGroupOf(int pid)
-    {
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2]);
-    }
 
     /// <summary>A stdout target that cancels at the child's first write: an event that says the child
     /// got as far as that write, not a guess at how long it takes to get there.</summary>

@@ -186,7 +186,7 @@ public class ValidationSpecs
         {
             await using ChildProcess child = Command.Shell("sleep 30 & exit 143").Marked(marker)
                 .WithStdout(Stdio.File(output)).On(SpawnerKind.Portable).Start();
-            Assert.True(await Reaped(child.Pid, TimeSpan.FromSeconds(10)), "the shell did not exit");
+            Assert.True(await ProcessTree.ReapedWithin(child.Pid, TimeSpan.FromSeconds(10)), "the shell did not exit");
             Assert.Null(child.Poll()); // the copy is still running
 
             child.Terminate();
@@ -201,20 +201,6 @@ public class ValidationSpecs
         }
     }
 
-    /// <summary>Whether <paramref name="pid"/> has exited and been reaped (its /proc entry gone) within the time.</summary>
-    private static async Task<bool> Reaped(int pid, TimeSpan timeout)
-    {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (Directory.Exists($"/proc/{pid}"))
-        {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                return false;
-            }
-            await Task.Delay(20);
-        }
-        return true;
-    }
 
     [Fact]
     public void A_signal_number_must_be_positive()

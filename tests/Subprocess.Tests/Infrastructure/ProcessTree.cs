@@ -58,10 +58,16 @@ public static class ProcessTree
     /// <paramref name="timeout"/>. A SIGKILL is delivered asynchronously: <c>kill</c> returns before
     /// the target has died, so a check right after it would race.
     /// </summary>
-    public static async Task<bool> GoneWithin(string marker, TimeSpan timeout)
+    public static Task<bool> GoneWithin(string marker, TimeSpan timeout) => Within(() => !AnyRunning(marker), timeout);
+
+    /// <summary>Whether <paramref name="pid"/> has exited and been reaped (its /proc entry gone) within the time.</summary>
+    public static Task<bool> ReapedWithin(int pid, TimeSpan timeout) => Within(() => !Directory.Exists($"/proc/{pid}"), timeout);
+
+    /// <summary>Whether <paramref name="condition"/> holds within <paramref name="timeout"/>, looking every 20 ms.</summary>
+    public static async Task<bool> Within(Func<bool> condition, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
-        while (AnyRunning(marker))
+        while (!condition())
         {
             if (DateTimeOffset.UtcNow > deadline)
             {
@@ -70,6 +76,14 @@ public static class ProcessTree
             await Task.Delay(20);
         }
         return true;
+    }
+
+    /// <summary>The process group of <paramref name="pid"/> (field 5 of /proc/PID/stat).</summary>
+    public static int GroupOf(int pid)
+    {
+        // The command name is in parentheses and may hold spaces; fields resume after the last ')'.
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2]);
     }
 
     /// <summary>The variable <see cref="Marked"/> sets: every descendant inherits it, down to a
