@@ -5,10 +5,16 @@ namespace Subprocess.Cli.Output;
 /// lines, so lines from different jobs never mix (one lock for every job's lines to one target).
 /// </summary>
 /// <remarks>Writes may come from several threads (the library pumps each stream where it can), so the
-/// partial line is guarded by its own lock, taken before the shared one and never inside it.</remarks>
+/// partial line is guarded by its own lock, taken before the shared one and never inside it. The
+/// library's event-loop thread makes most of these writes: all the whole lines of one write go out
+/// together, one write to the target, not one (and a flush) a line.</remarks>
 internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : Stream
 {
+    /// <summary>The line begun and not yet ended.</summary>
     private readonly MemoryStream _partial = new();
+
+    /// <summary>The whole lines of the current write, each behind its prefix, to go out together.</summary>
+    private readonly MemoryStream _lines = new();
 
     public override bool CanRead => false;
 
@@ -30,10 +36,11 @@ internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : S
             while ((newline = buffer.IndexOf((byte)'\n')) >= 0)
             {
                 _partial.Write(buffer[..(newline + 1)]);
-                Emit();
+                EndLine();
                 buffer = buffer[(newline + 1)..];
             }
             _partial.Write(buffer);
+            Emit();
         }
     }
 
@@ -56,6 +63,7 @@ internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : S
         {
             if (_partial.Length > 0)
             {
+                EndLine();
                 Emit();
             }
         }
@@ -71,17 +79,28 @@ internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : S
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    /// <summary>Moves the line begun, now whole, behind its prefix into the lines to go out.</summary>
+    private void EndLine()
+    {
+        if (prefix is not null)
+        {
+            _lines.Write(prefix);
+        }
+        _lines.Write(_partial.GetBuffer(), 0, (int)_partial.Length);
+        _partial.SetLength(0);
+    }
+
     private void Emit()
     {
+        if (_lines.Length == 0)
+        {
+            return;
+        }
         lock (gate)
         {
-            if (prefix is not null)
-            {
-                target.Write(prefix);
-            }
-            target.Write(_partial.GetBuffer(), 0, (int)_partial.Length);
+            target.Write(_lines.GetBuffer(), 0, (int)_lines.Length);
             target.Flush();
         }
-        _partial.SetLength(0);
+        _lines.SetLength(0);
     }
 }
