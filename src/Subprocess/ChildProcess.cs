@@ -76,8 +76,11 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
         get
         {
             Stream pipe = Piped(_exchange.Stdin, "stdin", nameof(Command.WithStdin)).Stream;
-            // One wrapper for the one pipe stream, however many threads ask at once.
-            Interlocked.CompareExchange(ref _stdin, new ChildStdin(pipe, CommandLine), null);
+            // One wrapper for the one pipe stream, made once, however many threads ask at once.
+            if (_stdin is null)
+            {
+                Interlocked.CompareExchange(ref _stdin, new ChildStdin(pipe, CommandLine), null);
+            }
             return _stdin;
         }
     }
