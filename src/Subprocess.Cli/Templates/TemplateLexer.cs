@@ -54,16 +54,11 @@ internal static partial class TemplateLexer
                 inWord = true;
                 i += 2;
             }
-            else if (!inWord && DescriptorDigits(template, i) is int digits)
+            else if (c is '|' or '<' or '>' || !inWord && TouchesRedirection(template, i))
             {
                 // Digits that start a word and touch < or > name a descriptor, as in a shell:
                 // `2>err` is stderr to a file, not the argument 2 and a stdout redirection.
-                Token op = digits == 1 ? DescriptorOperator(template, i) : throw ShellSyntax(template[i..(i + digits + 1)]);
-                tokens.Add(op);
-                i += op.Text.Length;
-            }
-            else if (c is '|' or '<' or '>' && Operator(template, i) is Token op)
-            {
+                Token op = OperatorAt(template, i);
                 Flush();
                 tokens.Add(op);
                 i += op.Text.Length;
@@ -81,7 +76,7 @@ internal static partial class TemplateLexer
             {
                 throw ShellSyntax(braces, "brace expansion");
             }
-            else if (NeedsShell.Contains(c, StringComparison.Ordinal) || c is '|' or '<' or '>')
+            else if (NeedsShell.Contains(c, StringComparison.Ordinal))
             {
                 throw ShellSyntax(c.ToString());
             }
@@ -110,31 +105,40 @@ internal static partial class TemplateLexer
         $"'{what}' in the command template is shell syntax{(meaning is null ? "" : $" ({meaning})")} subproc does not interpret " +
         "(it builds only a | b, < in, > out, >> out, 2> err, 2>> err and 2>&1 itself); quote it, or add --shell to run each job with /bin/sh -c");
 
-    /// <summary>How many digits at <paramref name="at"/> come right before a &lt; or &gt;; null if none do.</summary>
-    private static int? DescriptorDigits(string text, int at)
+    /// <summary>Whether digits at <paramref name="at"/> run up to a &lt; or &gt;.</summary>
+    private static bool TouchesRedirection(string text, int at)
     {
         int end = at;
         while (end < text.Length && char.IsAsciiDigit(text[end]))
         {
             end++;
         }
-        return end > at && end < text.Length && text[end] is '<' or '>' ? end - at : null;
+        return end > at && end < text.Length && text[end] is '<' or '>';
     }
 
-    /// <summary>The operator at a word-initial digit followed by &lt; or &gt;: 0&lt;, 1&gt;, 1&gt;&gt;,
-    /// 2&gt;, 2&gt;&gt;, 2&gt;&amp;1; any other descriptor is refused.</summary>
-    private static Token DescriptorOperator(string text, int at)
+    /// <summary>
+    /// The operator at <paramref name="at"/> (see <see cref="Token.At"/>), refused when there is none
+    /// (another descriptor: <c>3&gt;</c>) or when the text goes on into one subproc does not build:
+    /// <c>||</c>, <c>&gt;&amp;</c> (so <c>2&gt;&amp;2</c>), <c>&lt;&lt;</c>, <c>&lt;(</c>.
+    /// </summary>
+    private static Token OperatorAt(string text, int at)
     {
-        string rest = text[at..];
-        foreach (string op in (string[])["2>&1", "2>>", "2>", "1>>", "1>", "0<"])
+        Token? op = Token.At(text, at);
+        int end = at + (op?.Text.Length ?? 0);
+        bool goesOn = op is not null && end < text.Length
+            && text[end - 1] switch { '|' => text[end] == '|', '>' => text[end] == '&', '<' => text[end] is '<' or '(', _ => false };
+        if (op is not null && !goesOn)
         {
-            // 2>&1 is whole or nothing: 2>&2, 2>&- and the like are refused below.
-            if (rest.StartsWith(op, StringComparison.Ordinal) && !(op == "2>" && rest.StartsWith("2>&", StringComparison.Ordinal)))
-            {
-                return Token.Operator(op)!;
-            }
+            return op;
         }
-        throw ShellSyntax(rest.Length > 2 && rest[2] == '&' ? rest[..3] : rest[..2]);
+        // Name what was refused: any descriptor digits, the < > or |, and a & after it.
+        int what = at;
+        while (char.IsAsciiDigit(text[what]))
+        {
+            what++;
+        }
+        what++;
+        throw ShellSyntax(text[at..(what < text.Length && text[what] == '&' ? what + 1 : what)]);
     }
 
     /// <summary>
@@ -192,18 +196,6 @@ internal static partial class TemplateLexer
         [.. words.Select(w => Token.Operator(w) ?? new Token(TokenKind.Word, w))];
 
     /// <summary>The operator at <paramref name="at"/>, or null for one subproc does not build (||, &gt;&amp;, &lt;&lt;).</summary>
-    private static Token? Operator(string text, int at)
-    {
-        string rest = text[at..];
-        return rest switch
-        {
-            _ when rest.StartsWith("||", StringComparison.Ordinal) || rest.StartsWith(">&", StringComparison.Ordinal)
-                || rest.StartsWith("<<", StringComparison.Ordinal) || rest.StartsWith("<(", StringComparison.Ordinal) => null,
-            _ when rest.StartsWith(">>", StringComparison.Ordinal) => new Token(TokenKind.StdoutAppend, ">>"),
-            _ => Token.Operator(rest[..1]),
-        };
-    }
-
     private static int DoubleQuoted(string text, int i, StringBuilder word)
     {
         while (i < text.Length && text[i] != '"')
