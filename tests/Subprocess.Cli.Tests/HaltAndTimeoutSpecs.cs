@@ -7,15 +7,24 @@ namespace Subprocess.Cli.Tests;
 /// whole trees, and the grace between SIGTERM and SIGKILL.</summary>
 public class HaltAndTimeoutSpecs
 {
-    [Fact(Timeout = 60_000)]
-    public async Task Halt_now_on_the_first_success_ends_the_others_and_exits_0()
+    [Theory(Timeout = 60_000)]
+    [InlineData("now,fail=1", "sleep {}; exit 1", 3, "3 jobs, 0 succeeded, 3 failed")]    // exit code: the failures
+    [InlineData("now,success=1", "sleep {}", 0, "3 jobs, 1 succeeded, 2 failed")]         // as GNU parallel: the outcome asked for
+    public async Task Halt_now_on_the_first_trigger_ends_the_others(string halt, string job, int exitCode, string summary)
     {
         var clock = Stopwatch.StartNew();
-        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "3", "--halt", "now,success=1", "--shell", "sleep {}", ":::", "0.1", "30", "30");
+        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "3", "--halt", halt, "--shell", job, ":::", "0.1", "30", "30");
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
-        Assert.Equal(0, result.ExitStatus.Code);
-        Assert.Contains("3 jobs, 1 succeeded, 2 failed", result.StderrText); // the two it ended
+        Assert.Equal(exitCode, result.ExitStatus.Code);
+        Assert.Contains(summary, result.StderrText); // the two it ended count as failed
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Halt_soon_starts_nothing_after_the_trigger()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "1", "-k", "--halt", "soon,fail=1", "--shell", "echo {}; exit {}", ":::", "0", "1", "0", "0");
+        Assert.Equal("0\n1\n", result.StdoutText);
     }
 
     [Theory(Timeout = 60_000)]

@@ -146,23 +146,6 @@ public class ParallelSpecs
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Halt_now_on_the_first_failure_ends_the_others()
-    {
-        var clock = Stopwatch.StartNew();
-        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "3", "--halt", "now,fail=1", "--shell", "sleep {}; exit 1", ":::", "0.1", "30", "30");
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
-        Assert.Equal(3, result.ExitStatus.Code);
-    }
-
-    [Fact(Timeout = 60_000)]
-    public async Task Halt_soon_starts_nothing_after_the_trigger()
-    {
-        CapturedResult result = await Subproc.RunAsync("parallel", "-j", "1", "-k", "--halt", "soon,fail=1", "--shell", "echo {}; exit {}", ":::", "0", "1", "0", "0");
-        Assert.Equal("0\n1\n", result.StdoutText);
-    }
-
-    [Fact(Timeout = 60_000)]
     public async Task Resume_skips_what_ran_and_resume_failed_reruns_only_failures()
     {
         string log = Path.GetTempFileName();
