@@ -22,7 +22,9 @@ subproc=("$tools/bin/subproc")
 input="$tools/input"; seq "$jobs" > "$input"
 
 python3 - "$jobs" "$rounds" "$input" "${subproc[@]}" <<'PY'
-import os, platform, re, statistics, subprocess, sys, time
+import os, platform, statistics, subprocess, sys, time
+sys.path.insert(0, "bench")
+import report
 jobs, rounds, input_file, subproc = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
 import shutil
 rows = [
@@ -39,15 +41,12 @@ for _ in range(rounds):
             subprocess.run(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
             times[name].append(time.perf_counter() - start)
 ref = statistics.median(times["xargs -P 2 -n 1"])
+medians = {name: [statistics.median(samples), 1000 * statistics.median(samples) / jobs, statistics.median(samples) / ref]
+           for name, samples in times.items()}
 table = ["| runner | wall (s) | ms per job | vs xargs |", "| --- | ---: | ---: | ---: |"]
-for name, samples in times.items():
-    m = statistics.median(samples)
-    table.append(f"| {name} | {m:.2f} | {1000 * m / jobs:.3f} | {m / ref:.2f}x |")
+table += [f"| {name} | {wall:.2f} | {per_job:.3f} | {ratio:.2f}x |" for name, (wall, per_job, ratio) in medians.items()]
 print("\n".join(table))
-if rounds == 1 and jobs < 1000:
-    sys.exit(0)  # a smoke pass: every row produced a number; BENCHMARKS.md untouched
 section = "\n".join([
-    "<!-- jobs:start -->",
     f"## Job runner: {jobs} jobs of `true` at parallelism 2",
     "",
     f"Machine: {os.cpu_count()} cores, Linux {platform.release()}. Median of {rounds} interleaved rounds, "
@@ -57,11 +56,6 @@ section = "\n".join([
     *table,
     "",
     "Each runner reads the inputs from stdin and runs `true` once per input; subproc groups each job's output.",
-    "<!-- jobs:end -->",
 ])
-path = "BENCHMARKS.md"
-text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-text = re.sub(r"<!-- jobs:start -->.*<!-- jobs:end -->", lambda _: section, text, flags=re.S) if "<!-- jobs:start -->" in text else text.rstrip() + "\n\n" + section + "\n"
-open(path, "w").write(text)
-print("wrote BENCHMARKS.md")
+report.publish("jobs", medians, section, quick=rounds == 1 and jobs < 1000)
 PY

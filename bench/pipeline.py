@@ -11,10 +11,11 @@ Usage: bench/pipeline.py [--bytes N] [--rounds R] [--quick]
 import argparse
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
+
+import report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -101,11 +102,8 @@ def main():
     print(table)
     sub, cli = medians["Subprocess"][0], medians["CliWrap"][0]
     print(f"Subprocess vs bash: {sub / bash_wall:.2f}x; CliWrap / Subprocess: {cli / sub:.2f}x")
-    if args.quick:
-        return
-
+    rows = {name: [wall, wall / bash_wall, cpu, peak / 1024] for name, (wall, cpu, peak) in medians.items()}
     section = "\n".join([
-        "<!-- pipeline:start -->",
         f"## Pipeline: {args.bytes / 1024 ** 3:g} GiB through `head -c N /dev/zero | wc -c`",
         "",
         f"Machine: {machine()}. Median of {args.rounds} interleaved rounds; wall time is the pipeline's own "
@@ -118,16 +116,8 @@ def main():
         "Subprocess joins the stages with one kernel pipe and touches none of the bytes, like bash and "
         "Python; CliWrap, MedallionShell and Process copy every byte through the parent, which shows in "
         "their parent CPU time.",
-        "<!-- pipeline:end -->",
     ])
-    path = os.path.join(ROOT, "BENCHMARKS.md")
-    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\nEvery number here is written by a script in bench/; none is typed by hand.\n"
-    if "<!-- pipeline:start -->" in text:
-        text = re.sub(r"<!-- pipeline:start -->.*<!-- pipeline:end -->", lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    open(path, "w").write(text)
-    print(f"wrote {path}")
+    report.publish("pipeline", rows, section, args.quick)
 
 
 if __name__ == "__main__":

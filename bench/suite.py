@@ -13,7 +13,6 @@ import json
 import math
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
@@ -99,25 +98,13 @@ def allocations(quick):
         table(["library", "bytes allocated per spawn", "vs Process", "median (µs)"], lines)])
 
 
-def parse_table(text, first_column):
-    """Rows of a markdown table printed by pipeline.py or jobs.sh, as name -> cells."""
-    rows = {}
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("|") and cells[0] not in (first_column, "---"):
-            rows[cells[0]] = cells[1:]
-    return rows
-
-
-def script_section(argv, marker, first_column, quick):
-    out = subprocess.run(argv + (["--quick"] if quick else []), cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    rows = parse_table(out, first_column)
-    if not quick:
-        text = open(os.path.join(ROOT, "BENCHMARKS.md")).read()
-        section = re.search(rf"<!-- {marker}:start -->\n(.*?)\n<!-- {marker}:end -->", text, re.S).group(1)
-    else:
-        section = out
-    return rows, section
+def script_section(argv, quick):
+    """Runs a script that reports through bench/report.py; its rows (name -> numbers) and section."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run(argv + (["--quick"] if quick else []), cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                       env={**os.environ, "BENCH_REPORT": out.name})
+        report = json.load(open(out.name))
+    return report["rows"], report["section"]
 
 
 def machine():
@@ -161,35 +148,34 @@ def main():
     print(fan_md, flush=True)
     big, big_md = bigcapture(n_big, max(1, rounds - 2))
     print(big_md, flush=True)
-    pipe, pipe_md = script_section([sys.executable, os.path.join(HERE, "pipeline.py")], "pipeline", "pipeline", quick)
+    pipe, pipe_md = script_section([sys.executable, os.path.join(HERE, "pipeline.py")], quick)
     print(pipe_md, flush=True)
-    jobs, jobs_md = script_section(["bash", os.path.join(HERE, "jobs.sh")], "jobs", "runner", quick)
+    jobs, jobs_md = script_section(["bash", os.path.join(HERE, "jobs.sh")], quick)
     print(jobs_md, flush=True)
     alloc, alloc_md = allocations(quick)
     print(alloc_md, flush=True)
 
-    sub_pipe = float(pipe["Subprocess"][0])
-    sub_jobs = float(jobs["subproc parallel -j 2"][0])
-    xargs = float(jobs["xargs -P 2 -n 1"][0])
-    gnu = float(jobs["GNU parallel -j 2"][0]) if "GNU parallel -j 2" in jobs else float("nan")
+    sub_pipe = pipe["Subprocess"][0]
+    sub_jobs = jobs["subproc parallel -j 2"][0]
+    xargs = jobs["xargs -P 2 -n 1"][0]
+    gnu = jobs["GNU parallel -j 2"][0] if "GNU parallel -j 2" in jobs else float("nan")
     fan_extra = fan["Subprocess"][3] - fan["Subprocess"][1]
     fan_growth = fan["Subprocess"][3] - fan["Subprocess"][2]
     big_ratio = big["Subprocess"][2] * 1024 / n_big
     bars = [
-        bar("Spawn + wait vs the C loop", "≤ 1.15x", f"{spawn['Subprocess'] / spawn['C posix_spawn loop']:.2f}x",
+        bar("Spawn + wait vs the C loop", "≤ 1.15x", f"{spawn['Subprocess'] / spawn['C posix_spawn loop']:.3f}x",
             spawn["Subprocess"] <= 1.15 * spawn["C posix_spawn loop"]),
-        bar("Spawn + wait vs Process", "< 1.00x", f"{spawn['Subprocess'] / spawn['Process']:.2f}x", spawn["Subprocess"] < spawn["Process"]),
-        bar("Spawn + wait vs Python", "< 1.00x", f"{spawn['Subprocess'] / spawn['Python subprocess']:.2f}x",
+        bar("Spawn + wait vs Process", "< 1.00x", f"{spawn['Subprocess'] / spawn['Process']:.3f}x", spawn["Subprocess"] < spawn["Process"]),
+        bar("Spawn + wait vs Python", "< 1.00x", f"{spawn['Subprocess'] / spawn['Python subprocess']:.3f}x",
             spawn["Subprocess"] < spawn["Python subprocess"]),
-        bar("1 GiB capture: peak RSS / captured bytes", "< 1.3x", f"{big_ratio:.2f}x", big_ratio < 1.3),
+        bar("1 GiB capture: peak RSS / captured bytes", "< 1.3x", f"{big_ratio:.3f}x", big_ratio < 1.3),
         bar("Fan-out: threads beyond the bare runtime (peak - start)", "≤ 2", f"+{fan_extra:.0f}", fan_extra <= 2),
         bar("Fan-out: threads beyond the warmed-up library (peak - warm)", "≤ 2", f"+{fan_growth:.0f}", fan_growth <= 2),
-        bar("Pipeline vs bash", "≤ 1.10x", pipe["Subprocess"][1], sub_pipe <= 1.10 * float(pipe["bash"][0])),
-        bar("Pipeline: parent CPU", "< 0.1 s", f"{float(pipe['Subprocess'][2]):.3f} s", float(pipe["Subprocess"][2]) < 0.1),
-        bar("Pipeline: CliWrap / Subprocess", "≥ 2.5x", f"{float(pipe['CliWrap'][0]) / sub_pipe:.2f}x",
-            float(pipe["CliWrap"][0]) >= 2.5 * sub_pipe),
-        bar("Job runner vs xargs", "≤ 1.2x", f"{sub_jobs / xargs:.2f}x", sub_jobs <= 1.2 * xargs),
-        bar("Job runner: GNU parallel / subproc", "≥ 4x", f"{gnu / sub_jobs:.2f}x", gnu >= 4 * sub_jobs),
+        bar("Pipeline vs bash", "≤ 1.10x", f"{sub_pipe / pipe['bash'][0]:.3f}x", sub_pipe <= 1.10 * pipe["bash"][0]),
+        bar("Pipeline: parent CPU", "< 0.1 s", f"{pipe['Subprocess'][2]:.3f} s", pipe["Subprocess"][2] < 0.1),
+        bar("Pipeline: CliWrap / Subprocess", "≥ 2.5x", f"{pipe['CliWrap'][0] / sub_pipe:.3f}x", pipe["CliWrap"][0] >= 2.5 * sub_pipe),
+        bar("Job runner vs xargs", "≤ 1.2x", f"{sub_jobs / xargs:.3f}x", sub_jobs <= 1.2 * xargs),
+        bar("Job runner: GNU parallel / subproc", "≥ 4x", f"{gnu / sub_jobs:.3f}x", gnu >= 4 * sub_jobs),
     ]
     bars_md = "## Bars\n\n" + table(["bar", "goal", "measured", "verdict"], bars, numeric=False)
     if quick:
@@ -197,8 +183,7 @@ def main():
     print(bars_md)
 
     check_numbers({"spawn": spawn, "capture": capture, "fan-out": fan, "capture of 1 GiB": big, "allocations": alloc,
-                   "pipeline": {k: [float(c.rstrip("x")) for c in v] for k, v in pipe.items()},
-                   "jobs": {k: [float(c.rstrip("x")) for c in v] for k, v in jobs.items()}},
+                   "pipeline": pipe, "jobs": jobs},
                   expected={"spawn": 6, "capture": 6, "fan-out": 6, "capture of 1 GiB": 5, "allocations": 4, "pipeline": 6, "jobs": 3})
     if quick:
         print("bench/run --quick: every row produced a number")
