@@ -6,16 +6,52 @@ namespace Subprocess.Tests;
 /// <summary>Waiting ends when the child exits, not when its pipes reach end of file.</summary>
 public class ExitNotEofSpecs
 {
-    [Theory(Timeout = 30_000)]
-    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
-    public async Task Capture_returns_at_exit_although_a_grandchild_holds_stdout(SpawnerKind kind)
+    /// <summary>Each spawner, through Capture (which on Linux pumps on the calling thread) and CaptureAsync
+    /// (which pumps on the event loop).</summary>
+    public static TheoryData<SpawnerKind, bool> BothWays
     {
+        get
+        {
+            var data = new TheoryData<SpawnerKind, bool>();
+            foreach (SpawnerKind kind in Spawner.Both)
+            {
+                data.Add(kind, true);
+                data.Add(kind, false);
+            }
+            return data;
+        }
+    }
+
+    /// <summary><see cref="BothWays"/>, each with a holder that pauses between lines and one that never
+    /// pauses (its pipe is readable at every look, so only a deadline checked after each read ends the drain).</summary>
+    public static TheoryData<SpawnerKind, bool, string> WritersBothWays
+    {
+        get
+        {
+            var data = new TheoryData<SpawnerKind, bool, string>();
+            foreach (SpawnerKind kind in Spawner.Both)
+            {
+                foreach (bool synchronous in (bool[])[true, false])
+                {
+                    data.Add(kind, synchronous, "sleep 0.1");
+                    data.Add(kind, synchronous, ":");
+                }
+            }
+            return data;
+        }
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(BothWays))]
+    public async Task Capture_returns_at_exit_although_a_grandchild_holds_stdout(SpawnerKind kind, bool synchronous)
+    {
+        await Task.Yield(); // so the Timeout can fire even if a synchronous capture hangs
         string marker = $"subproc-holder-{Guid.NewGuid():N}";
         try
         {
             var clock = Stopwatch.StartNew();
-            CapturedResult result = await Command.Shell("sleep 30 & echo done").Marked(marker)
-                .WithDrainTimeout(TimeSpan.FromSeconds(0.3)).On(kind).CaptureAsync();
+            CapturedResult result = await CaptureAsync(Command.Shell("sleep 30 & echo done").Marked(marker)
+                .WithDrainTimeout(TimeSpan.FromSeconds(0.3)).On(kind), synchronous);
 
             Assert.Equal("done\n", result.StdoutText);
             Assert.False(result.OutputComplete, "the output should say the rest was abandoned");
@@ -61,18 +97,19 @@ public class ExitNotEofSpecs
     }
 
     [Theory(Timeout = 30_000)]
-    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
-    public async Task A_holder_that_keeps_writing_does_not_stretch_the_drain(SpawnerKind kind)
+    [MemberData(nameof(WritersBothWays))]
+    public async Task A_holder_that_keeps_writing_does_not_stretch_the_drain(SpawnerKind kind, bool synchronous, string pause)
     {
-        // The grandchild writes a line every 0.1 s for as long as it lives: were the drain bounded by
+        await Task.Yield();
+        // The grandchild writes lines for as long as it lives: were the drain bounded by
         // silence, it would never end. Bounded in total, the capture returns soon after the exit with
         // what arrived by then, marked incomplete.
         string marker = $"subproc-writer-{Guid.NewGuid():N}";
         try
         {
             var clock = Stopwatch.StartNew();
-            CapturedResult result = await Command.Shell("(while :; do echo x; sleep 0.1; done) & echo started").Marked(marker)
-                .WithDrainTimeout(TimeSpan.FromSeconds(0.5)).On(kind).CaptureAsync();
+            CapturedResult result = await CaptureAsync(Command.Shell($"(while :; do echo x; {pause}; done) & echo started").Marked(marker)
+                .WithDrainTimeout(TimeSpan.FromSeconds(0.5)).On(kind), synchronous);
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}: the writing holder kept the drain going");
             Assert.Contains("started\n", result.StdoutText);
@@ -83,6 +120,9 @@ public class ExitNotEofSpecs
             ProcessTree.KillMarked(marker);
         }
     }
+
+    private static Task<CapturedResult> CaptureAsync(Command command, bool synchronous) =>
+        synchronous ? Task.FromResult(command.Capture()) : command.CaptureAsync();
 
     [Fact]
     public void A_negative_drain_timeout_is_refused()

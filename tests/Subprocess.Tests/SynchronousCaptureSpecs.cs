@@ -8,7 +8,8 @@ namespace Subprocess.Tests;
 /// The synchronous Capture and Communicate keep every promise of the async ones. On Linux they pump
 /// the pipes and watch the exit on the calling thread (poll over the pipes and the pidfd), handing
 /// what is left to the event loop when they stop early; these pin that path on both spawners.
-/// Each test yields first, so its Timeout can fire even if a synchronous call hangs.
+/// Each test yields first, so its Timeout can fire even if a synchronous call hangs. (ExitNotEofSpecs
+/// runs its holder specs both ways.)
 /// </summary>
 public class SynchronousCaptureSpecs
 {
@@ -38,66 +39,6 @@ public class SynchronousCaptureSpecs
         Assert.Equal("in\n", result.StdoutText);
         Assert.Equal("err\n", result.StderrText);
         Assert.True(result.ExitStatus.Success);
-    }
-
-    [Theory(Timeout = 30_000)]
-    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
-    public async Task A_sync_capture_returns_at_exit_although_a_grandchild_holds_stdout(SpawnerKind kind)
-    {
-        await Task.Yield();
-        string marker = $"subproc-holder-{Guid.NewGuid():N}";
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            CapturedResult result = Command.Shell("sleep 30 & echo done").Marked(marker)
-                .WithDrainTimeout(TimeSpan.FromSeconds(0.3)).On(kind).Capture();
-
-            Assert.Equal("done\n", result.StdoutText);
-            Assert.False(result.OutputComplete, "the output should say the rest was abandoned");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}: it waited for the grandchild");
-        }
-        finally
-        {
-            ProcessTree.KillMarked(marker);
-        }
-    }
-
-    /// <summary>Each spawner, with a holder that pauses between lines and one that never pauses (its
-    /// pipe is readable at every look, so only a deadline checked after each read can end the drain).</summary>
-    public static TheoryData<SpawnerKind, string> WritersOnBothSpawners
-    {
-        get
-        {
-            var data = new TheoryData<SpawnerKind, string>();
-            foreach (SpawnerKind kind in Spawner.Both)
-            {
-                data.Add(kind, "sleep 0.1");
-                data.Add(kind, ":");
-            }
-            return data;
-        }
-    }
-
-    [Theory(Timeout = 30_000)]
-    [MemberData(nameof(WritersOnBothSpawners))]
-    public async Task A_writing_holder_does_not_stretch_the_drain_of_a_sync_capture(SpawnerKind kind, string pause)
-    {
-        await Task.Yield();
-        string marker = $"subproc-writer-{Guid.NewGuid():N}";
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            CapturedResult result = Command.Shell($"(while :; do echo x; {pause}; done) & echo started").Marked(marker)
-                .WithDrainTimeout(TimeSpan.FromSeconds(0.5)).On(kind).Capture();
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}: the writing holder kept the drain going");
-            Assert.Contains("started\n", result.StdoutText);
-            Assert.False(result.OutputComplete);
-        }
-        finally
-        {
-            ProcessTree.KillMarked(marker);
-        }
     }
 
     [Theory(Timeout = 30_000)]
