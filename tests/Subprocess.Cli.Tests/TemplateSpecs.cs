@@ -46,8 +46,9 @@ public class TemplateSpecs
     }
 
     [Fact]
-    public void A_stage_before_a_pipe_can_send_its_stderr_to_a_file()
+    public void A_2_redirection_before_a_pipe_is_an_operator_not_an_argument_and_needs_a_file()
     {
+        // (Where stderr goes is not in the text; ParallelSpecs checks the file end to end.)
         Pipeline job = JobTemplate.Parse(["grep x {} 2>{}.err | wc -l"], shell: false).Build(["in"], Job);
         Assert.Equal("grep x in | wc -l", job.ToString());
         Assert.Throws<UsageException>(() => JobTemplate.Parse(["grep x 2>"], shell: false));
