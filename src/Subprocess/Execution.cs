@@ -58,7 +58,7 @@ internal static class Execution
         using CallerLoop? loop = synchronous ? process.OpenCallerLoop() : null;
         Communication communication = process.Exchange.Start(input, process.MaxOutput, spool, loop);
         // A communication resumed from an earlier call keeps its pumps where they are (the shared loop).
-        CallerLoop? caller = ReferenceEquals(communication.Loop, loop) ? loop : null;
+        CallerLoop? caller = loop is not null && ReferenceEquals(communication.Loop, loop) ? loop : null;
         if (caller is not null)
         {
             caller.WatchExit(communication.ProcessesExited);

@@ -6,8 +6,8 @@ namespace Subprocess.Spawning;
 
 /// <summary>
 /// Every child that must not outlive this process: ended (SIGTERM to its process group if it leads
-/// one, else to the child alone; a grace period; SIGKILL the same way) when the process exits normally, on an unhandled exception, and on SIGINT, SIGTERM,
-/// SIGHUP or SIGQUIT. Detached children are not tracked. A SIGKILL to this process cannot be
+/// one, else to the child alone; a grace period; SIGKILL the same way) when the process exits
+/// normally, on an unhandled exception, and on SIGINT, SIGTERM, SIGHUP or SIGQUIT. Detached children are not tracked. A SIGKILL to this process cannot be
 /// caught, so nothing here runs then.
 /// </summary>
 internal static class LiveChildren
