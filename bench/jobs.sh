@@ -14,9 +14,9 @@ if ! command -v parallel >/dev/null 2>&1; then
     ((quick)) || exit 1   # a smoke pass goes on without that row
   }
 fi
-# The tool as the README installs it: packed for this runtime (ReadyToRun), installed, run by name.
+# The tool as the README installs it (compiled ahead of time for linux-x64), run by name.
 tools=$(mktemp -d); trap 'rm -rf "$tools"' EXIT
-dotnet pack -c Release -v q --nologo -o "$tools/pkg" -p:RuntimeIdentifiers=linux-x64 src/Subprocess.Cli >/dev/null
+src/Subprocess.Cli/pack.sh "$tools/pkg" >/dev/null
 dotnet tool install --tool-path "$tools/bin" --add-source "$tools/pkg" subproc >/dev/null
 subproc=("$tools/bin/subproc")
 input="$tools/input"; seq "$jobs" > "$input"
@@ -51,7 +51,7 @@ section = "\n".join([
     "",
     f"Machine: {os.cpu_count()} cores, Linux {platform.release()}. Median of {rounds} interleaved rounds, "
     "wall time of the whole command (including subproc's own start-up; subproc is the tool as the README "
-    "installs it, packed ReadyToRun for linux-x64). Reproduce: `bench/jobs.sh`.",
+    "installs it, compiled ahead of time for linux-x64). Reproduce: `bench/jobs.sh`.",
     "",
     *table,
     "",

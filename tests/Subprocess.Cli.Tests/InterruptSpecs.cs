@@ -5,12 +5,9 @@ namespace Subprocess.Cli.Tests;
 /// <summary>Ctrl-C: the first stops launching and ends the running jobs' trees; a second kills them.</summary>
 public class InterruptSpecs
 {
-    private static readonly string Host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-
     private static async Task<ChildProcess> StartParallel(string marker, string script)
     {
-        ChildProcess subproc = Command.Create(Host, [Path.Combine(AppContext.BaseDirectory, "subproc.dll"),
-                "parallel", "-j", "2", "--line-buffer", "--shell", script, ":::", "1", "2", "3", "4"])
+        ChildProcess subproc = Subproc.Plain("parallel", "-j", "2", "--line-buffer", "--shell", script, ":::", "1", "2", "3", "4")
             .Marked(marker).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
         var reader = new StreamReader(subproc.Stdout);
         Assert.Equal("started", await reader.ReadLineAsync());

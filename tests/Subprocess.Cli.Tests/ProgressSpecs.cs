@@ -40,9 +40,8 @@ public class ProgressSpecs
     public async Task A_run_in_a_terminal_shows_the_bar(string option)
     {
         string session = $"subproc-bar-{Guid.NewGuid():N}";
-        string subproc = $"{Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet"} {Path.Combine(AppContext.BaseDirectory, "subproc.dll")}";
         await Command.Create("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "20",
-            $"{subproc} parallel -j 2 {option} sleep ::: 0.2 0.2 0.2 0.2 > /dev/null; sleep 30").RunAsync();
+            $"{Subproc.ShellPrefix} parallel -j 2 {option} sleep ::: 0.2 0.2 0.2 0.2 > /dev/null; sleep 30").RunAsync();
         try
         {
             string screen = "";

@@ -1,9 +1,14 @@
 namespace Subprocess.Cli.Tests;
 
-/// <summary>Runs the built <c>subproc</c> as a real child and returns what it printed.</summary>
+/// <summary>
+/// Runs the built <c>subproc</c> as a real child and returns what it printed: the build's
+/// <c>subproc.dll</c> under <c>dotnet</c>, or the executable named by <c>SUBPROC_UNDER_TEST</c>
+/// (CI points it at the installed tool, compiled ahead of time, so the same specs hold there too).
+/// </summary>
 internal static class Subproc
 {
     private static readonly string Host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+    private static readonly string? UnderTest = Environment.GetEnvironmentVariable("SUBPROC_UNDER_TEST");
 
     public static Task<CapturedResult> RunAsync(params string[] arguments) =>
         Command(arguments).WithStdin(Stdio.Null).CaptureAsync();
@@ -17,6 +22,13 @@ internal static class Subproc
         Subprocess.Tests.Infrastructure.ProcessTree.Marked(Command(arguments), marker).WithStdin(Stdio.Null).CaptureAsync();
 
     private static Command Command(string[] arguments) =>
-        Subprocess.Command.Create(Host, [Path.Combine(AppContext.BaseDirectory, "subproc.dll"), .. arguments])
-            .WithCheck(false).WithTimeout(TimeSpan.FromSeconds(60));
+        Plain(arguments).WithCheck(false).WithTimeout(TimeSpan.FromSeconds(60));
+
+    /// <summary>How a shell command line starts <c>subproc</c> (the paths hold no spaces).</summary>
+    public static string ShellPrefix => UnderTest ?? $"{Host} {Path.Combine(AppContext.BaseDirectory, "subproc.dll")}";
+
+    /// <summary>The command that runs <c>subproc</c> with <paramref name="arguments"/>, nothing else set.</summary>
+    public static Command Plain(params string[] arguments) => UnderTest is null
+        ? Subprocess.Command.Create(Host, [Path.Combine(AppContext.BaseDirectory, "subproc.dll"), .. arguments])
+        : Subprocess.Command.Create(UnderTest, arguments);
 }
