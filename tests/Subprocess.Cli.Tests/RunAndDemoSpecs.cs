@@ -25,6 +25,24 @@ public class RunAndDemoSpecs
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Signals_ignored_by_whoever_started_it_stay_ignored_in_the_child_but_SIGPIPE_and_SIGXFSZ_never_do()
+    {
+        // nohup and a shell's background jobs rely on the first; `yes | head -1` on the second.
+        CapturedResult result = await Command.Create("sh", "-c",
+            $"trap '' HUP USR1 PIPE XFSZ; exec {Subproc.ShellPrefix} run -- cat /proc/self/status").WithStdin(Stdio.Null).CaptureAsync();
+        string line = result.StdoutText.Split('\n').Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        ulong ignored = Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16);
+
+        Assert.True(Ignored(1), line);   // SIGHUP
+        Assert.True(Ignored(10), line);  // SIGUSR1
+        Assert.False(Ignored(13), line); // SIGPIPE
+        Assert.False(Ignored(25), line); // SIGXFSZ
+        Assert.False(Ignored(15), line); // SIGTERM, never ignored by anyone here
+
+        bool Ignored(int signal) => (ignored & (1UL << (signal - 1))) != 0;
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Run_of_a_missing_program_says_so()
     {
         CapturedResult result = await Subproc.RunAsync("run", "no-such-program-xyz");

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 
 namespace Subprocess.Native;
 
@@ -9,13 +8,12 @@ namespace Subprocess.Native;
 /// SIGCHLD is set back to its default, so the child stays a zombie until the pidfd is open; its
 /// status is then read through the pidfd. Outside such processes this costs one sigaction query.
 /// </summary>
-internal static unsafe partial class AutoReap
+internal static unsafe class AutoReap
 {
     private const int SIGCHLD = 17;
     private const int SA_NOCLDWAIT = 2;
     private const nint SIG_DFL = 0;
-    private const nint SIG_IGN = 1;
-
+    
     // glibc's struct sigaction on 64-bit Linux: handler at 0, mask (128 bytes) at 8, flags at 136.
     private const int SizeOfSigaction = 152;
     private const int FlagsOffset = 136;
@@ -48,7 +46,7 @@ internal static unsafe partial class AutoReap
             *(nint*)deferred = SIG_DFL;
             *(int*)(deferred + FlagsOffset) &= ~SA_NOCLDWAIT;
             Interlocked.Increment(ref _suspensions);
-            _ = sigaction(SIGCHLD, deferred, null);
+            _ = Libc.sigaction(SIGCHLD, deferred, null);
             try
             {
                 return spawnAndOpen();
@@ -57,17 +55,14 @@ internal static unsafe partial class AutoReap
             {
                 // Children of other code that exit inside this short window stay zombies; the
                 // price is documented in GOTCHAS.md.
-                _ = sigaction(SIGCHLD, saved, null);
+                _ = Libc.sigaction(SIGCHLD, saved, null);
                 Interlocked.Decrement(ref _suspensions);
             }
         }
     }
 
-    private static bool Query(byte* action) => sigaction(SIGCHLD, null, action) == 0;
+    private static bool Query(byte* action) => Libc.sigaction(SIGCHLD, null, action) == 0;
 
     private static bool Reaps(byte* action) =>
-        *(nint*)action == SIG_IGN || (*(int*)(action + FlagsOffset) & SA_NOCLDWAIT) != 0;
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int sigaction(int signal, byte* action, byte* oldAction);
+        *(nint*)action == Libc.SIG_IGN || (*(int*)(action + FlagsOffset) & SA_NOCLDWAIT) != 0;
 }

@@ -24,6 +24,12 @@ internal static unsafe partial class Libc
     public const int SIGTERM = 15;
     public const int SIGXFSZ = 25;
 
+    /// <summary>The highest signal number on Linux (glibc's _NSIG - 1).</summary>
+    public const int SIGRTMAX = 64;
+
+    /// <summary>The disposition <c>sigaction</c> reports for an ignored signal.</summary>
+    public const nint SIG_IGN = 1;
+
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -139,6 +145,18 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib)]
     public static partial int sigaddset(void* set, int signal);
+
+    [LibraryImport(Lib)]
+    public static partial int sigdelset(void* set, int signal);
+
+    [LibraryImport(Lib)]
+    public static partial int sigfillset(void* set);
+
+    /// <summary>Sets and or reads a disposition (either pointer may be null). Both point to glibc's
+    /// struct sigaction: the handler first, 152 bytes on x64 and arm64.</summary>
+    [LibraryImport(Lib)]
+    public static partial int sigaction(int signal, void* action, void* oldAction);
+
 
     public const short POLLIN = 0x001;
 

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Subprocess.Native;
 
 /// <summary>
-/// One <c>posix_spawn</c> call with the attributes every child needs: an empty signal mask, SIGPIPE
-/// and SIGXFSZ back to their defaults, descriptors 0-2 wired as asked and everything from 3 up
+/// One <c>posix_spawn</c> call with the attributes every child needs: an empty signal mask, signals
+/// at their defaults but those the process ignores (never SIGPIPE or SIGXFSZ), descriptors 0-2 wired as asked and everything from 3 up
 /// closed, the working directory changed, optionally a new process group.
 /// </summary>
 internal static unsafe class PosixSpawn
@@ -14,6 +14,16 @@ internal static unsafe class PosixSpawn
 
     /// <summary>In <see cref="Spawn"/>'s process group: stay in the parent's group.</summary>
     public const int NoGroup = -1;
+
+    /// <summary>
+    /// The signals a child starts with at their defaults: every one, but those this process ignored
+    /// when it first spawned (a shell's background job ignores SIGINT, nohup ignores SIGHUP, and the
+    /// child must too), and always SIGPIPE and SIGXFSZ, which the runtime ignores for itself and which
+    /// would otherwise survive exec (`yes | head -1` would never end `yes`). Naming every signal spares
+    /// the child glibc's look-up of each one it was not told about: 64 sigaction calls between clone and
+    /// exec instead of about 120, 4% of a 5,000-job run of `true`.
+    /// </summary>
+    private static readonly byte[] DefaultSignals = CollectDefaultSignals();
 
     private static readonly bool HasCloseFrom =
         NativeLibrary.TryLoad("libc.so.6", out nint libc) &&
@@ -35,7 +45,7 @@ internal static unsafe class PosixSpawn
     {
         byte* attr = stackalloc byte[Libc.OpaqueSize];
         byte* actions = stackalloc byte[Libc.OpaqueSize];
-        byte* sigset = stackalloc byte[128];
+        byte* sigset = stackalloc byte[SigsetSize];
         byte** argvPtrs = null;
         byte** envPtrs = null;
         try
@@ -43,13 +53,14 @@ internal static unsafe class PosixSpawn
             Check(Libc.posix_spawnattr_init(attr), "posix_spawnattr_init");
             Check(Libc.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
 
-            // The runtime blocks some signals on its threads and ignores SIGPIPE; both survive exec.
-            // Without the reset, `yes | head -1` in a child never ends `yes` by SIGPIPE.
+            // The runtime blocks some signals on its threads; the mask survives exec.
             short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
             Check(Libc.sigemptyset(sigset), "sigemptyset");
             Check(Libc.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask");
-            Check(Libc.sigaddset(sigset, Libc.SIGPIPE) | Libc.sigaddset(sigset, Libc.SIGXFSZ), "sigaddset");
-            Check(Libc.posix_spawnattr_setsigdefault(attr, sigset), "posix_spawnattr_setsigdefault");
+            fixed (byte* defaults = DefaultSignals)
+            {
+                Check(Libc.posix_spawnattr_setsigdefault(attr, defaults), "posix_spawnattr_setsigdefault");
+            }
             if (processGroup != NoGroup)
             {
                 flags |= Libc.POSIX_SPAWN_SETPGROUP;
@@ -95,6 +106,28 @@ internal static unsafe class PosixSpawn
             NativeMemory.Free(argvPtrs);
             NativeMemory.Free(envPtrs);
         }
+    }
+
+    private const int SigsetSize = 128;
+
+    private static byte[] CollectDefaultSignals()
+    {
+        var signals = new byte[SigsetSize];
+        byte* disposition = stackalloc byte[256];
+        fixed (byte* set = signals)
+        {
+            Check(Libc.sigfillset(set), "sigfillset");
+            for (int signal = 1; signal <= Libc.SIGRTMAX; signal++)
+            {
+                // glibc refuses its own internal signals here (EINVAL); sigfillset left them out already.
+                if (Libc.sigaction(signal, null, disposition) == 0 && *(nint*)disposition == Libc.SIG_IGN)
+                {
+                    Check(Libc.sigdelset(set, signal), "sigdelset");
+                }
+            }
+            Check(Libc.sigaddset(set, Libc.SIGPIPE) | Libc.sigaddset(set, Libc.SIGXFSZ), "sigaddset");
+        }
+        return signals;
     }
 
     /// <summary>One native block: a NULL-terminated pointer array followed by the strings it points to.</summary>
