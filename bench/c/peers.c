@@ -3,7 +3,8 @@
  *   spawn    N sequential posix_spawn + waitpid of /bin/true:         <ms per spawn>
  *   capture  N sequential `echo hi` with stdout read through a pipe:  <ms per spawn>
  *   fanout   N `sleep 1` spawned at once, then all reaped:             <wall s> <idle threads> <warm threads> <peak threads> <peak RSS KiB>
- * Every child gets what Subprocess gives it: an empty signal mask, SIGPIPE and SIGXFSZ at default. */
+ * Every child gets what Subprocess gives it: an empty signal mask, and every signal at its default but
+ * those this process ignored when it first spawned (never SIGPIPE or SIGXFSZ). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <spawn.h>
@@ -34,14 +35,26 @@ static long status_field(const char *field) {
     return value;
 }
 
+static sigset_t default_signals(void) {
+    sigset_t set;
+    sigfillset(&set);
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct sigaction current;
+        if (sigaction(sig, NULL, &current) == 0 && current.sa_handler == SIG_IGN) sigdelset(&set, sig);
+    }
+    sigaddset(&set, SIGPIPE);
+    sigaddset(&set, SIGXFSZ);
+    return set;
+}
+
 static pid_t spawn(char *const argv[], int out_fd) {
+    static int collected;
+    static sigset_t defaults;
+    if (!collected) { defaults = default_signals(); collected = 1; }
     posix_spawnattr_t attr;
     posix_spawn_file_actions_t actions;
-    sigset_t empty, defaults;
+    sigset_t empty;
     sigemptyset(&empty);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGPIPE);
-    sigaddset(&defaults, SIGXFSZ);
     posix_spawnattr_init(&attr);
     posix_spawnattr_setsigmask(&attr, &empty);
     posix_spawnattr_setsigdefault(&attr, &defaults);
