@@ -121,6 +121,21 @@ public class ParallelSpecs
     }
 
     [Theory(Timeout = 60_000)]
+    [InlineData("-j1")]
+    [InlineData("-j", "1")]
+    [InlineData("--jobs=1")]
+    public async Task A_short_options_value_may_be_joined_to_it_as_in_GNU_parallel(params string[] jobs)
+    {
+        // One at a time: every job runs in slot 1, the template's own -n is left to echo.
+        CapturedResult result = await Subproc.RunAsync(["parallel", .. jobs, "-k", "echo", "-n", "{%}{}", ":::", "a", "b", "c"]);
+
+        Assert.Equal(0, result.ExitStatus.Code);
+        Assert.Equal("1a1b1c", result.StdoutText);
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("parallel", "-j")]
+    [InlineData("parallel", "-jx", "echo", ":::", "a")]
     [InlineData("parallel", "--nope", "echo")]
     [InlineData("parallel", "echo $HOME", ":::", "a")]
     [InlineData("parallel", "echo 'open", ":::", "a")]

@@ -15,6 +15,17 @@ public class TaggedOutputSpecs
         Assert.Equal(expected, result.Stdout);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("grouped")]
+    [InlineData("--line-buffer")]
+    public async Task A_last_line_without_a_newline_gets_one_behind_a_tag_grouped_or_line_buffered(string mode)
+    {
+        string[] arguments = ["parallel", "-j", "1", "--tag", "printf", "%s", ":::", "x", "y"];
+        CapturedResult result = await Subproc.RunAsync(mode == "grouped" ? arguments : [.. arguments[..1], mode, .. arguments[1..]]);
+
+        Assert.Equal("x\tx\ny\ty\n", result.StdoutText);
+    }
+
     [Fact]
     public async Task A_line_longer_than_the_copy_buffer_is_tagged_once()
     {

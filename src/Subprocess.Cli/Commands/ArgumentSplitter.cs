@@ -7,9 +7,12 @@ namespace Subprocess.Cli.Commands;
 /// </summary>
 internal static class ArgumentSplitter
 {
+    /// <summary>A short option's value may be joined to it, as GNU parallel and getopt allow
+    /// (<c>-j2</c>): it is passed on as two words.</summary>
     /// <exception cref="UsageException">An option this command does not have.</exception>
     public static string[] Split(string[] args, ISet<string> optionsWithValue, ISet<string> flags)
     {
+        var own = new List<string>();
         int i = 0;
         while (i < args.Length)
         {
@@ -17,14 +20,22 @@ internal static class ArgumentSplitter
             string name = arg.Split('=', 2)[0];
             if (arg == "--")
             {
-                return args;
+                return [.. own, .. args[i..]];
             }
             if (optionsWithValue.Contains(name))
             {
-                i += arg.Contains('=', StringComparison.Ordinal) ? 1 : 2;
+                int words = arg.Contains('=', StringComparison.Ordinal) ? 1 : 2;
+                own.AddRange(args.Skip(i).Take(words));
+                i = Math.Min(i + words, args.Length); // a missing value is the parser's to report
             }
             else if (flags.Contains(arg))
             {
+                own.Add(arg);
+                i++;
+            }
+            else if (arg.Length > 2 && arg[0] == '-' && arg[1] != '-' && optionsWithValue.Contains(arg[..2]))
+            {
+                own.AddRange([arg[..2], arg[2..]]);
                 i++;
             }
             else if (arg.StartsWith('-') && arg.Length > 1)
@@ -36,7 +47,6 @@ internal static class ArgumentSplitter
                 break;
             }
         }
-        i = Math.Min(i, args.Length);
-        return [.. args[..i], "--", .. args[i..]];
+        return [.. own, "--", .. args[i..]];
     }
 }

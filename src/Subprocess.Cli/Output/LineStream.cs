@@ -56,13 +56,18 @@ internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : S
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The job is over: a last line without a newline is written as it is.</summary>
+    /// <summary>The job is over: a last line without a newline is written as it is, or, behind a
+    /// tag, given one (as grouped output does), so the next job's tag starts a line.</summary>
     public void Complete()
     {
         lock (_partial)
         {
             if (_partial.Length > 0)
             {
+                if (prefix is not null)
+                {
+                    _partial.WriteByte((byte)'\n');
+                }
                 EndLine();
                 Emit();
             }
