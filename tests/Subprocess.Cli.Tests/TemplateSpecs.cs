@@ -71,6 +71,7 @@ public class TemplateSpecs
     [InlineData("echo {a..c}", "{a..c}")]
     [InlineData("echo 3>out", "3>")]
     [InlineData("echo 2>&2", "2>&")]
+    [InlineData("echo 2>&12", "2>&")]
     public void Shell_syntax_it_does_not_build_is_refused_with_a_pointer_to_shell(string template, string what)
     {
         var error = Assert.Throws<UsageException>(() => TemplateLexer.Split(template));

@@ -119,14 +119,21 @@ internal static partial class TemplateLexer
     /// <summary>
     /// The operator at <paramref name="at"/> (see <see cref="Token.At"/>), refused when there is none
     /// (another descriptor: <c>3&gt;</c>) or when the text goes on into one subproc does not build:
-    /// <c>||</c>, <c>&gt;&amp;</c> (so <c>2&gt;&amp;2</c>), <c>&lt;&lt;</c>, <c>&lt;(</c>.
+    /// <c>||</c>, <c>&gt;&amp;</c> (so <c>2&gt;&amp;2</c>), <c>2&gt;&amp;12</c> (descriptor 12, not 1), <c>&lt;&lt;</c>, <c>&lt;(</c>.
     /// </summary>
     private static Token OperatorAt(string text, int at)
     {
         Token? op = Token.At(text, at);
         int end = at + (op?.Text.Length ?? 0);
         bool goesOn = op is not null && end < text.Length
-            && text[end - 1] switch { '|' => text[end] == '|', '>' => text[end] == '&', '<' => text[end] is '<' or '(', _ => false };
+            && text[end - 1] switch
+            {
+                '|' => text[end] == '|',
+                '>' => text[end] == '&',
+                '<' => text[end] is '<' or '(',
+                '1' => char.IsAsciiDigit(text[end]),
+                _ => false,
+            };
         if (op is not null && !goesOn)
         {
             return op;
