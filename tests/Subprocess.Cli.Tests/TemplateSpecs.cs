@@ -156,4 +156,22 @@ public class TemplateSpecs
     [InlineData("cat > out | sort")]
     public void Malformed_pipelines_are_refused(string template) =>
         Assert.Throws<UsageException>(() => JobTemplate.Parse([template], shell: false));
+
+    [Theory]
+    [InlineData("make 2>&1 > log")]
+    [InlineData("make 2>&1 >> log | tee x")]
+    [InlineData("make > a 2>&1 > b")]
+    public void Stderr_to_where_stdout_was_before_a_later_redirection_is_refused_not_reordered(string template)
+    {
+        // In a shell `2>&1 > log` leaves stderr on the terminal; subproc's 2>&1 would follow stdout into log.
+        var error = Assert.Throws<UsageException>(() => JobTemplate.Parse([template], shell: false));
+        Assert.Contains("--shell", error.Message);
+    }
+
+    [Theory]
+    [InlineData("make > log 2>&1")]
+    [InlineData("make 2>&1 | tee log")]
+    [InlineData("make 2>&1 2> err > log")]
+    public void Stderr_that_follows_stdout_in_the_order_subproc_builds_is_accepted(string template) =>
+        Assert.NotEmpty(JobTemplate.Parse([template], shell: false).Build([], Job).Commands);
 }

@@ -139,7 +139,7 @@ internal sealed class JobTemplate
 
     private static void Validate(List<Token> tokens)
     {
-        bool stageHasWords = false;
+        bool stageHasWords = false, stderrFollowsStdout = false;
         for (int i = 0; i < tokens.Count; i++)
         {
             switch (tokens[i].Kind)
@@ -152,9 +152,18 @@ internal sealed class JobTemplate
                     {
                         throw new UsageException("'|' in the command template needs a command on each side");
                     }
-                    stageHasWords = false;
+                    (stageHasWords, stderrFollowsStdout) = (false, false);
                     break;
+                case TokenKind.StderrToStdout:
+                    stderrFollowsStdout = true;
+                    break;
+                case TokenKind.StdoutTo or TokenKind.StdoutAppend when stderrFollowsStdout:
+                    // A shell would send stderr where stdout was before the '>'; 2>&1 here follows stdout
+                    // to its end, so this order would quietly mean the other one.
+                    throw new UsageException($"'2>&1' before '{tokens[i].Text}' sends stderr where stdout was, an order subproc does not build; " +
+                        $"write '{tokens[i].Text} FILE 2>&1', or add --shell to run each job with /bin/sh -c");
                 case TokenKind.StdinFrom or TokenKind.StdoutTo or TokenKind.StdoutAppend or TokenKind.StderrTo or TokenKind.StderrAppend:
+                    stderrFollowsStdout &= tokens[i].Kind is not (TokenKind.StderrTo or TokenKind.StderrAppend);
                     if (i + 1 >= tokens.Count || tokens[i + 1].Kind != TokenKind.Word)
                     {
                         throw new UsageException($"'{tokens[i].Text}' in the command template needs a file name after it");
