@@ -26,6 +26,14 @@ public class TaggedOutputSpecs
         Assert.Equal("x\tx\ny\ty\n", result.StdoutText);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_retry_under_line_buffer_does_not_continue_the_failed_attempts_last_line()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "--line-buffer", "--tag", "--retries", "1", "--shell", "printf half; exit 1", ":::", "x");
+
+        Assert.Equal("x\thalf\nx\thalf\n", result.StdoutText);
+    }
+
     [Fact]
     public async Task A_line_longer_than_the_copy_buffer_is_tagged_once()
     {

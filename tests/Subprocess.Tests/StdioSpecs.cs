@@ -98,6 +98,18 @@ public class StdioSpecs
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_stream_of_mine_that_buffers_is_flushed_when_the_childs_output_ends(SpawnerKind kind)
+    {
+        using var written = new MemoryStream();
+        using var buffered = new BufferedStream(written, 4096);
+
+        await Command.Create("echo", "hi").WithStdout(Stdio.Stream(buffered)).On(kind).RunAsync();
+
+        Assert.Equal("hi\n"u8.ToArray(), written.ToArray()); // not left in the buffer for me to flush
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Input_can_come_from_a_stream_of_mine(SpawnerKind kind)
     {
         using var input = new MemoryStream("abc"u8.ToArray());

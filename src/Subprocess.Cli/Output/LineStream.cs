@@ -74,9 +74,9 @@ internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : S
         }
     }
 
-    public override void Flush()
-    {
-    }
+    /// <summary>The library flushes when one run of the job's stream ends: a retry's lines must not
+    /// continue the failed attempt's last one.</summary>
+    public override void Flush() => Complete();
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

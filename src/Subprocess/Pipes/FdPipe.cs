@@ -154,6 +154,7 @@ internal sealed class FdPipe : ChildPipe
                 }
                 if (n == 0)
                 {
+                    sink.Finish();
                     return true;
                 }
                 Moved(n);

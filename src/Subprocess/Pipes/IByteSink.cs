@@ -9,4 +9,7 @@ internal interface IByteSink
 
     /// <summary>Takes the <paramref name="count"/> bytes just read into the free space (0: none).</summary>
     void Advance(int count);
+
+    /// <summary>The stream reached its end: nothing more comes (a caller's stream is flushed).</summary>
+    void Finish();
 }

@@ -72,6 +72,11 @@ internal sealed class OutputBuffer(string name, long limit = long.MaxValue, stri
         }
     }
 
+    /// <summary>Nothing to do at the end: the bytes are taken from the buffer as they are.</summary>
+    public void Finish()
+    {
+    }
+
     /// <summary>Records that <paramref name="count"/> bytes were written into the free space (0 after a
     /// read that brought nothing).</summary>
     /// <exception cref="OutputLimitException">The buffer now holds more than its limit, or more than a

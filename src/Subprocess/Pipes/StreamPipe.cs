@@ -49,6 +49,7 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
                 }
                 if (n == 0)
                 {
+                    sink.Finish();
                     break;
                 }
             }

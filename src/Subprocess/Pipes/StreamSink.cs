@@ -17,4 +17,8 @@ internal sealed class StreamSink(Stream target) : IByteSink
             target.Write(_scratch, 0, count);
         }
     }
+
+    /// <summary>The caller's stream gets everything before the wait for the child returns, even one
+    /// that buffers (and a <c>subproc --line-buffer</c> line stream ends the attempt's last line).</summary>
+    public void Finish() => target.Flush();
 }
