@@ -17,7 +17,7 @@ fi
 # The tool as the README installs it (compiled ahead of time for linux-x64), run by name.
 tools=$(mktemp -d); trap 'rm -rf "$tools"' EXIT
 src/Subprocess.Cli/pack.sh "$tools/pkg" >/dev/null
-dotnet tool install --tool-path "$tools/bin" --add-source "$tools/pkg" subproc >/dev/null
+dotnet tool install --tool-path "$tools/bin" --configfile "$tools/pkg/nuget.config" subproc >/dev/null
 subproc=("$tools/bin/subproc")
 input="$tools/input"; seq "$jobs" > "$input"
 

@@ -1,11 +1,27 @@
 #!/usr/bin/env bash
-# Packs the subproc tool into DIR (default: artifacts), for `dotnet tool install --add-source DIR subproc`:
-# the top package that names the platform packages, Linux x64 compiled ahead of time (needs a C
-# compiler: gcc or clang), and the framework-dependent package every other platform installs.
+# Packs the subproc tool into DIR (default: artifacts) on a Linux x64 machine: the top package that
+# names the platform packages, Linux x64 compiled ahead of time (needs a C compiler: clang or gcc),
+# and the framework-dependent package every other platform installs. DIR/nuget.config names DIR as
+# the only source, so `dotnet tool install --configfile DIR/nuget.config subproc` takes this build
+# and nothing from a feed.
 set -euo pipefail
 out=$(realpath -m "${1:-artifacts}")
 cd "$(dirname "$0")"
 for rid in "" linux-x64 any; do
-  dotnet pack -c Release -v q --nologo -o "$out" ${rid:+-r "$rid"} >/dev/null
+  # Quiet unless it fails; MSBuild prints its errors on stdout.
+  if ! log=$(dotnet pack -c Release -v q --nologo -o "$out" ${rid:+-r "$rid"} 2>&1); then
+    printf '%s\n' "$log" >&2
+    echo "pack.sh: dotnet pack ${rid:+-r $rid }failed" >&2
+    exit 1
+  fi
 done
+cat > "$out/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="subproc" value="$out" />
+  </packageSources>
+</configuration>
+XML
 echo "packed subproc into $out"
