@@ -72,6 +72,8 @@ public class TemplateSpecs
     [InlineData("echo 3>out", "3>")]
     [InlineData("echo 2>&2", "2>&")]
     [InlineData("echo 2>&12", "2>&")]
+    [InlineData("echo 2>&1x", "2>&")]
+    [InlineData("echo 2>&1-", "2>&")]
     public void Shell_syntax_it_does_not_build_is_refused_with_a_pointer_to_shell(string template, string what)
     {
         var error = Assert.Throws<UsageException>(() => TemplateLexer.Split(template));
@@ -161,6 +163,7 @@ public class TemplateSpecs
     [InlineData("make 2>&1 > log")]
     [InlineData("make 2>&1 >> log | tee x")]
     [InlineData("make > a 2>&1 > b")]
+    [InlineData("make 2>&1>log")]
     public void Stderr_to_where_stdout_was_before_a_later_redirection_is_refused_not_reordered(string template)
     {
         // In a shell `2>&1 > log` leaves stderr on the terminal; subproc's 2>&1 would follow stdout into log.
@@ -172,6 +175,9 @@ public class TemplateSpecs
     [InlineData("make > log 2>&1")]
     [InlineData("make 2>&1 | tee log")]
     [InlineData("make 2>&1 2> err > log")]
+    [InlineData("make 2>&1 > log 2> err")]  // the shell's end state is subproc's: stdout to log, stderr to err
+    [InlineData("make 2>&1 > log 2>&1")]    // both to log either way
+    [InlineData("make 2>&1|tee log")]
     public void Stderr_that_follows_stdout_in_the_order_subproc_builds_is_accepted(string template) =>
         Assert.NotEmpty(JobTemplate.Parse([template], shell: false).Build([], Job).Commands);
 }

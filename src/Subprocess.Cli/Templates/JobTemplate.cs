@@ -139,7 +139,9 @@ internal sealed class JobTemplate
 
     private static void Validate(List<Token> tokens)
     {
-        bool stageHasWords = false, stderrFollowsStdout = false;
+        bool stageHasWords = false;
+        // Where this stage's stderr was last sent: to stdout (2>&1), and whether stdout moved after that.
+        bool stderrToStdout = false, stdoutMovedSince = false;
         for (int i = 0; i < tokens.Count; i++)
         {
             switch (tokens[i].Kind)
@@ -152,18 +154,18 @@ internal sealed class JobTemplate
                     {
                         throw new UsageException("'|' in the command template needs a command on each side");
                     }
-                    (stageHasWords, stderrFollowsStdout) = (false, false);
+                    RefuseStderrLeftBehind();
+                    (stageHasWords, stderrToStdout, stdoutMovedSince) = (false, false, false);
                     break;
                 case TokenKind.StderrToStdout:
-                    stderrFollowsStdout = true;
+                    (stderrToStdout, stdoutMovedSince) = (true, false);
                     break;
-                case TokenKind.StdoutTo or TokenKind.StdoutAppend when stderrFollowsStdout:
-                    // A shell would send stderr where stdout was before the '>'; 2>&1 here follows stdout
-                    // to its end, so this order would quietly mean the other one.
-                    throw new UsageException($"'2>&1' before '{tokens[i].Text}' sends stderr where stdout was, an order subproc does not build; " +
-                        $"write '{tokens[i].Text} FILE 2>&1', or add --shell to run each job with /bin/sh -c");
                 case TokenKind.StdinFrom or TokenKind.StdoutTo or TokenKind.StdoutAppend or TokenKind.StderrTo or TokenKind.StderrAppend:
-                    stderrFollowsStdout &= tokens[i].Kind is not (TokenKind.StderrTo or TokenKind.StderrAppend);
+                    if (tokens[i].Kind is TokenKind.StderrTo or TokenKind.StderrAppend)
+                    {
+                        stderrToStdout = false;
+                    }
+                    stdoutMovedSince |= tokens[i].Kind is TokenKind.StdoutTo or TokenKind.StdoutAppend;
                     if (i + 1 >= tokens.Count || tokens[i + 1].Kind != TokenKind.Word)
                     {
                         throw new UsageException($"'{tokens[i].Text}' in the command template needs a file name after it");
@@ -172,6 +174,7 @@ internal sealed class JobTemplate
                     break;
             }
         }
+        RefuseStderrLeftBehind();
         if (!stageHasWords)
         {
             throw new UsageException("the command template has no command in it");
@@ -187,7 +190,24 @@ internal sealed class JobTemplate
         {
             throw new UsageException("'>' can only take the output of the last command of a pipeline");
         }
+
+        void RefuseStderrLeftBehind()
+        {
+            if (stderrToStdout && stdoutMovedSince)
+            {
+                throw StderrLeftBehind();
+            }
+        }
     }
+
+    /// <summary>
+    /// subproc's 2>&amp;1 follows stdout wherever it ends up; a shell's sends stderr where stdout was
+    /// at that point. The two differ only when the last word on stderr is a 2>&amp;1 that a later
+    /// stdout redirection leaves behind (<c>2>&amp;1 > log</c>): refused, not quietly read the other way.
+    /// </summary>
+    private static UsageException StderrLeftBehind() => new(
+        "'2>&1' before '>' sends stderr where stdout was, an order subproc does not build; " +
+        "write '> FILE 2>&1', or add --shell to run each job with /bin/sh -c");
 
     internal static string ShellQuote(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal))

@@ -119,7 +119,7 @@ internal static partial class TemplateLexer
     /// <summary>
     /// The operator at <paramref name="at"/> (see <see cref="Token.At"/>), refused when there is none
     /// (another descriptor: <c>3&gt;</c>) or when the text goes on into one subproc does not build:
-    /// <c>||</c>, <c>&gt;&amp;</c> (so <c>2&gt;&amp;2</c>), <c>2&gt;&amp;12</c> (descriptor 12, not 1), <c>&lt;&lt;</c>, <c>&lt;(</c>.
+    /// <c>||</c>, <c>&gt;&amp;</c> (so <c>2&gt;&amp;2</c>), <c>2&gt;&amp;12</c>, <c>2&gt;&amp;1-</c> or <c>2&gt;&amp;1x</c> (a shell reads the whole word after <c>&amp;</c>), <c>&lt;&lt;</c>, <c>&lt;(</c>.
     /// </summary>
     private static Token OperatorAt(string text, int at)
     {
@@ -131,7 +131,7 @@ internal static partial class TemplateLexer
                 '|' => text[end] == '|',
                 '>' => text[end] == '&',
                 '<' => text[end] is '<' or '(',
-                '1' => char.IsAsciiDigit(text[end]),
+                '1' => !char.IsWhiteSpace(text[end]) && text[end] is not ('|' or '<' or '>'),
                 _ => false,
             };
         if (op is not null && !goesOn)

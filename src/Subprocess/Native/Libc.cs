@@ -152,11 +152,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib)]
     public static partial int sigfillset(void* set);
 
-    /// <summary>Sets and or reads a disposition (either pointer may be null). Both point to glibc's
+    /// <summary>Sets a disposition, reads it, or both (either pointer may be null). Both point to glibc's
     /// struct sigaction: the handler first, 152 bytes on x64 and arm64.</summary>
     [LibraryImport(Lib)]
     public static partial int sigaction(int signal, void* action, void* oldAction);
-
 
     public const short POLLIN = 0x001;
 
