@@ -264,11 +264,11 @@ public sealed partial class Command
     }
 
     /// <summary>Refuses a timeout of zero or less, which would expire before the child could do anything.</summary>
-    internal static void PositiveTimeout(TimeSpan timeout, string instead, string parameter = "timeout")
+    internal static void PositiveTimeout(TimeSpan timeout, string instead)
     {
         if (timeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(parameter, timeout, $"A timeout must be longer than zero, not {timeout}; {instead}.");
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"A timeout must be longer than zero, not {timeout}; {instead}.");
         }
     }
 

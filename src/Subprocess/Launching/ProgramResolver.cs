@@ -17,9 +17,10 @@ internal static class ProgramResolver
         // The current directory is asked for (a getcwd) only when a relative name needs it.
         string? current = workingDirectory;
         string BaseDirectory() => current ??= Directory.GetCurrentDirectory();
+        string Full(string path) => Path.IsPathRooted(path) ? Path.GetFullPath(path) : Path.GetFullPath(path, BaseDirectory());
         if (program.Contains('/', StringComparison.Ordinal))
         {
-            string path = Path.IsPathRooted(program) ? Path.GetFullPath(program) : Path.GetFullPath(program, BaseDirectory());
+            string path = Full(program);
             string? problem = Problem(path, out int errno);
             return problem is null ? path : throw new ProcessStartException(program, workingDirectory, errno, problem);
         }
@@ -28,8 +29,7 @@ internal static class ProgramResolver
         int firstErrno = Native.Errno.ENOENT;
         foreach (string entry in searchPath.Split(':'))
         {
-            string joined = Path.Combine(entry.Length == 0 ? BaseDirectory() : entry, program);
-            string candidate = Path.IsPathRooted(joined) ? Path.GetFullPath(joined) : Path.GetFullPath(joined, BaseDirectory());
+            string candidate = Full(Path.Combine(entry.Length == 0 ? BaseDirectory() : entry, program));
             string? problem = Problem(candidate, out int errno);
             if (problem is null)
             {

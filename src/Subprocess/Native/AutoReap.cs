@@ -12,8 +12,7 @@ internal static unsafe class AutoReap
     private const int SIGCHLD = 17;
     private const int SA_NOCLDWAIT = 2;
     private const nint SIG_DFL = 0;
-    // glibc's struct sigaction on 64-bit Linux: handler at 0, mask (128 bytes) at 8, flags at 136.
-    private const int SizeOfSigaction = 152;
+    private const int SizeOfSigaction = Libc.SizeOfSigaction;
     private const int FlagsOffset = 136;
 
     private static readonly Lock Gate = new();

@@ -30,6 +30,9 @@ internal static unsafe partial class Libc
     /// <summary>The disposition <c>sigaction</c> reports for an ignored signal.</summary>
     public const nint SIG_IGN = 1;
 
+    /// <summary>glibc's struct sigaction on 64-bit Linux: the handler at 0, the mask (128 bytes) at 8, the flags at 136.</summary>
+    public const int SizeOfSigaction = 152;
+
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -156,6 +159,13 @@ internal static unsafe partial class Libc
     /// struct sigaction: the handler first, 152 bytes on x64 and arm64.</summary>
     [LibraryImport(Lib)]
     public static partial int sigaction(int signal, void* action, void* oldAction);
+
+    /// <summary>Whether <paramref name="signal"/> is ignored now (false for one glibc will not report, such as its own 32 and 33).</summary>
+    public static bool IsIgnored(int signal)
+    {
+        byte* action = stackalloc byte[SizeOfSigaction];
+        return sigaction(signal, null, action) == 0 && *(nint*)action == SIG_IGN;
+    }
 
     public const short POLLIN = 0x001;
 

@@ -15,7 +15,7 @@ internal static unsafe partial class Mmap
     private const int MAP_PRIVATE = 0x02;
     private const int MAP_ANONYMOUS = 0x20;
     private const int MADV_POPULATE_WRITE = 23; // Linux 5.14+; older kernels refuse it, which costs only the speed-up
-    private const int PageSize = 4096;
+    private static readonly int PageSize = Environment.SystemPageSize;
     private const int SmallestPrefault = 256 * 1024;
 
     /// <summary>A fresh read-write private mapping of <paramref name="length"/> bytes, already backed.</summary>

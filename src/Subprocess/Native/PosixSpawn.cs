@@ -114,14 +114,13 @@ internal static unsafe class PosixSpawn
     private static byte[] CollectDefaultSignals()
     {
         var signals = new byte[SigsetSize];
-        byte* disposition = stackalloc byte[256];
         fixed (byte* set = signals)
         {
             Check(Libc.sigfillset(set), "sigfillset");
             for (int signal = 1; signal <= Libc.SIGRTMAX; signal++)
             {
-                // glibc refuses its own internal signals here (EINVAL); sigfillset left them out already.
-                if (Libc.sigaction(signal, null, disposition) == 0 && *(nint*)disposition == Libc.SIG_IGN)
+                // glibc will not report its own internal signals; sigfillset left them out already.
+                if (Libc.IsIgnored(signal))
                 {
                     Check(Libc.sigdelset(set, signal), "sigdelset");
                 }

@@ -35,9 +35,6 @@ internal sealed class Communication
     /// <summary>Each stage's stderr, in stage order.</summary>
     public IReadOnlyList<OutputBuffer> Stderr { get; }
 
-    /// <summary>Bytes read so far from every stream.</summary>
-    public long BytesRead => Stdout.Length + Stderr.Sum(s => s.Length);
-
     /// <summary>Opens when every pump has finished (or the rest were abandoned).</summary>
     public Gate Done { get; } = new();
 

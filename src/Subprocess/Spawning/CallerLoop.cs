@@ -31,9 +31,9 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
     // Reused between rounds: one entry per registration, then one per process whose exit is awaited.
     private Libc.PollFd[] _fds = [];
     private Registration[] _round = [];
-    private ProcessControl?[] _waiting = [];
+    private readonly ProcessControl?[] _waiting;
 
-    private CallerLoop(ProcessControl[] processes) => _processes = processes;
+    private CallerLoop(ProcessControl[] processes) => (_processes, _waiting) = (processes, new ProcessControl?[processes.Length]);
 
     /// <summary>A loop that can watch the exits of <paramref name="processes"/>, or null if one of them has
     /// no descriptor to poll for it (a child of the portable spawner).</summary>
@@ -161,7 +161,6 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
             {
                 _fds = new Libc.PollFd[most];
                 _round = new Registration[most];
-                _waiting = new ProcessControl?[_processes.Length];
             }
             for (int i = 0; i < pipes; i++)
             {
