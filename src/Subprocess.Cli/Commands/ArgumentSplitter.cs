@@ -8,11 +8,10 @@ namespace Subprocess.Cli.Commands;
 internal static class ArgumentSplitter
 {
     /// <summary>A short option's value may be joined to it, as GNU parallel and getopt allow
-    /// (<c>-j2</c>): it is passed on as two words.</summary>
+    /// (<c>-j2</c>): the parser reads that itself, so here it only has to be known as ours.</summary>
     /// <exception cref="UsageException">An option this command does not have.</exception>
     public static string[] Split(string[] args, ISet<string> optionsWithValue, ISet<string> flags)
     {
-        var own = new List<string>();
         int i = 0;
         while (i < args.Length)
         {
@@ -20,22 +19,14 @@ internal static class ArgumentSplitter
             string name = arg.Split('=', 2)[0];
             if (arg == "--")
             {
-                return [.. own, .. args[i..]];
+                return args;
             }
             if (optionsWithValue.Contains(name))
             {
-                int words = arg.Contains('=', StringComparison.Ordinal) ? 1 : 2;
-                own.AddRange(args.Skip(i).Take(words));
-                i = Math.Min(i + words, args.Length); // a missing value is the parser's to report
+                i += arg.Contains('=', StringComparison.Ordinal) ? 1 : 2;
             }
-            else if (flags.Contains(arg))
+            else if (flags.Contains(arg) || arg.Length > 2 && arg[0] == '-' && arg[1] != '-' && optionsWithValue.Contains(arg[..2]))
             {
-                own.Add(arg);
-                i++;
-            }
-            else if (arg.Length > 2 && arg[0] == '-' && arg[1] != '-' && optionsWithValue.Contains(arg[..2]))
-            {
-                own.AddRange([arg[..2], arg[2..]]);
                 i++;
             }
             else if (arg.StartsWith('-') && arg.Length > 1)
@@ -47,6 +38,7 @@ internal static class ArgumentSplitter
                 break;
             }
         }
-        return [.. own, "--", .. args[i..]];
+        i = Math.Min(i, args.Length); // a missing value is the parser's to report
+        return [.. args[..i], "--", .. args[i..]];
     }
 }

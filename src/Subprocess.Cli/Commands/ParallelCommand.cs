@@ -2,7 +2,6 @@ using System.CommandLine;
 using CliCommand = System.CommandLine.Command;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using Subprocess.Cli.Inputs;
 using Subprocess.Cli.Output;
 using Subprocess.Cli.Progress;
@@ -115,7 +114,7 @@ internal static class ParallelCommand
             {
                 return template.Build(input.Values, context);
             }
-            byte[]? prefix = tag ? Encoding.UTF8.GetBytes(string.Join(' ', input.Values) + "\t") : null;
+            byte[]? prefix = tag ? TaggedCopy.Tag(input.Values) : null;
             var lines = new List<LineStream> { new(stdoutTarget, gate, prefix) };
             streaming[input.Number] = lines;
             return template.Build(input.Values, context, Stdio.Stream(lines[0]), () =>
@@ -170,7 +169,11 @@ internal static class ParallelCommand
                         }
                         total++;
                         failed += job.Success ? 0 : 1;
-                        await reporter.WriteAsync(job, input.Values);
+                        if (!lineBuffer)
+                        {
+                            // Under --line-buffer nothing was captured: the lines went out as they came.
+                            await reporter.WriteAsync(job, input.Values);
+                        }
                         if (job.Error is ProcessStartException start)
                         {
                             await Console.Error.WriteLineAsync($"subproc: job {input.Number}: {start.Message}");

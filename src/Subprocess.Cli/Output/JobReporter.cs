@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace Subprocess.Cli.Output;
 
@@ -10,7 +9,7 @@ internal sealed class JobReporter(Stream stdout, Stream stderr, bool tag)
 {
     public async Task WriteAsync(JobResult job, IReadOnlyList<string> inputs)
     {
-        byte[]? prefix = tag ? Encoding.UTF8.GetBytes(string.Join(' ', inputs) + "\t") : null;
+        byte[]? prefix = tag ? TaggedCopy.Tag(inputs) : null;
         await using (Stream output = job.OpenStdout())
         {
             await CopyAsync(output, stdout, prefix);

@@ -202,7 +202,8 @@ internal static partial class TemplateLexer
     public static List<Token> FromWords(IEnumerable<string> words) =>
         [.. words.Select(w => Token.Operator(w) ?? new Token(TokenKind.Word, w))];
 
-    /// <summary>The operator at <paramref name="at"/>, or null for one subproc does not build (||, &gt;&amp;, &lt;&lt;).</summary>
+    /// <summary>Reads a double-quoted string from <paramref name="i"/> (just past the opening quote) into
+    /// <paramref name="word"/>, with the shell's backslash escapes; returns the index past the closing quote.</summary>
     private static int DoubleQuoted(string text, int i, StringBuilder word)
     {
         while (i < text.Length && text[i] != '"')
