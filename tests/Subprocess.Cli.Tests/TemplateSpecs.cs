@@ -171,13 +171,29 @@ public class TemplateSpecs
         Assert.Contains("--shell", error.Message);
     }
 
-    [Theory]
-    [InlineData("make > log 2>&1")]
-    [InlineData("make 2>&1 | tee log")]
-    [InlineData("make 2>&1 2> err > log")]
-    [InlineData("make 2>&1 > log 2> err")]  // the shell's end state is subproc's: stdout to log, stderr to err
-    [InlineData("make 2>&1 > log 2>&1")]    // both to log either way
-    [InlineData("make 2>&1|tee log")]
-    public void Stderr_that_follows_stdout_in_the_order_subproc_builds_is_accepted(string template) =>
-        Assert.NotEmpty(JobTemplate.Parse([template], shell: false).Build([], Job).Commands);
+    [Theory(Timeout = 30_000)]
+    [InlineData("> OUT 2>&1", "out\nerr\n", "")]
+    [InlineData("2>&1 | cat > OUT", "out\nerr\n", "")]
+    [InlineData("2>&1|cat > OUT", "out\nerr\n", "")]
+    [InlineData("2>&1 2> ERR > OUT", "out\n", "err\n")]
+    [InlineData("2>&1 > OUT 2> ERR", "out\n", "err\n")]     // the shell's end state is subproc's
+    [InlineData("2>&1 > OUT 2>&1", "out\nerr\n", "")]       // both to OUT either way
+    public async Task Stderr_that_ends_where_a_shell_would_send_it_is_accepted(string redirections, string outFile, string errFile)
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-redir-").FullName;
+        try
+        {
+            (string output, string errors) = (Path.Combine(dir, "out"), Path.Combine(dir, "err"));
+            string template = "sh -c 'echo out; echo err >&2' " + redirections.Replace("OUT", output, StringComparison.Ordinal).Replace("ERR", errors, StringComparison.Ordinal);
+
+            await JobTemplate.Parse([template], shell: false).Build([], Job).RunAsync();
+
+            Assert.Equal(outFile, File.ReadAllText(output));
+            Assert.Equal(errFile, File.Exists(errors) ? File.ReadAllText(errors) : "");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

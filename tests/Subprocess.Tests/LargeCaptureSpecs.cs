@@ -19,7 +19,11 @@ public sealed class LargeCaptureSpecs : IDisposable
         _hash = SHA256.HashData(data);
     }
 
-    public void Dispose() => File.Delete(_file);
+    public void Dispose()
+    {
+        File.Delete(_file);
+        File.Delete(_file + ".gate");
+    }
 
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
@@ -47,16 +51,21 @@ public sealed class LargeCaptureSpecs : IDisposable
     [Fact(Timeout = 60_000)]
     public async Task A_large_communicate_that_timed_out_resumes_without_losing_a_byte()
     {
-        // Half the file, a pause longer than the timeout, then the rest.
+        // Half the file, a pause until the test has seen the timeout (a gate file, not a sleep that a
+        // slow machine could outlast), then the rest.
         int half = Size / 2;
-        await using ChildProcess child = Command.Shell($"head -c {half} '{_file}'; sleep 2; tail -c +{half + 1} '{_file}'")
+        string gate = _file + ".gate";
+        await using ChildProcess child = Command.Shell(
+                $"head -c {half} '{_file}'; while [ ! -e '{gate}' ]; do sleep 0.05; done; tail -c +{half + 1} '{_file}'")
             .WithStdout(Stdio.Pipe).Start();
 
         var timedOut = await Assert.ThrowsAsync<ProcessTimeoutException>(() => child.CommunicateAsync(timeout: TimeSpan.FromSeconds(0.5)));
+        await File.WriteAllBytesAsync(gate, []);
         ProcessOutput output = await child.CommunicateAsync(timeout: TimeSpan.FromSeconds(50));
         ProcessOutput again = await child.CommunicateAsync();
 
         Assert.True(timedOut.Stdout.Length <= half);
+        Assert.True(timedOut.Stdout.AsSpan().SequenceEqual(File.ReadAllBytes(_file).AsSpan(0, timedOut.Stdout.Length)), "the partial output is not the file's start");
         Assert.Equal(_hash, SHA256.HashData(output.Stdout));
         Assert.Equal(output.Stdout, again.Stdout);
     }

@@ -81,12 +81,24 @@ public class SynchronousCaptureSpecs
     {
         // The timed-out call leaves its pumps to the event loop; the async call picks them up there.
         await Task.Yield();
-        // The timeout leaves the shell time to write its first lines on any machine, and ends well before the sleep.
-        using ChildProcess child = Command.Shell("echo first; echo e1 >&2; sleep 4; echo second; echo e2 >&2")
+        // The shell writes its first lines, then waits for a gate file the test creates only after the
+        // timeout: no sleep that a slow machine could outlast in either direction.
+        string gate = Path.Combine(Path.GetTempPath(), $"subproc-gate-{Guid.NewGuid():N}");
+        using ChildProcess child = Command.Shell(
+                $"echo first; echo e1 >&2; while [ ! -e '{gate}' ]; do sleep 0.05; done; echo second; echo e2 >&2")
             .WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).On(kind).Start();
 
-        var timeout = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(2)));
-        ProcessOutput output = await child.CommunicateAsync(timeout: TimeSpan.FromSeconds(10));
+        var timeout = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(3)));
+        await File.WriteAllBytesAsync(gate, []);
+        ProcessOutput output;
+        try
+        {
+            output = await child.CommunicateAsync(timeout: TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            File.Delete(gate);
+        }
 
         Assert.Equal("first\n", Encoding.UTF8.GetString(timeout.Stdout));
         Assert.Equal("first\nsecond\n", output.StdoutText);
