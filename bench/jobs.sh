@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 5,000 jobs of `true` at parallelism 2: subproc parallel against xargs -P 2 -n 1 and GNU parallel,
 # side by side in one run (interleaved rounds), median wall time and ratios, into BENCHMARKS.md.
-# Usage: bench/jobs.sh [JOBS] [ROUNDS] [--quick]
+# Usage: bench/jobs.sh [JOBS] [ROUNDS] [--quick]   (SUBPROC=PATH: that installed tool instead of packing one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${1:-5000}; rounds=${2:-5}
@@ -16,9 +16,12 @@ if ! command -v parallel >/dev/null 2>&1; then
 fi
 # The tool as the README installs it (compiled ahead of time for linux-x64), run by name.
 tools=$(mktemp -d); trap 'rm -rf "$tools"' EXIT
-src/Subprocess.Cli/pack.sh "$tools/pkg" >/dev/null
-dotnet tool install --tool-path "$tools/bin" --configfile "$tools/pkg/nuget.config" subproc >/dev/null
-subproc=("$tools/bin/subproc")
+if [[ -z "${SUBPROC:-}" ]]; then
+  src/Subprocess.Cli/pack.sh "$tools/pkg" >/dev/null
+  dotnet tool install --tool-path "$tools/bin" --configfile "$tools/pkg/nuget.config" subproc >/dev/null
+  SUBPROC="$tools/bin/subproc"
+fi
+subproc=("$SUBPROC")
 input="$tools/input"; seq "$jobs" > "$input"
 
 python3 - "$jobs" "$rounds" "$input" "${subproc[@]}" <<'PY'

@@ -135,6 +135,7 @@ def bar(name, goal, measured, met):
 def main():
     quick = "--quick" in sys.argv[1:]
     n_seq, n_fan, n_big, rounds = (200, 100, 64 * 1024 ** 2, 1) if quick else (2000, 1000, GIB, 5)
+    few_rounds = max(1, rounds - 2)  # fan-out and the 1 GiB capture take longest
     os.makedirs(OUT, exist_ok=True)
     subprocess.run(["cc", "-O2", "-Wall", "-Werror", "-o", C_PEERS, os.path.join(HERE, "c", "peers.c")], check=True)
     subprocess.run(["dotnet", "build", "-c", "Release", "-v", "q", "--nologo", os.path.join(HERE, "Peers")],
@@ -144,13 +145,13 @@ def main():
     print(spawn_md, flush=True)
     capture, capture_md = sequential("capture", "Spawn + capture of `echo hi`'s stdout", n_seq, rounds)
     print(capture_md, flush=True)
-    fan, fan_md = fanout(n_fan, max(1, rounds - 2))
+    fan, fan_md = fanout(n_fan, few_rounds)
     print(fan_md, flush=True)
-    big, big_md = bigcapture(n_big, max(1, rounds - 2))
+    big, big_md = bigcapture(n_big, few_rounds)
     print(big_md, flush=True)
-    pipe, pipe_md = script_section([sys.executable, os.path.join(HERE, "pipeline.py")], quick)
+    pipe, pipe_md = script_section([sys.executable, os.path.join(HERE, "pipeline.py"), "--rounds", str(rounds)], quick)
     print(pipe_md, flush=True)
-    jobs, jobs_md = script_section(["bash", os.path.join(HERE, "jobs.sh")], quick)
+    jobs, jobs_md = script_section(["bash", os.path.join(HERE, "jobs.sh"), "5000", str(rounds)], quick)
     print(jobs_md, flush=True)
     alloc, alloc_md = allocations(quick)
     print(alloc_md, flush=True)
@@ -205,8 +206,8 @@ def main():
         "# Benchmarks", "",
         "Written by `bench/run` (no number here is typed by hand); `bench/run --quick` is the smoke pass CI runs.", "",
         f"Machine: {machine()}.", "",
-        f"Each row is the median of interleaved rounds (5 for sequential spawns, the pipeline and the job runner; 3 for fan-out "
-        f"and the 1 GiB capture), every library in a process of its own, side by side in one run. Reproduce: `bench/run`.",
+        f"Each row is the median of interleaved rounds ({rounds} for sequential spawns, the pipeline and the job runner; "
+        f"{few_rounds} for fan-out and the 1 GiB capture), every library in a process of its own, side by side in one run. Reproduce: `bench/run`.",
     ])
     text = "\n\n".join([
         header, bars_md,

@@ -8,7 +8,7 @@ internal sealed class CliWrapPeer : IPeer
 {
     public async Task TrueAsync() => await Cli.Wrap("/bin/true").ExecuteAsync();
 
-    public async Task<string> EchoAsync() => (await Cli.Wrap("echo").WithArguments("hi").ExecuteBufferedAsync()).StandardOutput;
+    public async Task<string> EchoAsync() => (await Cli.Wrap("/bin/echo").WithArguments("hi").ExecuteBufferedAsync()).StandardOutput;
 
     public Task StartSleep(string seconds) => Cli.Wrap("sleep").WithArguments(seconds).ExecuteAsync().Task;
 

@@ -4,7 +4,7 @@ internal interface IPeer
     /// <summary>Spawn <c>/bin/true</c> and wait for it.</summary>
     Task TrueAsync();
 
-    /// <summary>Run <c>echo hi</c> and return its captured stdout.</summary>
+    /// <summary>Run <c>/bin/echo hi</c> (by path, as every peer does, the C loop too) and return its captured stdout.</summary>
     Task<string> EchoAsync();
 
     /// <summary>Start <c>sleep SECONDS</c> and return a task that completes when it has exited.</summary>

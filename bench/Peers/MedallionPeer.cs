@@ -10,7 +10,7 @@ internal sealed class MedallionPeer : IPeer
         return Task.CompletedTask;
     }
 
-    public Task<string> EchoAsync() => Task.FromResult(Command.Run("echo", "hi").Result.StandardOutput);
+    public Task<string> EchoAsync() => Task.FromResult(Command.Run("/bin/echo", "hi").Result.StandardOutput);
 
     public Task StartSleep(string seconds) => Command.Run("sleep", seconds).Task;
 

@@ -13,7 +13,7 @@ internal sealed class ProcessPeer : IPeer
 
     public Task<string> EchoAsync()
     {
-        using Process process = Process.Start(new ProcessStartInfo("echo", "hi") { RedirectStandardOutput = true })!;
+        using Process process = Process.Start(new ProcessStartInfo("/bin/echo", "hi") { RedirectStandardOutput = true })!;
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return Task.FromResult(output);

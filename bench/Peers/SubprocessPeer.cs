@@ -5,7 +5,7 @@ using Subprocess;
 internal sealed class SubprocessPeer : IPeer
 {
     private static readonly Command True = Command.Create("/bin/true");
-    private static readonly Command Echo = Command.Create("echo", "hi");
+    private static readonly Command Echo = Command.Create("/bin/echo", "hi");
 
     public Task TrueAsync()
     {
