@@ -45,31 +45,38 @@ internal sealed class EnvironmentBlock
             return inherited; // immutable, so shared between spawns as it is
         }
 
-        var variables = new Dictionary<string, byte[]>(inherited._names.Length + spec.Environment.Count, StringComparer.Ordinal);
+        // The inherited entries are already encoded: only the changed variables are encoded here.
+        int most = inherited._names.Length + spec.Environment.Count;
+        var (names, values, envp) = (new List<string>(most), new List<byte[]>(most), new List<byte[]>(most));
         for (int i = 0; i < inherited._names.Length; i++)
         {
-            variables[inherited._names[i]] = inherited._values[i];
+            if (!spec.Environment.ContainsKey(inherited._names[i]))
+            {
+                names.Add(inherited._names[i]);
+                values.Add(inherited._values[i]);
+                envp.Add(inherited.Envp[i]);
+            }
         }
         foreach ((string name, byte[]? value) in spec.Environment)
         {
-            if (value is null)
+            if (value is not null)
             {
-                variables.Remove(name);
-            }
-            else
-            {
-                variables[name] = value;
+                names.Add(name);
+                values.Add(value);
+                envp.Add(Entry(name, value));
             }
         }
-        return Of([.. variables.Keys], [.. variables.Values]);
+        return new EnvironmentBlock([.. names], [.. values], [.. envp], SearchPathOf(names, values));
     }
 
     /// <summary>The block of these variables: their envp entries and the PATH that programs are looked up in.</summary>
-    private static EnvironmentBlock Of(string[] names, byte[][] values)
+    private static EnvironmentBlock Of(string[] names, byte[][] values) =>
+        new(names, values, [.. names.Select((name, i) => Entry(name, values[i]))], SearchPathOf(names, values));
+
+    private static string SearchPathOf(IList<string> names, IList<byte[]> values)
     {
-        int path = Array.IndexOf(names, "PATH");
-        return new EnvironmentBlock(names, values, [.. names.Select((name, i) => Entry(name, values[i]))],
-            path < 0 ? DefaultSearchPath : Encoding.UTF8.GetString(values[path]));
+        int path = names.IndexOf("PATH");
+        return path < 0 ? DefaultSearchPath : Encoding.UTF8.GetString(values[path]);
     }
 
     /// <summary>
