@@ -1,4 +1,4 @@
-using Subprocess.Spawning;
+using Subprocess.Waiting;
 
 namespace Subprocess;
 
@@ -20,17 +20,18 @@ public sealed partial class ChildProcess
     /// <exception cref="ProcessTimeoutException">The timeout passed first.</exception>
     public ProcessOutput Communicate(ReadOnlyMemory<byte> input = default, TimeSpan? timeout = null)
     {
-        ValidateTimeout(timeout);
-        return Synchronously.Result(Execution.CommunicateAsync(this, input, timeout, synchronous: true, default));
+        timeout = ValidTimeout(timeout);
+        using Waiter waiter = Waiter.Blocking();
+        return Synchronously.Result(_run.CommunicateAsync(waiter, input, timeout, default));
     }
 
-    /// <summary>The asynchronous <see cref="Communicate"/>. Cancelling <paramref name="cancellationToken"/>,
+    /// <summary>The async twin of <see cref="Communicate"/>. Cancelling <paramref name="cancellationToken"/>,
     /// unlike a timeout, ends the child (SIGTERM, grace period, SIGKILL: to its process group if it
     /// leads one, else to the child alone) and throws <see cref="OperationCanceledException"/>.</summary>
     public Task<ProcessOutput> CommunicateAsync(ReadOnlyMemory<byte> input = default, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
-        ValidateTimeout(timeout);
-        return Execution.CommunicateAsync(this, input, timeout, synchronous: false, cancellationToken).AsTask();
+        timeout = ValidTimeout(timeout);
+        return _run.CommunicateAsync(Waiter.Awaiting, input, timeout, cancellationToken).AsTask();
     }
 }

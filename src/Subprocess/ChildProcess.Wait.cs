@@ -1,6 +1,4 @@
-using Subprocess.Pipes;
-using Subprocess.Native;
-using Subprocess.Spawning;
+using Subprocess.Waiting;
 
 namespace Subprocess;
 
@@ -13,7 +11,7 @@ public sealed partial class ChildProcess
     /// <example><code>
     /// while (child.Poll() is null) { ShowSpinner(); await Task.Delay(100); }
     /// </code></example>
-    public ExitStatus? Poll() => _control.Poll();
+    public ExitStatus? Poll() => _run.Poll();
 
     /// <summary>
     /// Blocks until the child exits and returns its status (Python's <c>wait()</c>). With a
@@ -25,8 +23,9 @@ public sealed partial class ChildProcess
     /// <exception cref="ProcessTimeoutException">The child was still running after <paramref name="timeout"/>.</exception>
     public ExitStatus Wait(TimeSpan? timeout = null)
     {
-        ValidateTimeout(timeout);
-        return Synchronously.Result(WaitCoreAsync(timeout, synchronous: true, default)) ?? throw TimedOut(timeout!.Value);
+        timeout = ValidTimeout(timeout);
+        using Waiter waiter = Waiter.Blocking();
+        return Synchronously.Result(_run.WaitAsync(waiter, timeout, default));
     }
 
     /// <summary>Completes when the child exits, with its status. Cancelling <paramref name="cancellationToken"/>
@@ -34,98 +33,17 @@ public sealed partial class ChildProcess
     /// child alone) and throws <see cref="OperationCanceledException"/>: cancellation means the work is
     /// no longer wanted.</summary>
     public Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
-        Execution.EndTreeIfCanceledAsync(this, async () =>
-            (await WaitCoreAsync(null, synchronous: false, cancellationToken).ConfigureAwait(false))!.Value, cancellationToken);
+        _run.WaitAsync(Waiter.Awaiting, null, cancellationToken).AsTask();
 
-    /// <summary>The one wait routine: poll first, then block (sync) or await (async) up to the timeout.
-    /// Returns null when the timeout passed.</summary>
-    internal async ValueTask<ExitStatus?> WaitCoreAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
+    /// <summary>A timeout for <c>Wait</c> and <c>Communicate</c>: null (and <see cref="Timeout.InfiniteTimeSpan"/>)
+    /// for none; zero or less is refused.</summary>
+    internal static TimeSpan? ValidTimeout(TimeSpan? timeout)
     {
-        ExitStatus? status = await WaitForExitAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false);
-        if (status is not null && _relaysDone is { IsOpen: false } relaysDone
-            && !await relaysDone.WaitAsync(_plan.Spec.DrainTimeout, synchronous, cancellationToken).ConfigureAwait(false))
-        {
-            // Something the child started still holds the pipe: stop copying, as Communicate does.
-            foreach (ChildPipe pipe in _relayedPipes)
-            {
-                pipe.Dispose();
-            }
-        }
-        else if (status is not null && _relayCopies.Find(copy => copy.Error is not null) is Communication failed)
-        {
-            // The caller's stream refused the output (closed, full disk): say so rather than lose it quietly.
-            throw new IOException($"Copying the output of '{CommandLine}' into the given stream failed: {failed.Error!.Message}", failed.Error);
-        }
-        return status;
-    }
-
-    private async ValueTask<ExitStatus?> WaitForExitAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken)
-    {
-        if (synchronous)
-        {
-            // WaitForExit returns at once for a child that has exited; a Poll first would only add a waitid.
-            return _control.WaitForExit(timeout) ? Exit.Status : null;
-        }
-        if (Poll() is ExitStatus done)
-        {
-            return done;
-        }
-        try
-        {
-            return await Exit.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
+        if (timeout is not TimeSpan t || t == Timeout.InfiniteTimeSpan)
         {
             return null;
         }
+        Command.PositiveTimeout(t, "pass null to wait without one");
+        return t;
     }
-
-    /// <summary>
-    /// Ends the child: SIGTERM (to its group when <paramref name="group"/>), up to the grace period
-    /// for it to exit, SIGKILL if it has not. With a group, whatever is left of the group after the
-    /// leader exits gets SIGKILL too, so no grandchild survives.
-    /// </summary>
-    internal async ValueTask<ExitStatus> EndTreeAsync(bool synchronous, bool group)
-    {
-        TimeSpan grace = _plan.Spec.GracePeriod;
-        if (grace > TimeSpan.Zero && _control.Signal(Libc.SIGTERM, group))
-        {
-            await WaitCoreAsync(grace, synchronous, default).ConfigureAwait(false);
-        }
-        _control.Signal(Libc.SIGKILL, group);
-        ExitStatus? status = await WaitCoreAsync(null, synchronous, default).ConfigureAwait(false);
-        return status!.Value;
-    }
-
-    private ProcessTimeoutException TimedOut(TimeSpan timeout) => new(CommandLine, timeout, [], []);
-
-    internal static void ValidateTimeout(TimeSpan? timeout)
-    {
-        if (timeout is TimeSpan t && t != Timeout.InfiniteTimeSpan)
-        {
-            Command.PositiveTimeout(t, "pass null to wait without one");
-        }
-    }
-
-    Exchange IRunningProcess.Exchange => _exchange;
-
-    DateTimeOffset IRunningProcess.ExitTime => Exit.ExitTime;
-
-    Task IRunningProcess.Exited => Exit.Task;
-
-    TimeSpan IRunningProcess.DrainTimeout => _plan.Spec.DrainTimeout;
-
-    long IRunningProcess.MaxOutput => _plan.Spec.MaxOutput;
-
-    IReadOnlyList<ExitStatus>? IRunningProcess.PollAll() => Poll() is ExitStatus status ? [status] : null;
-
-    string IRunningProcess.StageCommandLine(int index) => CommandLine;
-
-    async ValueTask<bool> IRunningProcess.WaitAllAsync(TimeSpan? timeout, bool synchronous, CancellationToken cancellationToken) =>
-        await WaitCoreAsync(timeout, synchronous, cancellationToken).ConfigureAwait(false) is not null;
-
-    CallerLoop? IRunningProcess.OpenCallerLoop() => CallerLoop.TryCreate(_control);
-
-    async ValueTask IRunningProcess.EndTreeAsync(bool synchronous) =>
-        await EndTreeAsync(synchronous, group: true).ConfigureAwait(false);
 }

@@ -1,6 +1,6 @@
-using Subprocess.Launching;
-using Subprocess.Pipes;
-using Subprocess.Spawning;
+using Subprocess.Native;
+using Subprocess.Running;
+using Subprocess.Waiting;
 
 namespace Subprocess;
 
@@ -19,89 +19,43 @@ namespace Subprocess;
 /// ProcessOutput output = child.Communicate("b\na\n"u8.ToArray());
 /// // output.StdoutText == "a\nb\n", child.Poll()?.Code == 0
 /// </code></example>
-public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunningProcess
+public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
 {
-    private readonly LaunchPlan _plan;
-    private readonly ProcessControl _control;
-    private readonly Exchange _exchange;
+    private readonly RunningStages _run;
 
-    /// <summary>Opens when the copies to and from <see cref="Stdio.Stream"/> targets are done (null: none);
-    /// a wait on the child includes them.</summary>
-    private readonly Gate? _relaysDone;
-    private readonly List<ChildPipe> _relayedPipes = [];
-    private readonly List<Communication> _relayCopies = [];
-    private int _disposed;
-
-    internal ChildProcess(LaunchPlan plan, ProcessControl control, ChildPipe? stdin, ChildPipe? stdout, ChildPipe? stderr,
-        DateTimeOffset startTime)
-    {
-        _plan = plan;
-        _control = control;
-        var relays = new List<Task>(3);
-        _exchange = new Exchange(
-            Relayed(plan.Spec.Stdin, stdin, relays),
-            Relayed(plan.Spec.Stdout, stdout, relays),
-            [Relayed(plan.Spec.Stderr, stderr, relays)]);
-        if (relays.Count > 0)
-        {
-            _relaysDone = new Gate();
-            _ = Task.WhenAll(relays).ContinueWith(
-                static (_, gate) => ((Gate)gate!).Open(), _relaysDone,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        StartTime = startTime;
-        if (!plan.Spec.Detached)
-        {
-            LiveChildren.Track(control, plan.Spec.GracePeriod);
-        }
-    }
+    internal ChildProcess(RunningStages run) => _run = run;
 
     /// <summary>The child's process ID. After the child has exited and been reaped, the number may
     /// belong to another process; use this object's methods, not the number, to signal it.</summary>
-    public int Pid => _control.Pid;
+    public int Pid => _run.Controls[0].Pid;
 
     /// <summary>The command line this child was started with.</summary>
-    public string CommandLine => _plan.CommandLine;
+    public string CommandLine => _run.CommandLine;
 
     /// <summary>When the child was spawned.</summary>
-    public DateTimeOffset StartTime { get; }
+    public DateTimeOffset StartTime => _run.StartTime;
 
     /// <summary>The child's stdin, writable, when the command used <see cref="Stdio.Pipe"/> for it.
     /// Dispose it (or let <see cref="Communicate"/> close it) to send end of file.</summary>
     /// <exception cref="InvalidOperationException">stdin was not piped.</exception>
     /// <exception cref="IOException">(From writes) The child has closed its stdin, by exiting or otherwise;
     /// the message says so and names the command.</exception>
-    public Stream Stdin
-    {
-        get
-        {
-            Stream pipe = Piped(_exchange.Stdin, "stdin", nameof(Command.WithStdin)).Stream;
-            // One wrapper for the one pipe stream, made once, however many threads ask at once.
-            if (_stdin is null)
-            {
-                Interlocked.CompareExchange(ref _stdin, new ChildStdin(pipe, CommandLine), null);
-            }
-            return _stdin;
-        }
-    }
-
-    private Stream? _stdin;
+    public Stream Stdin => _run.Stdin;
 
     /// <summary>The child's stdout, readable, when the command used <see cref="Stdio.Pipe"/> for it.</summary>
     /// <exception cref="InvalidOperationException">stdout was not piped.</exception>
-    public Stream Stdout => Piped(_exchange.Stdout, "stdout", nameof(Command.WithStdout)).Stream;
+    public Stream Stdout => _run.Stdout;
 
     /// <summary>The child's stderr, readable, when the command used <see cref="Stdio.Pipe"/> for it.</summary>
     /// <exception cref="InvalidOperationException">stderr was not piped.</exception>
-    public Stream Stderr => Piped(_exchange.Stderrs[0], "stderr", nameof(Command.WithStderr)).Stream;
+    public Stream Stderr => _run.Stderr;
 
     /// <summary>Whether the child leads its own process group, so ending it ends its tree: see
     /// <see cref="Command.WithNewProcessGroup"/> for when it does.</summary>
-    public bool HasOwnProcessGroup => _control.OwnGroup;
+    public bool HasOwnProcessGroup => _run.Controls[0].OwnGroup;
 
-    internal ProcessControl Control => _control;
-
-    internal ExitLatch Exit => _control.Exit;
+    /// <summary>The spawner's hold on the child, for the specs.</summary>
+    internal Spawning.ProcessControl Control => _run.Controls[0];
 
     /// <summary>
     /// Sends signal number <paramref name="signal"/> to the child (through its pidfd on Linux). After
@@ -110,14 +64,14 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     public void Signal(int signal)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
-        _control.Signal(signal, group: false);
+        _run.Controls[0].Signal(signal, group: false);
     }
 
     /// <summary>Sends SIGTERM (Python's <c>terminate()</c>); the status then reads "killed by SIGTERM", ReturnCode -15.</summary>
-    public void Terminate() => Signal(Native.Libc.SIGTERM);
+    public void Terminate() => Signal(Signals.SIGTERM);
 
     /// <summary>Sends SIGKILL (Python's <c>kill()</c>); ReturnCode -9.</summary>
-    public void Kill() => Signal(Native.Libc.SIGKILL);
+    public void Kill() => Signal(Signals.SIGKILL);
 
     /// <summary>
     /// Sends <paramref name="signal"/> to the child's whole process group: the child and everything it
@@ -129,84 +83,28 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable, IRunni
     public void SignalTree(int signal)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
-        if (!_control.CanSignalTree)
+        if (!_run.Controls[0].CanSignalTree)
         {
             throw new InvalidOperationException(
                 "The child shares this process's process group, so its tree cannot be signalled apart from ours; " +
                 "start it with WithNewProcessGroup().");
         }
-        _control.Signal(signal, group: true);
+        _run.Controls[0].Signal(signal, group: true);
     }
 
     /// <summary>SIGTERM to the child's whole process group; see <see cref="SignalTree"/>.</summary>
-    public void TerminateTree() => SignalTree(Native.Libc.SIGTERM);
+    public void TerminateTree() => SignalTree(Signals.SIGTERM);
 
     /// <summary>SIGKILL to the child's whole process group; see <see cref="SignalTree"/>.</summary>
-    public void KillTree() => SignalTree(Native.Libc.SIGKILL);
+    public void KillTree() => SignalTree(Signals.SIGKILL);
 
-    /// <summary>Ends the child as <see cref="Dispose"/> would, if it is still running, then releases it.</summary>
+    /// <summary>Ends the child as the class remarks say, if it is still running, then releases it.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        if (Poll() is null && !_plan.Spec.Detached)
-        {
-            Synchronously.Result(EndTreeAsync(synchronous: true, group: HasOwnProcessGroup));
-        }
-        Release();
+        using Waiter waiter = Waiter.Blocking();
+        Synchronously.Complete(_run.DisposeAsync(waiter, tree: HasOwnProcessGroup));
     }
 
-    /// <summary>The asynchronous <see cref="Dispose"/>.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        if (Poll() is null && !_plan.Spec.Detached)
-        {
-            await EndTreeAsync(synchronous: false, group: HasOwnProcessGroup).ConfigureAwait(false);
-        }
-        Release();
-    }
-
-    private void Release()
-    {
-        _exchange.Dispose();
-        foreach (ChildPipe pipe in _relayedPipes)
-        {
-            pipe.Dispose();
-        }
-        _control.Dispose();
-    }
-
-    /// <summary>For a <see cref="Stdio.Stream"/> target, starts the copy and keeps the pipe out of
-    /// the caller's reach (it is the copy's); any other pipe is returned as it is.</summary>
-    private ChildPipe? Relayed(Stdio stdio, ChildPipe? pipe, List<Task> relays)
-    {
-        if (stdio is not Stdio.StreamTarget target || pipe is null)
-        {
-            return pipe;
-        }
-        _relayedPipes.Add(pipe);
-        if (pipe.ToString() == "stdin")
-        {
-            relays.Add(Relay.CopyAsync(target.Target, pipe.Stream, closeTo: true));
-            return null;
-        }
-        // Output is pumped like Communicate's (by the event loop on Linux, no thread per stream)
-        // into the caller's stream; a one-pump communication reports when it reaches end of file.
-        var copy = new Communication(stages: 0, limit: long.MaxValue);
-        _relayCopies.Add(copy);
-        pipe.PumpInto(new StreamSink(target.Target), copy);
-        copy.Started();
-        relays.Add(copy.Done.Opened);
-        return null;
-    }
-
-    private static ChildPipe Piped(ChildPipe? pipe, string name, string method) =>
-        pipe ?? throw new InvalidOperationException(
-            $"The child's {name} was not piped; start the command with {method}(Stdio.Pipe) to use it.");
+    /// <summary>The async twin of <see cref="Dispose"/>.</summary>
+    public ValueTask DisposeAsync() => _run.DisposeAsync(Waiter.Awaiting, tree: HasOwnProcessGroup);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Subprocess.Spawning;
 
 namespace Subprocess;
 
@@ -50,16 +49,6 @@ internal sealed record CommandSpec(string Program, ImmutableList<string> Argumen
 
     /// <summary>Not ended by <c>Dispose</c> nor when this process exits; always in its own group.</summary>
     public bool Detached { get; init; }
-
-    /// <summary>A pipeline stage joins the group its first stage leads (0: no group to join).</summary>
-    public int JoinProcessGroup { get; init; }
-
-    /// <summary>A pipeline's first stage is not reaped until every stage has started: its group must
-    /// exist for the later stages to join, and a reaped leader with no members takes the group with it.</summary>
-    public bool DeferReaping { get; init; }
-
-    /// <summary>Tests pick a spawner per command; null means <see cref="Spawners.Default"/>.</summary>
-    public ISpawner? Spawner { get; init; }
 
     public string CommandLine => Launching.CommandLine.Format(Program, Arguments);
 }

@@ -54,12 +54,5 @@ public readonly record struct ExitStatus
     };
 
     /// <summary>The conventional name of a Linux signal number ("SIGTERM"), or "signal N".</summary>
-    internal static string SignalName(int signal) => signal switch
-    {
-        1 => "SIGHUP", 2 => "SIGINT", 3 => "SIGQUIT", 4 => "SIGILL", 5 => "SIGTRAP", 6 => "SIGABRT",
-        7 => "SIGBUS", 8 => "SIGFPE", 9 => "SIGKILL", 10 => "SIGUSR1", 11 => "SIGSEGV", 12 => "SIGUSR2",
-        13 => "SIGPIPE", 14 => "SIGALRM", 15 => "SIGTERM", 17 => "SIGCHLD", 18 => "SIGCONT",
-        19 => "SIGSTOP", 20 => "SIGTSTP", 24 => "SIGXCPU", 25 => "SIGXFSZ",
-        _ => $"signal {signal}",
-    };
+    internal static string SignalName(int signal) => Native.Signals.Name(signal);
 }

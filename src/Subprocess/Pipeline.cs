@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using Subprocess.Spawning;
+using Subprocess.Running;
+using Subprocess.Waiting;
 
 namespace Subprocess;
 
@@ -25,9 +26,9 @@ namespace Subprocess;
 public sealed class Pipeline
 {
     private readonly ImmutableList<Command> _commands;
-    private readonly Settings _settings;
+    private readonly RunSettings _settings;
 
-    private Pipeline(ImmutableList<Command> commands, Settings settings)
+    private Pipeline(ImmutableList<Command> commands, RunSettings settings)
     {
         _commands = commands;
         _settings = settings;
@@ -39,14 +40,8 @@ public sealed class Pipeline
     /// <summary>The timeout set by <see cref="WithTimeout"/>, or null.</summary>
     public TimeSpan? Timeout => _settings.Timeout;
 
-    internal TimeSpan GracePeriod => _settings.GracePeriod;
-
-    internal TimeSpan DrainTimeout => _settings.DrainTimeout;
-
-    internal long MaxOutput => _settings.MaxOutput;
-
     /// <summary>The pipeline as a shell would write it: <c>a | b | c</c>.</summary>
-    public override string ToString() => string.Join(" | ", _commands);
+    public override string ToString() => _settings.CommandLine;
 
     /// <summary>Appends <paramref name="right"/> as a new last stage.</summary>
     /// <exception cref="ArgumentException">The streams the pipe joins are set elsewhere, or <paramref name="right"/> has its own timeout.</exception>
@@ -61,7 +56,8 @@ public sealed class Pipeline
     {
         ArgumentNullException.ThrowIfNull(next);
         Joinable(_commands[^1], next);
-        return new(_commands.Add(next), _settings);
+        ImmutableList<Command> commands = _commands.Add(next);
+        return new(commands, _settings with { CommandLine = string.Join(" | ", commands) });
     }
 
     /// <summary>Run and Capture end every stage after <paramref name="timeout"/> (SIGTERM to the
@@ -100,25 +96,33 @@ public sealed class Pipeline
     /// <summary>Starts every stage and returns at once. Every program is resolved before any stage
     /// starts, so a missing one fails here with nothing left running.</summary>
     /// <exception cref="ProcessStartException">A stage could not be started.</exception>
-    public PipelineProcess Start() => PipelineLauncher.Start(this, _commands);
+    public PipelineProcess Start() => new(Launcher.Start(Request, Waiter.Awaiting));
 
     /// <summary>Runs every stage to its end; the result holds every stage's status.</summary>
     /// <exception cref="ProcessFailedException">A stage failed (see the class remarks) and checking is on.</exception>
     /// <exception cref="ProcessTimeoutException">The pipeline ran past its timeout; every stage has been ended.</exception>
-    public ProcessResult Run() => Synchronously.Result(ExecuteAsync(capture: false, default, synchronous: true, default));
+    public ProcessResult Run()
+    {
+        using Waiter waiter = Waiter.Blocking();
+        return Synchronously.Result(RunToEnd.RunAsync(Request, capture: false, default, waiter, default));
+    }
 
-    /// <summary>The asynchronous <see cref="Run"/>; cancellation ends every stage and throws <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>The async twin of <see cref="Run"/>; cancellation ends every stage and throws <see cref="OperationCanceledException"/>.</summary>
     public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
-        await ExecuteAsync(capture: false, default, synchronous: false, cancellationToken).ConfigureAwait(false);
+        await RunToEnd.RunAsync(Request, capture: false, default, Waiter.Awaiting, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Runs every stage, feeding <paramref name="input"/> to the first and capturing the last
     /// stage's stdout and every stage's stderr (in stage order) where they were left inherited.</summary>
-    public CapturedResult Capture(ReadOnlyMemory<byte> input = default) =>
-        (CapturedResult)Synchronously.Result(ExecuteAsync(capture: true, input, synchronous: true, default));
+    public CapturedResult Capture(ReadOnlyMemory<byte> input = default)
+    {
+        using Waiter waiter = Waiter.Blocking();
+        return (CapturedResult)Synchronously.Result(RunToEnd.RunAsync(Request.ForCapture(!input.IsEmpty), capture: true, input, waiter, default));
+    }
 
-    /// <summary>The asynchronous <see cref="Capture"/>.</summary>
+    /// <summary>The async twin of <see cref="Capture"/>.</summary>
     public async Task<CapturedResult> CaptureAsync(ReadOnlyMemory<byte> input = default, CancellationToken cancellationToken = default) =>
-        (CapturedResult)await ExecuteAsync(capture: true, input, synchronous: false, cancellationToken).ConfigureAwait(false);
+        (CapturedResult)await RunToEnd.RunAsync(Request.ForCapture(!input.IsEmpty), capture: true, input, Waiter.Awaiting, cancellationToken)
+            .ConfigureAwait(false);
 
     /// <summary>A pipeline of <paramref name="commands"/> in order; one command makes a pipeline of one
     /// stage, which runs like the command but reports as a pipeline.</summary>
@@ -143,46 +147,14 @@ public sealed class Pipeline
         {
             throw new ArgumentException($"'{list[0]}' has its own timeout; in a pipeline, set it on the pipeline.", nameof(commands));
         }
-        return new(list, new Settings(null, CommandSpec.DefaultGracePeriod, CommandSpec.DefaultDrainTimeout, long.MaxValue, Check: true));
+        return new(list, new RunSettings(string.Join(" | ", list), Timeout: null, CommandSpec.DefaultGracePeriod, CommandSpec.DefaultDrainTimeout,
+            MaxOutput: long.MaxValue, Check: true, Detached: false));
     }
 
     internal static Pipeline Of(Command first, Command second) => Create(first, second);
 
-    internal Pipeline WithCommands(Func<Command, Command> change) => new([.. _commands.Select(change)], _settings);
-
-    private ValueTask<ProcessResult> ExecuteAsync(bool capture, ReadOnlyMemory<byte> input, bool synchronous,
-        CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        IEnumerable<Command> stages = capture ? CaptureStagesOf(!input.IsEmpty) : _commands;
-        PipelineProcess running = PipelineLauncher.Start(this, [.. stages]);
-        return Execution.RunAsync(running, capture, input, Timeout, _settings.Check, synchronous, cancellationToken);
-    }
-
-    /// <summary>Starts the pipeline's settings with <paramref name="stages"/> in place of its commands.</summary>
-    internal PipelineProcess Launch(IReadOnlyList<Command> stages) => PipelineLauncher.Start(this, stages);
-
-    /// <summary>The stages as Capture runs them: inherited stdout (last stage) and stderr (every stage) piped.</summary>
-    internal IReadOnlyList<Command> CaptureStages(bool inputGiven) => [.. CaptureStagesOf(inputGiven)];
-
-    private IEnumerable<Command> CaptureStagesOf(bool inputGiven)
-    {
-        for (int i = 0; i < _commands.Count; i++)
-        {
-            yield return _commands[i].WithSpec(spec => spec with
-            {
-                Stdin = i == 0 && inputGiven ? PipedForInput(spec.Stdin) : spec.Stdin,
-                Stdout = i == _commands.Count - 1 && spec.Stdout.Kind == StdioKind.Inherit ? Stdio.Pipe : spec.Stdout,
-                Stderr = spec.Stderr.Kind == StdioKind.Inherit ? Stdio.Pipe : spec.Stderr,
-            });
-        }
-    }
-
-    private static Stdio PipedForInput(Stdio stdin) => stdin.Kind switch
-    {
-        StdioKind.Inherit or StdioKind.Pipe => Stdio.Pipe,
-        _ => throw new InvalidOperationException($"Input was given but the first stage's stdin is set to {stdin}."),
-    };
+    /// <summary>The pipeline as the launcher starts it: every stage in one process group.</summary>
+    internal StartRequest Request => new([.. _commands.Select(command => command.Spec)], _settings, NewProcessGroup: true);
 
     private static void Joinable(Command left, Command right)
     {
@@ -203,6 +175,4 @@ public sealed class Pipeline
         }
     }
 
-    /// <summary>What applies to the pipeline as a whole, as one value each With* copies.</summary>
-    private sealed record Settings(TimeSpan? Timeout, TimeSpan GracePeriod, TimeSpan DrainTimeout, long MaxOutput, bool Check);
 }

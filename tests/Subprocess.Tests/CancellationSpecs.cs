@@ -4,7 +4,7 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>Cancelling an async call ends the child's tree with the grace period and says whose token it was.</summary>
-public class CancellationSpecs
+public class CancellationSpecs : Spec
 {
     [Fact(Timeout = 30_000)]
     public async Task Cancelling_RunAsync_leaves_no_grandchild()
@@ -42,14 +42,15 @@ public class CancellationSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task The_OperationCanceledException_carries_the_callers_token(SpawnerKind kind)
     {
-        Command sleep = Command.Create("sleep", "30").On(kind);
+        using var spawner = Spawner.Use(kind);
+        Command sleep = Command.Create("sleep", "30");
         await using ChildProcess waited = sleep.Start();
         await using ChildProcess communicated = sleep.WithStdout(Stdio.Pipe).Start();
         Func<CancellationToken, Task>[] calls =
         [
             token => sleep.RunAsync(token),
             token => sleep.CaptureAsync(cancellationToken: token),
-            token => (sleep | Command.Create("cat")).On(kind).CaptureAsync(cancellationToken: token),
+            token => (sleep | Command.Create("cat")).CaptureAsync(cancellationToken: token),
             token => waited.WaitAsync(token),
             token => communicated.CommunicateAsync(cancellationToken: token),
         ];

@@ -4,14 +4,15 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>No child outlives its handle: disposing a running child ends it.</summary>
-public class DisposeSpecs
+public class DisposeSpecs : Spec
 {
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Disposing_a_running_child_ends_it(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
-        ChildProcess child = Command.Create("sleep", "30").On(kind).Start();
+        ChildProcess child = Command.Create("sleep", "30").Start();
         int pid = child.Pid;
         child.Dispose();
 

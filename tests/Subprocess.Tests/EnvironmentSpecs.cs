@@ -3,13 +3,14 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>Environment and working directory reach the child exactly.</summary>
-public class EnvironmentSpecs
+public class EnvironmentSpecs : Spec
 {
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_variable_set_on_the_command_reaches_the_child(SpawnerKind kind)
     {
-        CapturedResult result = await Command.Shell("printf %s \"$GREETING\"").WithEnvironment("GREETING", "héllo wörld").On(kind).CaptureAsync();
+        using var spawner = Spawner.Use(kind);
+        CapturedResult result = await Command.Shell("printf %s \"$GREETING\"").WithEnvironment("GREETING", "héllo wörld").CaptureAsync();
         Assert.Equal("héllo wörld", result.StdoutText);
     }
 
@@ -17,11 +18,12 @@ public class EnvironmentSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task The_parents_environment_is_inherited_and_null_removes_a_variable(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         string name = $"SUBPROC_TEST_{Guid.NewGuid():N}";
         Environment.SetEnvironmentVariable(name, "from-parent");
         try
         {
-            Command printIt = Command.Shell($"printf '%s|' \"${{{name}-unset}}\"").On(kind);
+            Command printIt = Command.Shell($"printf '%s|' \"${{{name}-unset}}\"");
             Assert.Equal("from-parent|", (await printIt.CaptureAsync()).StdoutText);
             Assert.Equal("unset|", (await printIt.WithEnvironment(name, (string?)null).CaptureAsync()).StdoutText);
         }
@@ -58,7 +60,8 @@ public class EnvironmentSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_clean_environment_holds_only_what_the_command_adds(SpawnerKind kind)
     {
-        CapturedResult result = await Command.Create("/usr/bin/env").WithCleanEnvironment().WithEnvironment("ONLY", "me").On(kind).CaptureAsync();
+        using var spawner = Spawner.Use(kind);
+        CapturedResult result = await Command.Create("/usr/bin/env").WithCleanEnvironment().WithEnvironment("ONLY", "me").CaptureAsync();
         Assert.Equal("ONLY=me\n", result.StdoutText);
     }
 
@@ -73,7 +76,8 @@ public class EnvironmentSpecs
     [Fact(Timeout = 20_000)]
     public async Task The_portable_spawner_refuses_a_non_UTF8_value_clearly()
     {
-        Command command = Command.Create("true").WithEnvironment("RAW", [0xff, 0xfe]).On(SpawnerKind.Portable);
+        using var spawner = Spawner.Use(SpawnerKind.Portable);
+        Command command = Command.Create("true").WithEnvironment("RAW", [0xff, 0xfe]);
         var error = await Assert.ThrowsAsync<ProcessStartException>(() => command.RunAsync());
         Assert.Contains("RAW is not valid UTF-8", error.Message);
         Assert.DoesNotContain("\xff", error.Message);
@@ -83,10 +87,11 @@ public class EnvironmentSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task The_child_starts_in_the_working_directory(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         string dir = Directory.CreateTempSubdirectory("subproc-cwd-").FullName;
         try
         {
-            CapturedResult result = await Command.Create("pwd").WithWorkingDirectory(dir).On(kind).CaptureAsync();
+            CapturedResult result = await Command.Create("pwd").WithWorkingDirectory(dir).CaptureAsync();
             Assert.Equal(dir + "\n", result.StdoutText);
         }
         finally

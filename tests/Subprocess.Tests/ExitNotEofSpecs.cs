@@ -4,7 +4,7 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>Waiting ends when the child exits, not when its pipes reach end of file.</summary>
-public class ExitNotEofSpecs
+public class ExitNotEofSpecs : Spec
 {
     /// <summary>Each spawner, through Capture (which on Linux pumps on the calling thread) and CaptureAsync
     /// (which pumps on the event loop).</summary>
@@ -45,13 +45,14 @@ public class ExitNotEofSpecs
     [MemberData(nameof(BothWays))]
     public async Task Capture_returns_at_exit_although_a_grandchild_holds_stdout(SpawnerKind kind, bool synchronous)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield(); // so the Timeout can fire even if a synchronous capture hangs
         string marker = $"subproc-holder-{Guid.NewGuid():N}";
         try
         {
             var clock = Stopwatch.StartNew();
             CapturedResult result = await CaptureAsync(Command.Shell("sleep 30 & echo done").Marked(marker)
-                .WithDrainTimeout(TimeSpan.FromSeconds(0.3)).On(kind), synchronous);
+                .WithDrainTimeout(TimeSpan.FromSeconds(0.3)), synchronous);
 
             Assert.Equal("done\n", result.StdoutText);
             Assert.False(result.OutputComplete, "the output should say the rest was abandoned");
@@ -100,6 +101,7 @@ public class ExitNotEofSpecs
     [MemberData(nameof(WritersBothWays))]
     public async Task A_holder_that_keeps_writing_does_not_stretch_the_drain(SpawnerKind kind, bool synchronous, string pause)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         // The grandchild writes lines for as long as it lives: were the drain bounded by
         // silence, it would never end. Bounded in total, the capture returns soon after the exit with
@@ -109,7 +111,7 @@ public class ExitNotEofSpecs
         {
             var clock = Stopwatch.StartNew();
             CapturedResult result = await CaptureAsync(Command.Shell($"(while :; do echo x; {pause}; done) & echo started").Marked(marker)
-                .WithDrainTimeout(TimeSpan.FromSeconds(0.5)).On(kind), synchronous);
+                .WithDrainTimeout(TimeSpan.FromSeconds(0.5)), synchronous);
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}: the writing holder kept the drain going");
             Assert.Contains("started\n", result.StdoutText);

@@ -1,6 +1,6 @@
 namespace Subprocess.Tests;
 
-public class ExitStatusSpecs
+public class ExitStatusSpecs : Spec
 {
     [Fact]
     public void An_exit_code_reads_as_code_and_return_code()

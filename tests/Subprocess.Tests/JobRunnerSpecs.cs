@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Subprocess.Tests;
 
 /// <summary>Many jobs with bounded parallelism: the engine under `subproc parallel`.</summary>
-public class JobRunnerSpecs
+public class JobRunnerSpecs : Spec
 {
     private static async Task<List<(JobResult Result, string Stdout, string Stderr)>> RunAll<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob, JobOptions options)
     {
@@ -202,7 +202,12 @@ public class JobRunnerSpecs
     [InlineData("now,fail=0")]
     [InlineData("now,fail=150%")]
     [InlineData("now")]
-    public void Bad_halt_policies_are_refused(string text) => Assert.Throws<FormatException>(() => HaltPolicy.Parse(text));
+    public void Bad_halt_policies_are_refused_in_the_librarys_words_not_a_command_lines(string text)
+    {
+        var error = Assert.Throws<FormatException>(() => HaltPolicy.Parse(text));
+        Assert.StartsWith($"'{text}' is not a halt policy: ", error.Message);
+        Assert.DoesNotContain("--halt", error.Message);
+    }
 
     [Fact]
     public void Halt_never_is_no_policy() => Assert.Null(HaltPolicy.Parse("never"));

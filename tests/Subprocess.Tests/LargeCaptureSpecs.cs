@@ -5,7 +5,7 @@ namespace Subprocess.Tests;
 
 /// <summary>Captures far past the first chunks (where the buffer switches to mapped memory) arrive
 /// intact, honour the limit, and survive a timeout and a second Communicate.</summary>
-public sealed class LargeCaptureSpecs : IDisposable
+public sealed class LargeCaptureSpecs : Spec
 {
     private const int Size = 64 << 20;
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"subproc-large-{Guid.NewGuid():N}");
@@ -19,17 +19,19 @@ public sealed class LargeCaptureSpecs : IDisposable
         _hash = SHA256.HashData(data);
     }
 
-    public void Dispose()
+    public override async Task DisposeAsync()
     {
         File.Delete(_file);
         File.Delete(_file + ".gate");
+        await base.DisposeAsync();
     }
 
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_64_MiB_capture_arrives_intact(SpawnerKind kind)
     {
-        CapturedResult result = await Command.Create("head", "-c", $"{Size}", _file).On(kind).CaptureAsync();
+        using var spawner = Spawner.Use(kind);
+        CapturedResult result = await Command.Create("head", "-c", $"{Size}", _file).CaptureAsync();
 
         Assert.Equal(Size, result.Stdout.Length);
         Assert.Equal(_hash, SHA256.HashData(result.Stdout));
@@ -40,9 +42,10 @@ public sealed class LargeCaptureSpecs : IDisposable
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_limit_deep_in_a_large_capture_keeps_exactly_the_bytes_up_to_it(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         const int limit = (6 << 20) + 3;
         var error = await Assert.ThrowsAsync<OutputLimitException>(
-            () => Command.Create("cat", _file).WithMaxOutput(limit).On(kind).CaptureAsync());
+            () => Command.Create("cat", _file).WithMaxOutput(limit).CaptureAsync());
 
         Assert.Equal(limit, error.Stdout.Length);
         Assert.True(error.Stdout.AsSpan().SequenceEqual(File.ReadAllBytes(_file).AsSpan(0, limit)));

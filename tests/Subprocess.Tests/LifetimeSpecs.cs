@@ -3,7 +3,7 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>Process groups, detached children, and children ended when their parent exits.</summary>
-public class LifetimeSpecs
+public class LifetimeSpecs : Spec
 {
     [Fact(Timeout = 20_000)]
     public async Task KillTree_ends_the_child_and_everything_it_started()

@@ -4,7 +4,7 @@ namespace Subprocess.Tests;
 
 /// <summary>The capture buffer on its own: chunks past the mapped threshold, releasing them as they are
 /// copied out, a read still under way when the buffer lets go, the limit, the spill file.</summary>
-public class OutputBufferSpecs
+public class OutputBufferSpecs : Spec
 {
     private static readonly byte[] Pattern = [.. Enumerable.Range(0, 10 << 20).Select(i => (byte)(i * 7 + (i >> 12)))];
 

@@ -3,15 +3,16 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>A runaway child cannot exhaust the parent's memory.</summary>
-public class OutputLimitSpecs
+public class OutputLimitSpecs : Spec
 {
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_child_writing_past_the_limit_is_ended_and_the_error_names_stdout(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         string marker = $"subproc-yes-{Guid.NewGuid():N}";
         var error = await Assert.ThrowsAsync<OutputLimitException>(
-            () => Command.Create("yes").Marked(marker).WithMaxOutput(1 << 20).On(kind).CaptureAsync());
+            () => Command.Create("yes").Marked(marker).WithMaxOutput(1 << 20).CaptureAsync());
 
         Assert.Equal("stdout", error.Stream);
         Assert.Equal(1 << 20, error.Limit);
@@ -25,10 +26,11 @@ public class OutputLimitSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task An_overflow_read_after_the_exit_is_still_an_overflow(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         // printf exits at once: the exit is often seen before the pump has read past the limit, so
         // the excess arrives during the drain, and must be reported the same way.
-        Command command = Command.Create("printf", "hello world, this is long").WithMaxOutput(10).On(kind);
+        Command command = Command.Create("printf", "hello world, this is long").WithMaxOutput(10);
         for (int i = 0; i < 200; i++)
         {
             var error = Assert.Throws<OutputLimitException>(() => command.Capture());

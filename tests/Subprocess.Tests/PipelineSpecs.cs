@@ -4,14 +4,15 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>a | b | c: stages joined by kernel pipes, every stage's status, pipefail.</summary>
-public class PipelineSpecs
+public class PipelineSpecs : Spec
 {
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task I_can_pipe_one_command_into_another(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // bash: echo hello world | tr a-z A-Z
-        Pipeline pipeline = (Command.Create("echo", "hello", "world") | Command.Create("tr", "a-z", "A-Z")).On(kind);
+        Pipeline pipeline = (Command.Create("echo", "hello", "world") | Command.Create("tr", "a-z", "A-Z"));
         CapturedResult result = await pipeline.CaptureAsync();
 
         Assert.Equal("HELLO WORLD\n", result.StdoutText);
@@ -23,9 +24,10 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Two_hundred_megabytes_pass_through_three_stages_intact(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         byte[] input = new byte[200 * 1024 * 1024];
         new Random(7).NextBytes(input);
-        Pipeline pipeline = (Command.Create("cat") | Command.Create("cat") | Command.Create("cat")).On(kind);
+        Pipeline pipeline = (Command.Create("cat") | Command.Create("cat") | Command.Create("cat"));
 
         CapturedResult result = await pipeline.CaptureAsync(input);
 
@@ -61,9 +63,10 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_missing_program_in_any_stage_fails_at_start_with_nothing_running(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         string marker = $"subproc-never-{Guid.NewGuid():N}";
-        Pipeline pipeline = (Command.Shell("sleep 30").Marked(marker) | Command.Create("no-such-stage-xyz")).On(kind);
+        Pipeline pipeline = (Command.Shell("sleep 30").Marked(marker) | Command.Create("no-such-stage-xyz"));
 
         var error = Assert.Throws<ProcessStartException>(() => pipeline.Start());
 
@@ -75,9 +78,10 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_missing_first_stage_fails_at_start_with_nothing_running(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         string marker = $"subproc-never-{Guid.NewGuid():N}";
-        Pipeline pipeline = (Command.Create("no-such-first-stage-xyz") | Command.Shell("sleep 30").Marked(marker)).On(kind);
+        Pipeline pipeline = (Command.Create("no-such-first-stage-xyz") | Command.Shell("sleep 30").Marked(marker));
 
         var error = Assert.Throws<ProcessStartException>(() => pipeline.Start());
 
@@ -89,8 +93,9 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_stage_killed_by_SIGPIPE_after_a_later_stage_ended_early_is_not_a_failure(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // bash: seq 1 1000000 | head -n 2 | cat ; seq dies of SIGPIPE once head stops reading.
-        Pipeline pipeline = (Command.Create("seq", "1", "1000000") | Command.Create("head", "-n", "2") | Command.Create("cat")).On(kind);
+        Pipeline pipeline = (Command.Create("seq", "1", "1000000") | Command.Create("head", "-n", "2") | Command.Create("cat"));
         if (kind == SpawnerKind.Portable)
         {
             // Process.Start leaves SIGPIPE ignored in its children (.NET 10), so seq fails with EPIPE
@@ -120,9 +125,10 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task The_right_most_failing_stage_names_the_failure(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         Pipeline pipeline = (Command.Shell("echo first >&2; exit 3")
             | Command.Shell("cat >/dev/null; echo second failed >&2; exit 4")
-            | Command.Create("cat")).On(kind);
+            | Command.Create("cat"));
 
         var error = await Assert.ThrowsAsync<ProcessFailedException>(() => pipeline.CaptureAsync());
 
@@ -136,7 +142,8 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Check_off_returns_every_stage_status(SpawnerKind kind)
     {
-        ProcessResult result = await (Command.Shell("exit 3") | Command.Shell("cat; exit 0")).WithCheck(false).On(kind).RunAsync();
+        using var spawner = Spawner.Use(kind);
+        ProcessResult result = await (Command.Shell("exit 3") | Command.Shell("cat; exit 0")).WithCheck(false).RunAsync();
 
         Assert.Equal([ExitStatus.Exited(3), ExitStatus.Exited(0)], result.Stages);
         Assert.Equal(ExitStatus.Exited(3), result.ExitStatus);
@@ -146,7 +153,8 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_pipeline_of_one_command_runs_like_the_command(SpawnerKind kind)
     {
-        CapturedResult result = await Pipeline.Create(Command.Create("echo", "alone")).On(kind).CaptureAsync();
+        using var spawner = Spawner.Use(kind);
+        CapturedResult result = await Pipeline.Create(Command.Create("echo", "alone")).CaptureAsync();
 
         Assert.Equal("alone\n", result.StdoutText);
         Assert.Single(result.Stages);
@@ -156,11 +164,12 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Stdin_from_a_file_and_stdout_to_a_file_need_no_pipe_to_the_parent(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         string input = Path.GetTempFileName(), output = Path.GetTempFileName();
         try
         {
             await File.WriteAllTextAsync(input, "b\na\nb\nc\na\n");
-            Pipeline pipeline = (Command.Create("sort").WithStdin(Stdio.File(input)) | Command.Create("uniq").WithStdout(Stdio.File(output))).On(kind);
+            Pipeline pipeline = (Command.Create("sort").WithStdin(Stdio.File(input)) | Command.Create("uniq").WithStdout(Stdio.File(output)));
 
             await using PipelineProcess running = pipeline.Start();
             Assert.Throws<InvalidOperationException>(() => running.Stdin);
@@ -179,13 +188,14 @@ public class PipelineSpecs
     [Fact(Timeout = 20_000)]
     public async Task On_Linux_the_files_are_the_stages_own_stdin_and_stdout_and_the_parent_holds_no_pipe()
     {
+        using var spawner = Spawner.Use(SpawnerKind.Linux);
         // The proof that no byte can pass through the parent: the stages' descriptors 0 and 1 are the
         // files and the pipe between them, and this process holds none of them.
         string input = Path.GetTempFileName(), output = Path.GetTempFileName();
         try
         {
             Pipeline pipeline = (Command.Create("sleep", "30").WithStdin(Stdio.File(input))
-                | Command.Create("sleep", "30").WithStdout(Stdio.File(output))).On(SpawnerKind.Linux);
+                | Command.Create("sleep", "30").WithStdout(Stdio.File(output)));
             await using PipelineProcess running = pipeline.Start();
             int first = running.Stages[0].Pid, last = running.Stages[1].Pid;
 
@@ -217,9 +227,10 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_timeout_ends_every_stage(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         string marker = $"subproc-stage-{Guid.NewGuid():N}";
         Pipeline pipeline = (Command.Shell("sleep 30").Marked(marker) | Command.Create("cat").Marked(marker) | Command.Shell("sleep 30").Marked(marker))
-            .WithTimeout(TimeSpan.FromSeconds(0.3)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).On(kind);
+            .WithTimeout(TimeSpan.FromSeconds(0.3)).WithGracePeriod(TimeSpan.FromSeconds(0.5));
 
         var error = await Assert.ThrowsAsync<ProcessTimeoutException>(() => pipeline.RunAsync());
 
@@ -231,9 +242,10 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Cancelling_a_pipeline_ends_every_stage(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         string marker = $"subproc-cancel-{Guid.NewGuid():N}";
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(0.3));
-        Pipeline pipeline = (Command.Shell("sleep 30").Marked(marker) | Command.Create("cat").Marked(marker)).On(kind);
+        Pipeline pipeline = (Command.Shell("sleep 30").Marked(marker) | Command.Create("cat").Marked(marker));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.CaptureAsync(cancellationToken: cancel.Token));
 
@@ -282,7 +294,8 @@ public class PipelineSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_started_pipeline_takes_stdin_and_gives_stdout_as_streams(SpawnerKind kind)
     {
-        Pipeline pipeline = (Command.Create("sort").WithStdin(Stdio.Pipe) | Command.Create("uniq", "-c").WithStdout(Stdio.Pipe)).On(kind);
+        using var spawner = Spawner.Use(kind);
+        Pipeline pipeline = (Command.Create("sort").WithStdin(Stdio.Pipe) | Command.Create("uniq", "-c").WithStdout(Stdio.Pipe));
         await using PipelineProcess running = pipeline.Start();
 
         ProcessOutput output = await running.CommunicateAsync("b\na\nb\n"u8.ToArray());

@@ -5,14 +5,15 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>The Popen side: start, poll, wait, communicate, streams.</summary>
-public class PopenSpecs
+public class PopenSpecs : Spec
 {
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task I_can_start_echo_with_a_piped_stdout_and_communicate(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // Python: p = Popen(["echo", "hello world"], stdout=PIPE); out, err = p.communicate()
-        using ChildProcess child = Command.Create("echo", "hello", "world").WithStdout(Stdio.Pipe).On(kind).Start();
+        using ChildProcess child = Command.Create("echo", "hello", "world").WithStdout(Stdio.Pipe).Start();
         ProcessOutput output = await child.CommunicateAsync();
 
         Assert.Equal("hello world\n", output.StdoutText);
@@ -24,8 +25,9 @@ public class PopenSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Poll_returns_null_while_the_child_runs_and_the_status_after(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // Python: p = Popen(["sleep", "0.3"]); while p.poll() is None: ...
-        using ChildProcess child = Command.Create("sleep", "0.3").On(kind).Start();
+        using ChildProcess child = Command.Create("sleep", "0.3").Start();
         int polls = 0;
         while (child.Poll() is null)
         {
@@ -41,9 +43,10 @@ public class PopenSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Ten_sleeps_started_first_and_waited_after_run_side_by_side(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
         var clock = Stopwatch.StartNew();
-        var children = Enumerable.Range(0, 10).Select(_ => Command.Create("sleep", "0.1").On(kind).Start()).ToList();
+        var children = Enumerable.Range(0, 10).Select(_ => Command.Create("sleep", "0.1").Start()).ToList();
         foreach (ChildProcess child in children)
         {
             Assert.True(child.Wait().Success);
@@ -58,10 +61,11 @@ public class PopenSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Communicate_with_a_timeout_leaves_the_child_running_then_terminate_gives_minus_15(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
         // Python: p = Popen(["sleep", "10"]); p.communicate(timeout=0.1) raises TimeoutExpired;
         //         p.terminate(); p.wait() == -15
-        using ChildProcess child = Command.Create("sleep", "10").On(kind).Start();
+        using ChildProcess child = Command.Create("sleep", "10").Start();
 
         var error = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(0.1)));
         Assert.Equal(TimeSpan.FromSeconds(0.1), error.Timeout);
@@ -78,11 +82,12 @@ public class PopenSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Communicate_moves_50_MB_each_way_without_deadlock(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // cat echoes stdin to stdout and sh copies it to stderr too: both pipes fill while stdin is written.
         byte[] input = new byte[50 * 1024 * 1024];
         new Random(42).NextBytes(input);
         using ChildProcess child = Command.Shell("tee /dev/stderr")
-            .WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).On(kind).Start();
+            .WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
 
         ProcessOutput output = await child.CommunicateAsync(input);
 
@@ -94,8 +99,9 @@ public class PopenSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Communicating_again_after_a_timeout_loses_no_output(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
-        using ChildProcess child = Command.Shell("echo first; sleep 2; echo second").WithStdout(Stdio.Pipe).On(kind).Start();
+        using ChildProcess child = Command.Shell("echo first; sleep 2; echo second").WithStdout(Stdio.Pipe).Start();
 
         var timeout = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(1)));
         ProcessOutput output = child.Communicate(timeout: TimeSpan.FromSeconds(10));
@@ -108,7 +114,8 @@ public class PopenSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task I_can_write_to_stdin_and_read_stdout_as_streams(SpawnerKind kind)
     {
-        using ChildProcess child = Command.Create("cat").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).On(kind).Start();
+        using var spawner = Spawner.Use(kind);
+        using ChildProcess child = Command.Create("cat").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).Start();
 
         await child.Stdin.WriteAsync("through cat\n"u8.ToArray());
         await child.Stdin.DisposeAsync();
@@ -122,8 +129,9 @@ public class PopenSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Kill_gives_return_code_minus_9(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield(); // off the test thread, so the Timeout can fire even if a sync call hangs
-        using ChildProcess child = Command.Create("sleep", "10").On(kind).Start();
+        using ChildProcess child = Command.Create("sleep", "10").Start();
         child.Kill();
         Assert.Equal(-9, child.Wait(TimeSpan.FromSeconds(10)).ReturnCode);
     }
@@ -146,7 +154,8 @@ public class PopenSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Communicate_after_writing_and_closing_stdin_myself_reads_the_output(SpawnerKind kind)
     {
-        using ChildProcess child = Command.Create("wc", "-c").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).On(kind).Start();
+        using var spawner = Spawner.Use(kind);
+        using ChildProcess child = Command.Create("wc", "-c").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).Start();
         await child.Stdin.WriteAsync(new byte[12345]);
         await child.Stdin.DisposeAsync();
 

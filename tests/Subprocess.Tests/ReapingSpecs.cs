@@ -3,7 +3,7 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>Exit statuses are known even when the kernel, not this library, reaped the child.</summary>
-public class ReapingSpecs
+public class ReapingSpecs : Spec
 {
     [Fact(Timeout = 60_000)]
     public async Task With_SIGCHLD_ignored_the_status_comes_back_through_the_pidfd()

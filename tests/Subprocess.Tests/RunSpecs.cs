@@ -3,14 +3,15 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>The one-shot helpers: Run and Capture, sync and async, with check.</summary>
-public class RunSpecs
+public class RunSpecs : Spec
 {
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task I_can_capture_stdout_and_stderr_separately(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // Python: run(["sh", "-c", ...], capture_output=True)
-        CapturedResult result = await Command.Shell("printf out; printf err >&2").On(kind).CaptureAsync();
+        CapturedResult result = await Command.Shell("printf out; printf err >&2").CaptureAsync();
 
         Assert.Equal("out", result.StdoutText);
         Assert.Equal("err", result.StderrText);
@@ -23,9 +24,10 @@ public class RunSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task I_can_capture_with_input_bytes(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // Python: run(["sha256sum"], input=data, capture_output=True)
         byte[] data = "abc"u8.ToArray();
-        CapturedResult result = await Command.Create("sha256sum").On(kind).CaptureAsync(data);
+        CapturedResult result = await Command.Create("sha256sum").CaptureAsync(data);
 
         Assert.StartsWith("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", result.StdoutText);
     }
@@ -34,9 +36,10 @@ public class RunSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_non_zero_exit_throws_with_the_status_and_stderr(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // Python: run(..., check=True) raises CalledProcessError
         var error = await Assert.ThrowsAsync<ProcessFailedException>(
-            () => Command.Shell("echo broken >&2; exit 3").On(kind).CaptureAsync());
+            () => Command.Shell("echo broken >&2; exit 3").CaptureAsync());
 
         Assert.Equal(ExitStatus.Exited(3), error.ExitStatus);
         Assert.Equal("broken\n", error.StderrText);
@@ -49,7 +52,8 @@ public class RunSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Check_off_returns_the_failure_as_a_result(SpawnerKind kind)
     {
-        ProcessResult result = await Command.Create("sh", "-c", "exit 5").WithCheck(false).On(kind).RunAsync();
+        using var spawner = Spawner.Use(kind);
+        ProcessResult result = await Command.Create("sh", "-c", "exit 5").WithCheck(false).RunAsync();
 
         Assert.Equal(5, result.ExitStatus.Code);
         Assert.False(result.ExitStatus.Success);
@@ -60,8 +64,9 @@ public class RunSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Run_reports_start_exit_and_duration(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
-        ProcessResult result = Command.Create("sleep", "0.2").On(kind).Run();
+        ProcessResult result = Command.Create("sleep", "0.2").Run();
 
         Assert.True(result.Duration >= TimeSpan.FromSeconds(0.15), $"duration {result.Duration}");
         Assert.Equal(result.ExitTime - result.StartTime, result.Duration);
@@ -80,8 +85,9 @@ public class RunSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Sync_capture_gives_the_same_as_async(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
-        Command command = Command.Create("printf", "%s-%s", "a", "b").On(kind);
+        Command command = Command.Create("printf", "%s-%s", "a", "b");
         Assert.Equal(command.Capture().StdoutText, (await command.CaptureAsync()).StdoutText);
         Assert.Equal("a-b", command.Capture().StdoutText);
     }

@@ -3,7 +3,7 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>No shell, no leaked secrets: what reaches the child is exactly what was given.</summary>
-public class SecuritySpecs
+public class SecuritySpecs : Spec
 {
     [Fact(Timeout = 20_000)]
     public async Task Shell_syntax_in_arguments_reaches_the_child_as_plain_text()
@@ -30,8 +30,9 @@ public class SecuritySpecs
     [Fact(Timeout = 20_000)]
     public async Task The_portable_spawner_refuses_a_non_UTF8_argument_clearly()
     {
+        using var spawner = Spawner.Use(SpawnerKind.Portable);
         await Task.Yield();
-        var error = Assert.Throws<ProcessStartException>(() => Command.Create("printf").WithRawArgument([0xff]).On(SpawnerKind.Portable).Start());
+        var error = Assert.Throws<ProcessStartException>(() => Command.Create("printf").WithRawArgument([0xff]).Start());
         Assert.Contains("argument 1 is not valid UTF-8", error.Message);
     }
 

@@ -4,7 +4,7 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>The Python examples this library was seeded with, each as it would be written here.</summary>
-public class SeedScenarioSpecs
+public class SeedScenarioSpecs : Spec
 {
     /// <summary>The seed's password: raw bytes, not valid UTF-8 ("\xe24U\n\xd0Ql3S\x11").</summary>
     private static readonly byte[] Password = [0xe2, (byte)'4', (byte)'U', (byte)'\n', 0xd0, (byte)'Q', (byte)'l', (byte)'3', (byte)'S', 0x11];
@@ -13,11 +13,12 @@ public class SeedScenarioSpecs
     [InlineData(SpawnerKind.Linux)]
     public async Task Random_bytes_encrypted_by_openssl_through_stdin_with_a_raw_byte_password_decrypt_back(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // Python: p = Popen(["openssl", "enc", "-des3", "-pass", "env:password"], stdin=PIPE, stdout=PIPE,
         //                   env={"password": b"\xe24U\n\xd0Ql3S\x11"}); p.communicate(os.urandom(...))
         byte[] plain = RandomNumberGenerator.GetBytes(4096);
-        Command encrypt = Command.Create("openssl", "enc", "-des3", "-pass", "env:password").WithEnvironment("password", Password).On(kind);
-        Command decrypt = Command.Create("openssl", "enc", "-d", "-des3", "-pass", "env:password").WithEnvironment("password", Password).On(kind);
+        Command encrypt = Command.Create("openssl", "enc", "-des3", "-pass", "env:password").WithEnvironment("password", Password);
+        Command decrypt = Command.Create("openssl", "enc", "-d", "-des3", "-pass", "env:password").WithEnvironment("password", Password);
 
         await using ChildProcess child = encrypt.WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
         ProcessOutput encrypted = await child.CommunicateAsync(plain);

@@ -2,7 +2,7 @@ using Subprocess.Spawning;
 
 namespace Subprocess.Tests;
 
-public class SpawnerSelectionSpecs
+public class SpawnerSelectionSpecs : Spec
 {
     [Fact]
     public void Linux_uses_the_native_spawner_unless_SUBPROCESS_SPAWNER_says_portable()

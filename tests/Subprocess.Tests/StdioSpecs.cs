@@ -3,13 +3,14 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>Where the standard streams go: null, files, stderr into stdout.</summary>
-public class StdioSpecs
+public class StdioSpecs : Spec
 {
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task ToStdout_joins_stderr_into_stdout_in_order(SpawnerKind kind)
     {
-        CapturedResult result = await Command.Shell("echo one; echo two >&2; echo three").WithStderr(Stdio.ToStdout).On(kind).CaptureAsync();
+        using var spawner = Spawner.Use(kind);
+        CapturedResult result = await Command.Shell("echo one; echo two >&2; echo three").WithStderr(Stdio.ToStdout).CaptureAsync();
 
         if (kind == SpawnerKind.Linux)
         {
@@ -27,8 +28,9 @@ public class StdioSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Null_stdin_reads_as_end_of_file_and_null_output_is_discarded(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         CapturedResult result = await Command.Shell("cat; echo done; echo hidden >&2")
-            .WithStdin(Stdio.Null).WithStderr(Stdio.Null).On(kind).CaptureAsync();
+            .WithStdin(Stdio.Null).WithStderr(Stdio.Null).CaptureAsync();
 
         Assert.Equal("done\n", result.StdoutText);
         Assert.Empty(result.Stderr);
@@ -38,6 +40,7 @@ public class StdioSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Files_feed_stdin_and_receive_stdout_truncated_or_appended(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         string input = Path.GetTempFileName();
         string output = Path.GetTempFileName();
         try
@@ -45,10 +48,10 @@ public class StdioSpecs
             await File.WriteAllTextAsync(input, "b\na\n");
             await File.WriteAllTextAsync(output, "old contents that must go\n");
 
-            await Command.Create("sort").WithStdin(Stdio.File(input)).WithStdout(Stdio.File(output)).On(kind).RunAsync();
+            await Command.Create("sort").WithStdin(Stdio.File(input)).WithStdout(Stdio.File(output)).RunAsync();
             Assert.Equal("a\nb\n", await File.ReadAllTextAsync(output));
 
-            await Command.Create("echo", "more").WithStdout(Stdio.File(output, append: true)).On(kind).RunAsync();
+            await Command.Create("echo", "more").WithStdout(Stdio.File(output, append: true)).RunAsync();
             Assert.Equal("a\nb\nmore\n", await File.ReadAllTextAsync(output));
         }
         finally
@@ -85,11 +88,12 @@ public class StdioSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Output_can_go_to_a_stream_of_mine_as_it_comes(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         using var stdout = new MemoryStream();
         using var stderr = new MemoryStream();
 
         await Command.Shell("head -c 3000000 /dev/zero; echo err >&2")
-            .WithStdout(Stdio.Stream(stdout)).WithStderr(Stdio.Stream(stderr)).On(kind).RunAsync();
+            .WithStdout(Stdio.Stream(stdout)).WithStderr(Stdio.Stream(stderr)).RunAsync();
 
         Assert.Equal(3_000_000, stdout.Length);
         Assert.Equal("err\n", System.Text.Encoding.UTF8.GetString(stderr.ToArray()));
@@ -100,10 +104,11 @@ public class StdioSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_stream_of_mine_that_buffers_is_flushed_when_the_childs_output_ends(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         using var written = new MemoryStream();
         using var buffered = new BufferedStream(written, 4096);
 
-        await Command.Create("echo", "hi").WithStdout(Stdio.Stream(buffered)).On(kind).RunAsync();
+        await Command.Create("echo", "hi").WithStdout(Stdio.Stream(buffered)).RunAsync();
 
         Assert.Equal("hi\n"u8.ToArray(), written.ToArray()); // not left in the buffer for me to flush
     }
@@ -112,9 +117,10 @@ public class StdioSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Input_can_come_from_a_stream_of_mine(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         using var input = new MemoryStream("abc"u8.ToArray());
 
-        CapturedResult result = await Command.Create("sha256sum").WithStdin(Stdio.Stream(input)).On(kind).CaptureAsync();
+        CapturedResult result = await Command.Create("sha256sum").WithStdin(Stdio.Stream(input)).CaptureAsync();
 
         Assert.StartsWith("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", result.StdoutText);
     }
@@ -134,10 +140,11 @@ public class StdioSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_stream_that_refuses_the_output_is_an_error_not_silence(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         var closed = new MemoryStream();
         closed.Dispose();
 
-        var error = await Assert.ThrowsAsync<IOException>(() => Command.Create("echo", "lost?").WithStdout(Stdio.Stream(closed)).On(kind).RunAsync());
+        var error = await Assert.ThrowsAsync<IOException>(() => Command.Create("echo", "lost?").WithStdout(Stdio.Stream(closed)).RunAsync());
         Assert.Contains("into the given stream failed", error.Message);
     }
 }

@@ -11,18 +11,19 @@ namespace Subprocess.Tests;
 /// Each test yields first, so its Timeout can fire even if a synchronous call hangs. (ExitNotEofSpecs
 /// runs its holder specs both ways.)
 /// </summary>
-public class SynchronousCaptureSpecs
+public class SynchronousCaptureSpecs : Spec
 {
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_sync_capture_moves_50_MB_in_and_50_MB_out_of_each_stream_without_deadlock(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         // tee copies stdin to stdout and to stderr: both pipes fill while stdin is still being written.
         byte[] input = new byte[50 * 1024 * 1024];
         new Random(7).NextBytes(input);
 
-        CapturedResult result = Command.Shell("tee /dev/stderr").On(kind).Capture(input);
+        CapturedResult result = Command.Shell("tee /dev/stderr").Capture(input);
 
         Assert.True(input.AsSpan().SequenceEqual(result.Stdout), "stdout differs from the input");
         Assert.True(input.AsSpan().SequenceEqual(result.Stderr), "stderr differs from the input");
@@ -33,8 +34,9 @@ public class SynchronousCaptureSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_sync_capture_feeds_input_and_keeps_the_streams_apart(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
-        CapturedResult result = Command.Shell("cat; echo err >&2; exit 0").On(kind).Capture("in\n"u8.ToArray());
+        CapturedResult result = Command.Shell("cat; echo err >&2; exit 0").Capture("in\n"u8.ToArray());
 
         Assert.Equal("in\n", result.StdoutText);
         Assert.Equal("err\n", result.StderrText);
@@ -45,12 +47,13 @@ public class SynchronousCaptureSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_sync_capture_that_times_out_ends_the_tree_and_keeps_the_output_so_far(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         string marker = $"subproc-sync-timeout-{Guid.NewGuid():N}";
         var clock = Stopwatch.StartNew();
         var error = Assert.Throws<ProcessTimeoutException>(
             () => Command.Shell("echo partial; echo half >&2; sleep 30 & wait").Marked(marker)
-                .WithTimeout(TimeSpan.FromSeconds(2)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).On(kind).Capture());
+                .WithTimeout(TimeSpan.FromSeconds(2)).WithGracePeriod(TimeSpan.FromSeconds(0.5)).Capture());
 
         Assert.Equal("partial\n", Encoding.UTF8.GetString(error.Stdout));
         Assert.Equal("half\n", Encoding.UTF8.GetString(error.Stderr));
@@ -63,10 +66,11 @@ public class SynchronousCaptureSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_sync_capture_past_its_limit_ends_the_child_and_keeps_exactly_the_limit(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         string marker = $"subproc-sync-yes-{Guid.NewGuid():N}";
         var error = Assert.Throws<OutputLimitException>(
-            () => Command.Shell("echo fine >&2; exec yes").Marked(marker).WithMaxOutput(1 << 20).On(kind).Capture());
+            () => Command.Shell("echo fine >&2; exec yes").Marked(marker).WithMaxOutput(1 << 20).Capture());
 
         Assert.Equal("stdout", error.Stream);
         Assert.Equal(1 << 20, error.Stdout.Length);
@@ -79,6 +83,7 @@ public class SynchronousCaptureSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_sync_communicate_that_timed_out_resumes_asynchronously_without_losing_a_byte(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // The timed-out call leaves its pumps to the event loop; the async call picks them up there.
         await Task.Yield();
         // The shell writes its first lines, then waits for a gate file the test creates only after the
@@ -86,7 +91,7 @@ public class SynchronousCaptureSpecs
         string gate = Path.Combine(Path.GetTempPath(), $"subproc-gate-{Guid.NewGuid():N}");
         using ChildProcess child = Command.Shell(
                 $"echo first; echo e1 >&2; while [ ! -e '{gate}' ]; do sleep 0.05; done; echo second; echo e2 >&2")
-            .WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).On(kind).Start();
+            .WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
 
         var timeout = Assert.Throws<ProcessTimeoutException>(() => child.Communicate(timeout: TimeSpan.FromSeconds(3)));
         await File.WriteAllBytesAsync(gate, []);
@@ -110,9 +115,10 @@ public class SynchronousCaptureSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_sync_pipeline_capture_collects_every_stage_and_waits_for_all(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         CapturedResult result = (Command.Shell("echo a >&2; printf 'b\\na\\n'") | Command.Shell("sort; echo c >&2"))
-            .On(kind).Capture();
+            .Capture();
 
         Assert.Equal("a\nb\n", result.StdoutText);
         Assert.Equal("a\nc\n", result.StderrText);

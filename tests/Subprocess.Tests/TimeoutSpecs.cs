@@ -5,15 +5,16 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>WithTimeout on Run and Capture ends the whole tree; cancellation does the same.</summary>
-public class TimeoutSpecs
+public class TimeoutSpecs : Spec
 {
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_timed_out_capture_throws_with_the_output_so_far(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<ProcessTimeoutException>(
-            () => Command.Shell("echo partial; sleep 30").WithTimeout(TimeSpan.FromSeconds(0.5)).On(kind).CaptureAsync());
+            () => Command.Shell("echo partial; sleep 30").WithTimeout(TimeSpan.FromSeconds(0.5)).CaptureAsync());
 
         Assert.Equal("partial\n", Encoding.UTF8.GetString(error.Stdout));
         Assert.NotNull(error.ExitStatus);
@@ -52,12 +53,13 @@ public class TimeoutSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Cancelling_RunAsync_ends_the_child_and_throws_OperationCanceled(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // A marker of its own: other specs run `sleep 30` children at the same time.
         string marker = $"subproc-cancel-run-{Guid.NewGuid():N}";
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(0.3));
         var clock = Stopwatch.StartNew();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Command.Create("sleep", "30").Marked(marker).On(kind).RunAsync(cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Command.Create("sleep", "30").Marked(marker).RunAsync(cancel.Token));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "the cancelled child is still running");
@@ -67,8 +69,9 @@ public class TimeoutSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Cancelling_WaitAsync_or_CommunicateAsync_ends_the_child(SpawnerKind kind)
     {
-        await using ChildProcess waited = Command.Create("sleep", "30").On(kind).Start();
-        await using ChildProcess communicated = Command.Create("sleep", "30").WithStdout(Stdio.Pipe).On(kind).Start();
+        using var spawner = Spawner.Use(kind);
+        await using ChildProcess waited = Command.Create("sleep", "30").Start();
+        await using ChildProcess communicated = Command.Create("sleep", "30").WithStdout(Stdio.Pipe).Start();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(0.2));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waited.WaitAsync(cancel.Token));
@@ -112,8 +115,9 @@ public class TimeoutSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Wait_with_an_infinite_timeout_waits_for_the_exit(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
-        using ChildProcess child = Command.Create("sleep", "0.2").On(kind).Start();
+        using ChildProcess child = Command.Create("sleep", "0.2").Start();
 
         ExitStatus status = child.Wait(Timeout.InfiniteTimeSpan);
 

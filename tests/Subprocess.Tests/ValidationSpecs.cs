@@ -3,15 +3,16 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Tests;
 
 /// <summary>Every kind of bad input fails loudly, at the call that brought it, with a message that says what to do.</summary>
-public class ValidationSpecs
+public class ValidationSpecs : Spec
 {
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_missing_program_says_not_found_and_where_it_looked(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         var error = Assert.Throws<ProcessStartException>(
-            () => Command.Create("no-such-program-xyz").WithEnvironment("PATH", "/usr/local/bin:/usr/bin:/bin").On(kind).Start());
+            () => Command.Create("no-such-program-xyz").WithEnvironment("PATH", "/usr/local/bin:/usr/bin:/bin").Start());
 
         Assert.Equal("no-such-program-xyz", error.Program);
         Assert.Equal(2, error.Errno);
@@ -32,8 +33,9 @@ public class ValidationSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_directory_as_program_is_refused(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
-        var error = Assert.Throws<ProcessStartException>(() => Command.Create("/tmp").On(kind).Start());
+        var error = Assert.Throws<ProcessStartException>(() => Command.Create("/tmp").Start());
         Assert.Contains("/tmp is a directory, not a program", error.Message);
         Assert.Equal(13, error.Errno);
     }
@@ -42,6 +44,7 @@ public class ValidationSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_file_without_execute_permission_is_refused(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         string file = Path.GetTempFileName();
         try
@@ -49,7 +52,7 @@ public class ValidationSpecs
             File.WriteAllText(file, "#!/bin/sh\necho should not run\n");
             File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-            var error = Assert.Throws<ProcessStartException>(() => Command.Create(file).On(kind).Start());
+            var error = Assert.Throws<ProcessStartException>(() => Command.Create(file).Start());
             Assert.Contains("is not executable (permission denied)", error.Message);
             Assert.Equal(13, error.Errno);
         }
@@ -63,9 +66,10 @@ public class ValidationSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_missing_working_directory_fails_at_start(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         await Task.Yield();
         var error = Assert.Throws<ProcessStartException>(
-            () => Command.Create("true").WithWorkingDirectory("/nonexistent/dir").On(kind).Start());
+            () => Command.Create("true").WithWorkingDirectory("/nonexistent/dir").Start());
 
         Assert.Equal("/nonexistent/dir", error.WorkingDirectory);
         Assert.Contains("the working directory /nonexistent/dir does not exist", error.Message);
@@ -131,7 +135,8 @@ public class ValidationSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Reading_a_stream_that_was_not_piped_says_how_to_pipe_it(SpawnerKind kind)
     {
-        await using ChildProcess child = Command.Create("true").WithStdout(Stdio.Null).On(kind).Start();
+        using var spawner = Spawner.Use(kind);
+        await using ChildProcess child = Command.Create("true").WithStdout(Stdio.Null).Start();
 
         var error = Assert.Throws<InvalidOperationException>(() => child.Stdout);
         Assert.Contains("stdout was not piped", error.Message);
@@ -144,8 +149,9 @@ public class ValidationSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Writing_to_the_stdin_of_a_child_that_closed_it_is_an_IOException_that_says_so(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         // `true` exits without reading, closing the pipe's only reader.
-        await using ChildProcess child = Command.Create("true").WithStdin(Stdio.Pipe).On(kind).Start();
+        await using ChildProcess child = Command.Create("true").WithStdin(Stdio.Pipe).Start();
         await child.WaitAsync();
 
         var error = await Assert.ThrowsAnyAsync<IOException>(async () =>
@@ -161,7 +167,8 @@ public class ValidationSpecs
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Kill_and_Signal_after_exit_do_nothing_and_throw_nothing(SpawnerKind kind)
     {
-        await using ChildProcess child = Command.Create("true").On(kind).Start();
+        using var spawner = Spawner.Use(kind);
+        await using ChildProcess child = Command.Create("true").Start();
         ExitStatus status = await child.WaitAsync();
 
         child.Kill();
@@ -177,6 +184,7 @@ public class ValidationSpecs
     [Fact(Timeout = 30_000)]
     public async Task Terminate_after_exit_is_ignored_even_while_the_portable_spawner_still_copies_the_output()
     {
+        using var spawner = Spawner.Use(SpawnerKind.Portable);
         // The portable spawner copies a file target through the parent, and the background sleep keeps
         // that copy going after Process has reaped the shell. Terminate must see the exit anyway: were
         // it sent, the PID could be a stranger's, and exit code 143 would be misread as SIGTERM.
@@ -185,7 +193,7 @@ public class ValidationSpecs
         try
         {
             await using ChildProcess child = Command.Shell("sleep 30 & exit 143").Marked(marker)
-                .WithStdout(Stdio.File(output)).On(SpawnerKind.Portable).Start();
+                .WithStdout(Stdio.File(output)).Start();
             Assert.True(await ProcessTree.ReapedWithin(child.Pid, TimeSpan.FromSeconds(10)), "the shell did not exit");
             Assert.Null(child.Poll()); // the copy is still running
 

@@ -74,7 +74,7 @@ internal static class ParallelCommand
         }
         catch (FormatException e)
         {
-            throw new UsageException(e.Message);
+            throw new UsageException($"--halt {e.Message}");
         }
 
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In);

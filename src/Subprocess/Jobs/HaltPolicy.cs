@@ -38,7 +38,7 @@ public sealed record HaltPolicy(HaltWhen When, bool OnSuccess, int Count, double
         bool? onSuccess = trigger.Length == 2 ? trigger[0] switch { "fail" => false, "success" => true, _ => null } : null;
         if (when is null || onSuccess is null)
         {
-            throw new FormatException($"--halt {text}: expected never, now|soon,fail|success=N or N%");
+            throw new FormatException($"'{text}' is not a halt policy: expected never, now|soon,fail|success=N or N%");
         }
         string amount = trigger[1];
         if (amount.EndsWith('%')
@@ -48,7 +48,7 @@ public sealed record HaltPolicy(HaltWhen When, bool OnSuccess, int Count, double
         }
         return int.TryParse(amount, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0
             ? new HaltPolicy(when.Value, onSuccess.Value, count)
-            : throw new FormatException($"--halt {text}: {amount} is not a positive count or percentage");
+            : throw new FormatException($"'{text}' is not a halt policy: {amount} is not a positive count or percentage");
     }
 
     /// <summary>Whether a run of <paramref name="total"/> jobs halts after these counts (how a caller

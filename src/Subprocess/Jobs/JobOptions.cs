@@ -22,4 +22,8 @@ public sealed record JobOptions
     /// directory). Small output stays in memory; large output goes to files, so thousands of jobs with
     /// large output keep memory bounded.</summary>
     public string? SpoolDirectory { get; init; }
+
+    /// <summary>The clock of each job's start time, duration and timeout (default <see cref="TimeProvider.System"/>);
+    /// a test can pass a fake one to drive timeouts without waiting for them.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -25,7 +25,8 @@ public sealed class JobResult : IDisposable
     /// <summary>How the last attempt ended (the pipeline's verdict), or null if it could not start.</summary>
     public ExitStatus? ExitStatus { get; internal set; }
 
-    /// <summary>Why the last attempt failed without an ordinary exit: a start failure or a timeout; else null.</summary>
+    /// <summary>Why the last attempt failed without an ordinary exit: a start failure or a timeout
+    /// (whose output is this result's, <see cref="OpenStdout"/>, not the exception's); else null.</summary>
     public SubprocessException? Error { get; internal set; }
 
     /// <summary>When the last attempt started.</summary>

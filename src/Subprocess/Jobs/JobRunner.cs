@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Subprocess.Running;
+using Subprocess.Waiting;
 
 namespace Subprocess;
 
@@ -140,8 +142,11 @@ public static class JobRunner
 
     private static async Task<JobResult> RunOneAsync(Pipeline job, JobContext context, JobOptions options, CancellationToken cancellationToken)
     {
+        TimeProvider time = options.TimeProvider;
+        Waiter waiter = Waiter.AwaitingOn(time);
         string spool = Path.Combine(options.SpoolDirectory ?? Path.GetTempPath(), $"subproc-{Environment.ProcessId}-{context.Number}");
-        IReadOnlyList<Command> stages = job.CaptureStages(inputGiven: false);
+        StartRequest request = job.Request;
+        request = request with { Settings = request.Settings with { Timeout = options.Timeout } };
         var result = new JobResult(context, job.ToString());
         do
         {
@@ -149,36 +154,23 @@ public static class JobRunner
             result.Error = null;
             result.ExitStatus = null;
             result.Output = null;
-            result.StartTime = DateTimeOffset.UtcNow;
+            result.StartTime = time.GetUtcNow();
+            long started = time.GetTimestamp();
             try
             {
-                await using PipelineProcess running = job.Launch(stages);
-                try
+                JobOutcome outcome = await RunToEnd.CollectAsync(request, waiter, spool, cancellationToken).ConfigureAwait(false);
+                (result.Output, result.ExitStatus) = (outcome.Collected, outcome.Verdict);
+                if (outcome.TimedOut)
                 {
-                    result.Output = await Execution.CollectAsync(running, default, options.Timeout, synchronous: false, cancellationToken, spool)
-                        .ConfigureAwait(false);
-                    result.ExitStatus = running.Poll();
-                }
-                catch (ProcessTimeoutException e)
-                {
-                    await running.EndTreeAsync(synchronous: false).ConfigureAwait(false);
-                    result.Output = ((IRunningProcess)running).Exchange.Current;
-                    (result.Error, result.ExitStatus) = (e, running.Poll());
-                }
-                catch (OperationCanceledException)
-                {
-                    await running.EndTreeAsync(synchronous: false).ConfigureAwait(false);
-                    result.Output = ((IRunningProcess)running).Exchange.Current;
-                    result.ExitStatus = running.Poll();
-                    result.Duration = DateTimeOffset.UtcNow - result.StartTime;
-                    return result;
+                    // The output is the result's own (OpenStdout), not copied into the exception.
+                    result.Error = new ProcessTimeoutException(result.CommandLine, options.Timeout!.Value, [], [], outcome.Verdict);
                 }
             }
             catch (ProcessStartException e)
             {
                 result.Error = e;
             }
-            result.Duration = DateTimeOffset.UtcNow - result.StartTime;
+            result.Duration = time.GetElapsedTime(started);
         }
         while (!result.Success && result.Attempts <= options.Retries && !cancellationToken.IsCancellationRequested);
         return result;

@@ -1,42 +1,78 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Subprocess.Launching;
 
 /// <summary>
-/// A command made ready to spawn: the program resolved to a path, argv and envp as bytes, the
-/// working directory checked. Built by <see cref="Create"/>, which throws
-/// <see cref="ProcessStartException"/> for anything that would make the spawn fail.
+/// One stage made ready to spawn: what its command says (<see cref="Command"/>, untouched), and
+/// everything the launch decided. The program is resolved on the child's PATH, the environment
+/// encoded and the working directory checked by <see cref="Create"/>, which throws
+/// <see cref="ProcessStartException"/> for anything that would make the spawn fail; the launcher then
+/// sets the child's descriptors, its process group and who reaps it.
 /// </summary>
-internal sealed class LaunchPlan
+internal sealed record LaunchPlan
 {
-    private LaunchPlan(CommandSpec spec, string executablePath, EnvironmentBlock environment)
+    private LaunchPlan(CommandSpec command, string executablePath, EnvironmentBlock environment)
     {
-        Spec = spec;
+        Command = command;
         ExecutablePath = executablePath;
         Environment = environment;
+        Stdin = command.Stdin;
+        Stdout = command.Stdout;
+        Stderr = command.Stderr;
     }
 
-    public CommandSpec Spec { get; }
+    /// <summary>What the user said.</summary>
+    public CommandSpec Command { get; }
 
-    public string CommandLine => Spec.CommandLine;
+    public string CommandLine => Command.CommandLine;
 
     /// <summary>The absolute path that will be executed.</summary>
     public string ExecutablePath { get; }
 
     public EnvironmentBlock Environment { get; }
 
-    /// <summary>The same resolved program and environment with different stdio wiring or grouping.</summary>
-    public LaunchPlan With(CommandSpec spec) => new(spec, ExecutablePath, Environment);
+    /// <summary>Where the child's standard streams go: the command's choice, except where the
+    /// launcher joins stages (or pipes what a capture collects).</summary>
+    public Stdio Stdin { get; init; }
 
-    public static LaunchPlan Create(CommandSpec spec)
+    public Stdio Stdout { get; init; }
+
+    public Stdio Stderr { get; init; }
+
+    /// <summary>A descriptor the launcher holds that the child gets as its stdin (the read end of the
+    /// kernel pipe from the previous stage), in place of <see cref="Stdin"/>.</summary>
+    public SafeFileHandle? StdinFrom { get; init; }
+
+    /// <summary>The same for stdout: the write end of the kernel pipe to the next stage.</summary>
+    public SafeFileHandle? StdoutTo { get; init; }
+
+    /// <summary>The child's process group: <see cref="ParentGroup"/>, <see cref="NewGroup"/>, or the ID of a group to join.</summary>
+    public int ProcessGroup { get; init; } = ParentGroup;
+
+    /// <summary>Stay in this process's group.</summary>
+    public const int ParentGroup = -1;
+
+    /// <summary>Lead a group of its own.</summary>
+    public const int NewGroup = 0;
+
+    /// <summary>Whether the shared event loop leaves the child alone until told (<c>StartReaping</c>):
+    /// a blocking call reaps its own children, and a pipeline's leader must stay unreaped until the
+    /// other stages have joined its group (a reaped leader with no members takes the group with it).</summary>
+    public bool DeferReaping { get; init; }
+
+    /// <summary>Resolves and checks <paramref name="command"/>.</summary>
+    /// <exception cref="ProcessStartException">The working directory or the program is missing or unusable.</exception>
+    public static LaunchPlan Create(CommandSpec command)
     {
-        if (spec.WorkingDirectory is string dir && !Directory.Exists(dir))
+        if (command.WorkingDirectory is string dir && !Directory.Exists(dir))
         {
             string reason = System.IO.File.Exists(dir)
                 ? $"the working directory {dir} is a file, not a directory"
                 : $"the working directory {dir} does not exist";
-            throw new ProcessStartException(spec.Program, dir, Native.Errno.ENOENT, reason);
+            throw new ProcessStartException(command.Program, dir, Native.Errno.ENOENT, reason);
         }
-        var environment = EnvironmentBlock.Create(spec);
-        string path = ProgramResolver.Resolve(spec.Program, environment.SearchPath, spec.WorkingDirectory);
-        return new LaunchPlan(spec, path, environment);
+        var environment = EnvironmentBlock.Create(command);
+        string path = ProgramResolver.Resolve(command.Program, environment.SearchPath, command.WorkingDirectory);
+        return new LaunchPlan(command, path, environment);
     }
 }

@@ -9,7 +9,6 @@ namespace Subprocess.Native;
 /// </summary>
 internal static unsafe class AutoReap
 {
-    private const int SIGCHLD = 17;
     private const int SA_NOCLDWAIT = 2;
     private const nint SIG_DFL = 0;
     private const int SizeOfSigaction = Libc.SizeOfSigaction;
@@ -43,7 +42,7 @@ internal static unsafe class AutoReap
             *(nint*)deferred = SIG_DFL;
             *(int*)(deferred + FlagsOffset) &= ~SA_NOCLDWAIT;
             Interlocked.Increment(ref _suspensions);
-            _ = Libc.sigaction(SIGCHLD, deferred, null);
+            _ = Libc.sigaction(Signals.SIGCHLD, deferred, null);
             try
             {
                 return spawnAndOpen();
@@ -52,13 +51,13 @@ internal static unsafe class AutoReap
             {
                 // Children of other code that exit inside this short window stay zombies; the
                 // price is documented in GOTCHAS.md.
-                _ = Libc.sigaction(SIGCHLD, saved, null);
+                _ = Libc.sigaction(Signals.SIGCHLD, saved, null);
                 Interlocked.Decrement(ref _suspensions);
             }
         }
     }
 
-    private static bool Query(byte* action) => Libc.sigaction(SIGCHLD, null, action) == 0;
+    private static bool Query(byte* action) => Libc.sigaction(Signals.SIGCHLD, null, action) == 0;
 
     private static bool Reaps(byte* action) =>
         *(nint*)action == Libc.SIG_IGN || (*(int*)(action + FlagsOffset) & SA_NOCLDWAIT) != 0;

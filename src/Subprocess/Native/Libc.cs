@@ -19,14 +19,6 @@ internal static unsafe partial class Libc
 
     public const int X_OK = 1;
 
-    public const int SIGKILL = 9;
-    public const int SIGPIPE = 13;
-    public const int SIGTERM = 15;
-    public const int SIGXFSZ = 25;
-
-    /// <summary>The highest signal number on Linux (glibc's _NSIG - 1).</summary>
-    public const int SIGRTMAX = 64;
-
     /// <summary>The disposition <c>sigaction</c> reports for an ignored signal.</summary>
     public const nint SIG_IGN = 1;
 

@@ -101,7 +101,7 @@ internal static unsafe class Pidfd
     /// <summary>
     /// Blocks the calling thread until the process exits or <paramref name="milliseconds"/> pass
     /// (-1: forever). Returns whether it has exited. Waiting here rather than for the event loop
-    /// to pass the news on saves a thread hand-off on every synchronous wait.
+    /// to pass the news on saves a thread hand-off on every blocking wait.
     /// </summary>
     public static bool WaitReadable(SafePidfdHandle pidfd, int milliseconds)
     {

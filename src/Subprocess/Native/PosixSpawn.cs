@@ -117,7 +117,7 @@ internal static unsafe class PosixSpawn
         fixed (byte* set = signals)
         {
             Check(Libc.sigfillset(set), "sigfillset");
-            for (int signal = 1; signal <= Libc.SIGRTMAX; signal++)
+            for (int signal = 1; signal <= Signals.SIGRTMAX; signal++)
             {
                 // glibc will not report its own internal signals; sigfillset left them out already.
                 if (Libc.IsIgnored(signal))
@@ -125,7 +125,7 @@ internal static unsafe class PosixSpawn
                     Check(Libc.sigdelset(set, signal), "sigdelset");
                 }
             }
-            Check(Libc.sigaddset(set, Libc.SIGPIPE) | Libc.sigaddset(set, Libc.SIGXFSZ), "sigaddset");
+            Check(Libc.sigaddset(set, Signals.SIGPIPE) | Libc.sigaddset(set, Signals.SIGXFSZ), "sigaddset");
         }
         return signals;
     }

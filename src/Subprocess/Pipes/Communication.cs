@@ -1,4 +1,4 @@
-using Subprocess.Spawning;
+using Subprocess.Waiting;
 
 namespace Subprocess.Pipes;
 

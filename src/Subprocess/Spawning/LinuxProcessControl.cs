@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Subprocess.Native;
+using Subprocess.Waiting;
 
 namespace Subprocess.Spawning;
 

@@ -8,7 +8,8 @@ namespace Subprocess.Spawning;
 
 /// <summary>
 /// Spawns with <c>posix_spawn</c> (glibc's <c>clone(CLONE_VM|CLONE_VFORK)</c>: no managed code runs
-/// in the child), then holds the child by a pidfd that the shared <see cref="EventLoop"/> reaps.
+/// in the child), then holds the child by a pidfd that the shared event loop (or a blocking
+/// caller) reaps. Its pipes are <see cref="DescriptorPipe"/>s.
 /// </summary>
 internal sealed class LinuxSpawner : ISpawner
 {
@@ -20,9 +21,9 @@ internal sealed class LinuxSpawner : ISpawner
 
     public bool JoinsPipesInKernel => true;
 
-    public ChildProcess Start(LaunchPlan plan)
+    public Spawned Start(LaunchPlan plan)
     {
-        CommandSpec spec = plan.Spec;
+        CommandSpec spec = plan.Command;
         // Parent-side descriptors the child gets as 0, 1, 2; closed here right after the spawn, or
         // the child's stdin never sees EOF and our reads never see it either.
         var childEnds = new List<SafeFileHandle>(3);
@@ -30,9 +31,10 @@ internal sealed class LinuxSpawner : ISpawner
         try
         {
             Span<int> childFds = [PosixSpawn.Inherit, PosixSpawn.Inherit, PosixSpawn.Inherit];
-            childFds[0] = Wire(spec.Stdin, 0, childEnds, ref stdin);
-            childFds[1] = Wire(spec.Stdout, 1, childEnds, ref stdout);
-            childFds[2] = spec.Stderr.Kind == StdioKind.ToStdout ? 1 : Wire(spec.Stderr, 2, childEnds, ref stderr);
+            // A pipeline's kernel pipe ends are the launcher's: it closes them once every stage holds its own.
+            childFds[0] = plan.StdinFrom is { } from ? (int)from.DangerousGetHandle() : Wire(plan.Stdin, 0, childEnds, ref stdin);
+            childFds[1] = plan.StdoutTo is { } to ? (int)to.DangerousGetHandle() : Wire(plan.Stdout, 1, childEnds, ref stdout);
+            childFds[2] = plan.Stderr.Kind == StdioKind.ToStdout ? 1 : Wire(plan.Stderr, 2, childEnds, ref stderr);
 
             byte[][] argv = new byte[spec.Arguments.Count + 1][];
             argv[0] = NulTerminated(spec.Program);
@@ -42,7 +44,7 @@ internal sealed class LinuxSpawner : ISpawner
             }
             byte[]? cwd = spec.WorkingDirectory is string dir ? NulTerminated(dir) : null;
 
-            int processGroup = spec.JoinProcessGroup != 0 ? spec.JoinProcessGroup : spec.NewProcessGroup ? 0 : PosixSpawn.NoGroup;
+            int processGroup = plan.ProcessGroup == LaunchPlan.ParentGroup ? PosixSpawn.NoGroup : plan.ProcessGroup;
             byte[] path = NulTerminated(plan.ExecutablePath);
             byte[][] envp = plan.Environment.Envp;
             int[] fds = childFds.ToArray();
@@ -60,8 +62,8 @@ internal sealed class LinuxSpawner : ISpawner
                     $"{plan.ExecutablePath}: {Errno.Describe(-pid)}");
             }
 
-            var control = new LinuxProcessControl(pid, pidfd, processGroup == 0 ? pid : Math.Max(processGroup, 0), spec.DeferReaping);
-            return new ChildProcess(plan, control, stdin, stdout, stderr, startTime);
+            var control = new LinuxProcessControl(pid, pidfd, processGroup == 0 ? pid : Math.Max(processGroup, 0), plan.DeferReaping);
+            return new Spawned(control, stdin, stdout, stderr, startTime);
         }
         catch
         {
@@ -94,14 +96,11 @@ internal sealed class LinuxSpawner : ISpawner
             case StdioKind.File:
                 childEnd = FileTargets.Open((Stdio.FileTarget)stdio, input);
                 break;
-            case StdioKind.Descriptor:
-                // Owned by the caller (a pipeline), who closes it once every stage has started.
-                return (int)((Stdio.DescriptorSource)stdio).Handle.DangerousGetHandle();
             case StdioKind.Pipe or StdioKind.Stream:
                 // Not enlarged here: most children write little; the pump enlarges a pipe that turns out busy.
                 (SafeFileHandle read, SafeFileHandle write) = PipeFd.Create();
                 (childEnd, SafeFileHandle parentEnd) = input ? (read, write) : (write, read);
-                pipe = new FdPipe(Names[target], parentEnd, input ? FileAccess.Write : FileAccess.Read);
+                pipe = new DescriptorPipe(Names[target], parentEnd, input ? FileAccess.Write : FileAccess.Read);
                 break;
             default:
                 throw new ArgumentException($"{stdio} cannot be used for {Names[target]}.");

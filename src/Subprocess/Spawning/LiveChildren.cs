@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Subprocess.Native;
+using Subprocess.Waiting;
 
 namespace Subprocess.Spawning;
 
 /// <summary>
 /// Every child that must not outlive this process: ended (SIGTERM to its process group if it leads
 /// one, else to the child alone; a grace period; SIGKILL the same way) when the process exits
-/// normally, on an unhandled exception, and on SIGINT, SIGTERM, SIGHUP or SIGQUIT. Detached children are not tracked. A SIGKILL to this process cannot be
-/// caught, so nothing here runs then.
+/// normally, on an unhandled exception, and on SIGINT, SIGTERM, SIGHUP or SIGQUIT. Detached children
+/// are not tracked. A SIGKILL to this process cannot be caught, so nothing here runs then.
 /// </summary>
 internal static class LiveChildren
 {
@@ -39,17 +40,22 @@ internal static class LiveChildren
     /// </summary>
     public static void EndAll()
     {
+        KeyValuePair<ProcessControl, TimeSpan>[] tracked = Tracked.ToArray();
+        ProcessControl[] children = [.. tracked.Select(entry => entry.Key)];
         if (Interlocked.Increment(ref _ending) > 1)
         {
-            foreach ((ProcessControl control, _) in Tracked.ToArray())
-            {
-                control.Signal(Libc.SIGKILL, group: control.CanSignalTree);
-            }
+            SignalAll(children, Signals.SIGKILL);
             return;
         }
         try
         {
-            EndAllGracefully();
+            if (children.Length > 0)
+            {
+                TimeSpan grace = tracked.Max(entry => entry.Value);
+                using Waiter waiter = Waiter.Blocking();
+                Synchronously.Complete(TreeEnding.EndAsync(children, signal => SignalAll(children, signal),
+                    grace < LongestGrace ? grace : LongestGrace, waiter, afterKill: TimeSpan.Zero));
+            }
         }
         finally
         {
@@ -57,31 +63,14 @@ internal static class LiveChildren
         }
     }
 
-    private static void EndAllGracefully()
+    private static bool SignalAll(ProcessControl[] children, int signal)
     {
-        var children = Tracked.ToArray();
-        if (children.Length == 0)
+        bool sent = false;
+        foreach (ProcessControl control in children)
         {
-            return;
+            sent |= control.Signal(signal, group: control.CanSignalTree);
         }
-        foreach ((ProcessControl control, _) in children)
-        {
-            control.Signal(Libc.SIGTERM, group: control.CanSignalTree);
-        }
-        TimeSpan grace = children.Max(c => c.Value);
-        DateTimeOffset deadline = DateTimeOffset.UtcNow + (grace < LongestGrace ? grace : LongestGrace);
-        foreach ((ProcessControl control, _) in children)
-        {
-            TimeSpan left = deadline - DateTimeOffset.UtcNow;
-            if (left <= TimeSpan.Zero || !control.WaitForExit(left))
-            {
-                break;
-            }
-        }
-        foreach ((ProcessControl control, _) in children)
-        {
-            control.Signal(Libc.SIGKILL, group: control.CanSignalTree);
-        }
+        return sent;
     }
 
     private static PosixSignalRegistration[] Install()

@@ -70,24 +70,24 @@ internal sealed class PortableProcessControl : ProcessControl
         }
         if (OperatingSystem.IsWindows())
         {
-            if (signal is not (Native.Libc.SIGKILL or Native.Libc.SIGTERM))
+            if (signal is not (Native.Signals.SIGKILL or Native.Signals.SIGTERM))
             {
                 throw new PlatformNotSupportedException($"Only SIGTERM and SIGKILL (both: terminate) exist on Windows, not {ExitStatus.SignalName(signal)}.");
             }
             _process.Kill(entireProcessTree: group);
             return true;
         }
-        if (group && signal is not (Native.Libc.SIGKILL or Native.Libc.SIGTERM))
+        if (group && signal is not (Native.Signals.SIGKILL or Native.Signals.SIGTERM))
         {
             throw new PlatformNotSupportedException(
                 $"The portable spawner can only kill a process tree, not send it {ExitStatus.SignalName(signal)}.");
         }
-        if (signal == Native.Libc.SIGKILL || group)
+        if (signal == Native.Signals.SIGKILL || group)
         {
             // Process can end a whole tree only by killing it: there is no group to send SIGTERM
             // to, and terminating just the child would orphan its own children. So ending a tree
             // here skips the grace period.
-            _lastSignal = Native.Libc.SIGKILL;
+            _lastSignal = Native.Signals.SIGKILL;
             _process.Kill(entireProcessTree: group);
             return true;
         }

@@ -22,17 +22,18 @@ internal sealed class PortableSpawner : ISpawner
 
     public bool JoinsPipesInKernel => false;
 
-    public ChildProcess Start(LaunchPlan plan)
+    public Spawned Start(LaunchPlan plan)
     {
-        CommandSpec spec = plan.Spec;
-        bool merge = spec.Stderr.Kind == StdioKind.ToStdout;
+        CommandSpec spec = plan.Command;
+        (Stdio stdinTo, Stdio stdoutTo, Stdio stderrTo) = (plan.Stdin, plan.Stdout, plan.Stderr);
+        bool merge = stderrTo.Kind == StdioKind.ToStdout;
         var info = new ProcessStartInfo(plan.ExecutablePath)
         {
             UseShellExecute = false,
             WorkingDirectory = spec.WorkingDirectory ?? "",
-            RedirectStandardInput = spec.Stdin.Kind != StdioKind.Inherit,
-            RedirectStandardOutput = spec.Stdout.Kind != StdioKind.Inherit || merge,
-            RedirectStandardError = spec.Stderr.Kind != StdioKind.Inherit,
+            RedirectStandardInput = stdinTo.Kind != StdioKind.Inherit,
+            RedirectStandardOutput = stdoutTo.Kind != StdioKind.Inherit || merge,
+            RedirectStandardError = stderrTo.Kind != StdioKind.Inherit,
         };
         var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         for (int index = 0; index < spec.Arguments.Count; index++)
@@ -62,9 +63,9 @@ internal sealed class PortableSpawner : ISpawner
         }
 
         // Open files before starting, so a bad path fails with nothing running.
-        Stream? stdinFile = spec.Stdin is Stdio.FileTarget i ? OpenFile(i, input: true) : null;
-        Stream? stdoutFile = spec.Stdout is Stdio.FileTarget o ? OpenFile(o, input: false) : null;
-        Stream? stderrFile = spec.Stderr is Stdio.FileTarget e2 ? OpenFile(e2, input: false) : null;
+        Stream? stdinFile = stdinTo is Stdio.FileTarget i ? OpenFile(i, input: true) : null;
+        Stream? stdoutFile = stdoutTo is Stdio.FileTarget o ? OpenFile(o, input: false) : null;
+        Stream? stderrFile = stderrTo is Stdio.FileTarget e2 ? OpenFile(e2, input: false) : null;
 
         DateTimeOffset startTime = DateTimeOffset.UtcNow;
         Process process;
@@ -85,7 +86,7 @@ internal sealed class PortableSpawner : ISpawner
         var control = new PortableProcessControl(process);
         var relays = new List<Task>();
         ChildPipe? stdin = null, stdout, stderr = null;
-        switch (spec.Stdin.Kind)
+        switch (stdinTo.Kind)
         {
             case StdioKind.Pipe or StdioKind.Stream:
                 stdin = new StreamPipe("stdin", process.StandardInput.BaseStream);
@@ -107,13 +108,13 @@ internal sealed class PortableSpawner : ISpawner
         {
             outputs.Add(process.StandardError.BaseStream);
         }
-        stdout = Route(spec.Stdout, "stdout", outputs, stdoutFile, relays);
+        stdout = Route(stdoutTo, "stdout", outputs, stdoutFile, relays);
         if (!merge && info.RedirectStandardError)
         {
-            stderr = Route(spec.Stderr, "stderr", [process.StandardError.BaseStream], stderrFile, relays);
+            stderr = Route(stderrTo, "stderr", [process.StandardError.BaseStream], stderrFile, relays);
         }
         control.Watch(relays);
-        return new ChildProcess(plan, control, stdin, stdout, stderr, startTime);
+        return new Spawned(control, stdin, stdout, stderr, startTime);
     }
 
     /// <summary>Sends the child's output <paramref name="sources"/> where <paramref name="target"/> says; returns the pipe the caller reads, if any.</summary>

@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
+using Subprocess.Waiting;
 
 namespace Subprocess.Spawning;
 
 /// <summary>A spawner's hold on one running child: its exit, and the means to signal it.</summary>
-internal abstract class ProcessControl : IDisposable
+internal abstract class ProcessControl : IExitSource, IDisposable
 {
     protected ProcessControl(int pid, int groupId)
     {
@@ -43,7 +44,7 @@ internal abstract class ProcessControl : IDisposable
     /// thread can wait for the exit and for pipes at once; null where the spawner has none.</summary>
     public virtual SafeHandle? ExitDescriptor => null;
 
-    /// <summary>Begins watching for the child's exit, if the spawner was told to defer it.</summary>
+    /// <summary>Has the shared event loop reap the child, if the launch deferred that.</summary>
     public virtual void StartReaping()
     {
     }

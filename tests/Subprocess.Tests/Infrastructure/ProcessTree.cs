@@ -35,6 +35,33 @@ public static class ProcessTree
 
     public static int Zombies() => Children().Count(c => c.State == 'Z');
 
+    /// <summary>The start time of <paramref name="pid"/> (field 22 of /proc/PID/stat, in clock ticks
+    /// since boot), or null if it is gone.</summary>
+    public static string? StartTimeOf(int pid) => StatFields(pid) is { } fields ? fields[19] : null;
+
+    /// <summary>The state of <paramref name="pid"/> ('R', 'S', 'Z', ...), or '-' if it is gone.</summary>
+    public static char StateOf(int pid) => StatFields(pid) is { } fields ? fields[0][0] : '-';
+
+    /// <summary>Whether <paramref name="pid"/> is still a child of this process, running or a zombie,
+    /// and the same process that had <paramref name="startTime"/> (not a recycled PID).</summary>
+    public static bool IsChildWithStartTime(int pid, string startTime) =>
+        StatFields(pid) is { } fields && int.Parse(fields[1]) == Environment.ProcessId && fields[19] == startTime;
+
+    /// <summary>The fields of /proc/PID/stat after the command name (field 3 first), or null if it is gone.</summary>
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            // The command name is in parentheses and may hold spaces; fields resume after the last ')'.
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>What each open descriptor of this process points at ("pipe:[1234]", "/dev/null", ...).</summary>
     public static IReadOnlyList<string> DescriptorTargets()
     {

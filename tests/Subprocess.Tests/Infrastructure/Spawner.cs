@@ -1,3 +1,4 @@
+using Subprocess.Running;
 using Subprocess.Spawning;
 
 namespace Subprocess.Tests.Infrastructure;
@@ -15,13 +16,8 @@ public static class Spawner
         ? new TheoryData<SpawnerKind> { SpawnerKind.Linux, SpawnerKind.Portable }
         : new TheoryData<SpawnerKind> { SpawnerKind.Portable };
 
-    /// <summary>The same command, started by the chosen spawner.</summary>
-    public static Command On(this Command command, SpawnerKind kind) =>
-        command.WithSpec(spec => spec with
-        {
-            Spawner = kind == SpawnerKind.Linux ? LinuxSpawner.Instance : PortableSpawner.Instance,
-        });
-
-    /// <summary>The same pipeline, every stage started by the chosen spawner.</summary>
-    public static Pipeline On(this Pipeline pipeline, SpawnerKind kind) => pipeline.WithCommands(command => command.On(kind));
+    /// <summary>Every child the calling test starts from here on (in its async flow, until disposed)
+    /// is started by the chosen spawner.</summary>
+    public static IDisposable Use(SpawnerKind kind) =>
+        LaunchScope.Use(kind == SpawnerKind.Linux ? LinuxSpawner.Instance : PortableSpawner.Instance);
 }

@@ -6,7 +6,7 @@ namespace Subprocess.Tests.Leaks;
 /// <summary>Children that misbehave, and load: nothing hangs, nothing leaks, nothing is left running.
 /// Runs alone (thread and descriptor counts would be blurred by other tests).</summary>
 [Collection(nameof(Hygiene))]
-public class FaultSpecs
+public class FaultSpecs : Spec
 {
     [Fact(Timeout = 60_000)]
     public async Task A_child_that_stops_reading_stdin_while_50_MB_are_written_ends_cleanly()

@@ -10,14 +10,15 @@ public sealed class Hygiene;
 /// <summary>No leaked descriptors, no zombies, clean signal state in children. Runs alone, since
 /// other tests' children would blur the counts.</summary>
 [Collection(nameof(Hygiene))]
-public class HygieneSpecs
+public class HygieneSpecs : Spec
 {
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Disposing_a_running_child_releases_its_pipes_and_pidfd(SpawnerKind kind)
     {
+        using var spawner = Spawner.Use(kind);
         Command sleep = Command.Create("sleep", "30").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe)
-            .WithGracePeriod(TimeSpan.FromSeconds(0.2)).On(kind);
+            .WithGracePeriod(TimeSpan.FromSeconds(0.2));
         await (await Task.Run(() => sleep.Start())).DisposeAsync(); // warm up: the event loop's own descriptors
         var before = ProcessTree.DescriptorTargets();
 

@@ -1,4 +1,4 @@
-namespace Subprocess.Spawning;
+namespace Subprocess.Pipes;
 
 /// <summary>Copies one or more streams into one, through the parent (the portable spawner's stand-in
 /// for kernel redirection). Writes from several sources are serialized; the target is closed at the end.</summary>

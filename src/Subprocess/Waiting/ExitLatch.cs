@@ -1,4 +1,4 @@
-namespace Subprocess.Spawning;
+namespace Subprocess.Waiting;
 
 /// <summary>
 /// The moment a child's exit is known, observable three ways: <see cref="Status"/> without waiting,

@@ -1,10 +1,8 @@
-namespace Subprocess;
+namespace Subprocess.Running;
 
 /// <summary>Which stage's status speaks for a pipeline (bash's <c>pipefail</c>, with SIGPIPE forgiven).</summary>
 internal static class Verdict
 {
-    private const int SIGPIPE = 13;
-
     /// <summary>
     /// The index of the right-most stage that failed, or -1 if none did. A stage other than the last
     /// that died of SIGPIPE did not fail: a later stage stopped reading, which is how <c>yes | head -1</c> ends.
@@ -13,7 +11,7 @@ internal static class Verdict
     {
         for (int i = statuses.Count - 1; i >= 0; i--)
         {
-            bool forgiven = i < statuses.Count - 1 && statuses[i].Signal == SIGPIPE;
+            bool forgiven = i < statuses.Count - 1 && statuses[i].Signal == Native.Signals.SIGPIPE;
             if (!statuses[i].Success && !forgiven)
             {
                 return i;

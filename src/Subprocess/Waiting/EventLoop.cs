@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
 using Subprocess.Native;
 
-namespace Subprocess.Spawning;
-
-/// <summary>Something the event loop calls when its descriptor is ready.</summary>
-internal interface IReadyHandler
-{
-    /// <summary>Runs on the loop thread: must not block. <paramref name="events"/> are epoll flags.</summary>
-    void OnReady(uint events);
-}
+namespace Subprocess.Waiting;
 
 /// <summary>
 /// The one thread, for the whole application, that waits on every child: an epoll loop over the

@@ -1,5 +1,5 @@
-using Subprocess.Launching;
-using Subprocess.Spawning;
+using Subprocess.Running;
+using Subprocess.Waiting;
 
 namespace Subprocess;
 
@@ -12,7 +12,7 @@ public sealed partial class Command
     /// or <see cref="ChildProcess.Communicate"/> instead.
     /// </summary>
     /// <exception cref="ProcessStartException">The program is missing, not executable or a directory, or the working directory is missing.</exception>
-    public ChildProcess Start() => Launch(_spec);
+    public ChildProcess Start() => new(Launcher.Start(StartRequest.Of(_spec), Waiter.Awaiting));
 
     /// <summary>
     /// Runs the command to its end with stdin, stdout and stderr as configured (inherited by
@@ -21,10 +21,14 @@ public sealed partial class Command
     /// <exception cref="ProcessStartException">The child could not be started.</exception>
     /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on (the default).</exception>
     /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; its process group has been ended.</exception>
-    public ProcessResult Run() => Synchronously.Result(ExecuteAsync(capture: false, default, synchronous: true, default));
+    public ProcessResult Run()
+    {
+        using Waiter waiter = Waiter.Blocking();
+        return Synchronously.Result(RunToEnd.RunAsync(Request(capture: false, default, default), capture: false, default, waiter, default));
+    }
 
     /// <summary>
-    /// The asynchronous <see cref="Run"/>. Cancelling <paramref name="cancellationToken"/> ends the
+    /// The async twin of <see cref="Run"/>. Cancelling <paramref name="cancellationToken"/> ends the
     /// child's whole tree as a timeout does (SIGTERM to its process group, the grace period, SIGKILL),
     /// then throws <see cref="OperationCanceledException"/> carrying that token.
     /// </summary>
@@ -37,7 +41,8 @@ public sealed partial class Command
     /// cancelling ends it alone; use <see cref="WithNewProcessGroup"/> to choose the group anyway.
     /// </remarks>
     public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
-        await ExecuteAsync(capture: false, default, synchronous: false, cancellationToken).ConfigureAwait(false);
+        await RunToEnd.RunAsync(Request(capture: false, default, cancellationToken), capture: false, default, Waiter.Awaiting, cancellationToken)
+            .ConfigureAwait(false);
 
     /// <summary>
     /// Runs the command to its end, feeding it <paramref name="input"/> and capturing stdout and
@@ -48,31 +53,34 @@ public sealed partial class Command
     /// <exception cref="ProcessStartException">The child could not be started.</exception>
     /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on; carries the output.</exception>
     /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; carries the output so far.</exception>
-    public CapturedResult Capture(ReadOnlyMemory<byte> input = default) =>
-        (CapturedResult)Synchronously.Result(ExecuteAsync(capture: true, input, synchronous: true, default));
+    public CapturedResult Capture(ReadOnlyMemory<byte> input = default)
+    {
+        using Waiter waiter = Waiter.Blocking();
+        return (CapturedResult)Synchronously.Result(RunToEnd.RunAsync(Request(capture: true, input, default), capture: true, input, waiter, default));
+    }
 
-    /// <summary>The asynchronous <see cref="Capture"/>; cancelling <paramref name="cancellationToken"/> ends the
+    /// <summary>The async twin of <see cref="Capture"/>; cancelling <paramref name="cancellationToken"/> ends the
     /// child's whole tree and throws <see cref="OperationCanceledException"/>, as for <see cref="RunAsync"/>
     /// (a token that can be cancelled starts the child in its own process group).</summary>
     public async Task<CapturedResult> CaptureAsync(ReadOnlyMemory<byte> input = default, CancellationToken cancellationToken = default) =>
-        (CapturedResult)await ExecuteAsync(capture: true, input, synchronous: false, cancellationToken).ConfigureAwait(false);
+        (CapturedResult)await RunToEnd.RunAsync(Request(capture: true, input, cancellationToken), capture: true, input, Waiter.Awaiting, cancellationToken)
+            .ConfigureAwait(false);
 
-    private static ChildProcess Launch(CommandSpec spec) => (spec.Spawner ?? Spawners.Default).Start(LaunchPlan.Create(spec));
-
-    private CommandSpec CaptureSpec(bool inputGiven)
+    /// <summary>
+    /// The command as Run or Capture starts it. A call that can be cancelled must be able to end the
+    /// tree, as a timeout does, and only a group reaches the whole tree. Not for a child that shares
+    /// our terminal: outside the foreground group it would be stopped (SIGTTIN, SIGTTOU) the moment it
+    /// read the terminal or set its modes, as a pager, a password prompt or an editor does, and hang
+    /// until cancelled.
+    /// </summary>
+    private StartRequest Request(bool capture, ReadOnlyMemory<byte> input, CancellationToken cancellationToken)
     {
-        CommandSpec spec = _spec;
-        if (inputGiven && spec.Stdin.Kind != StdioKind.Pipe)
+        StartRequest request = StartRequest.Of(_spec);
+        if (capture)
         {
-            spec = spec.Stdin.Kind == StdioKind.Inherit
-                ? spec with { Stdin = Stdio.Pipe }
-                : throw new InvalidOperationException($"Input was given but stdin is set to {spec.Stdin}.");
+            request = request.ForCapture(!input.IsEmpty);
         }
-        return spec with
-        {
-            Stdout = spec.Stdout.Kind == StdioKind.Inherit ? Stdio.Pipe : spec.Stdout,
-            Stderr = spec.Stderr.Kind == StdioKind.Inherit ? Stdio.Pipe : spec.Stderr,
-        };
+        return cancellationToken.CanBeCanceled && !InheritsTerminal(request.Stages[0]) ? request with { NewProcessGroup = true } : request;
     }
 
     /// <summary>Whether the child would get one of this process's standard streams that is a terminal.</summary>
@@ -87,30 +95,5 @@ public sealed partial class Command
             || stdoutIsTerminal
             || (spec.Stderr.Kind == StdioKind.Inherit && Native.Libc.isatty(2) == 1)
             || (spec.Stderr.Kind == StdioKind.ToStdout && stdoutIsTerminal);
-    }
-
-    /// <summary>The core of Run, Capture and their async twins.</summary>
-    private ValueTask<ProcessResult> ExecuteAsync(bool capture, ReadOnlyMemory<byte> input, bool synchronous,
-        CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        // A synchronous Run or Capture waits for the exit on the calling thread and disposes the child
-        // before returning, so the event loop need not watch it: no registration, no wake-up of the
-        // loop thread, no contention with it for the reap.
-        CommandSpec spec = capture ? CaptureSpec(!input.IsEmpty) : _spec;
-        if (synchronous)
-        {
-            spec = spec with { DeferReaping = true };
-        }
-        if (cancellationToken.CanBeCanceled && !InheritsTerminal(spec))
-        {
-            // Cancelling must end the tree, as a timeout does, and only a group reaches the whole tree.
-            // Not for a child that shares our terminal: outside the foreground group it would be
-            // stopped (SIGTTIN, SIGTTOU) the moment it read the terminal or set its modes, as a
-            // pager, a password prompt or an editor does, and hang until cancelled.
-            spec = spec with { NewProcessGroup = true };
-        }
-        ChildProcess child = Launch(spec);
-        return Execution.RunAsync(child, capture, input, _spec.Timeout, _spec.Check, synchronous, cancellationToken);
     }
 }

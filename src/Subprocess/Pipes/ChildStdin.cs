@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Subprocess.Native;
 
-namespace Subprocess;
+namespace Subprocess.Pipes;
 
 /// <summary>
 /// The child's stdin as the caller sees it: the pipe's own stream, except that a write the child can

@@ -1,23 +1,23 @@
 using Microsoft.Win32.SafeHandles;
 using Subprocess.Native;
-using Subprocess.Spawning;
+using Subprocess.Waiting;
 
 namespace Subprocess.Pipes;
 
 /// <summary>
-/// The parent's end of a kernel pipe to a child spawned by <see cref="LinuxSpawner"/>. Pumping
+/// The parent's end of a kernel pipe to a child spawned by the Linux spawner. Pumping
 /// switches the descriptor to non-blocking and hands it to the communication's loop: the shared
 /// <see cref="EventLoop"/>, so any number of children can be drained without a thread each, or the
-/// <see cref="CallerLoop"/> of a synchronous call, which pumps on its own thread.
+/// <see cref="CallerLoop"/> of a blocking call, which pumps on its own thread.
 /// </summary>
-internal sealed class FdPipe : ChildPipe
+internal sealed class DescriptorPipe : ChildPipe
 {
     private readonly SafeFileHandle _handle;
     private readonly FileAccess _access;
     private FileStream? _stream;
     private Pump? _pump;
 
-    public FdPipe(string name, SafeFileHandle handle, FileAccess access) : base(name)
+    public DescriptorPipe(string name, SafeFileHandle handle, FileAccess access) : base(name)
     {
         _handle = handle;
         _access = access;
@@ -63,7 +63,7 @@ internal sealed class FdPipe : ChildPipe
         }
     }
 
-    private abstract class Pump(FdPipe pipe, Communication communication) : IReadyHandler
+    private abstract class Pump(DescriptorPipe pipe, Communication communication) : IReadyHandler
     {
         private int _finished;
         private long _moved;
@@ -131,7 +131,7 @@ internal sealed class FdPipe : ChildPipe
         private const long BulkThreshold = 1 << 20;
     }
 
-    private sealed class Reader(FdPipe pipe, IByteSink sink, Communication communication) : Pump(pipe, communication)
+    private sealed class Reader(DescriptorPipe pipe, IByteSink sink, Communication communication) : Pump(pipe, communication)
     {
         protected override bool Step(uint events)
         {
@@ -162,7 +162,7 @@ internal sealed class FdPipe : ChildPipe
         }
     }
 
-    private sealed class Writer(FdPipe pipe, ReadOnlyMemory<byte> input, Communication communication) : Pump(pipe, communication)
+    private sealed class Writer(DescriptorPipe pipe, ReadOnlyMemory<byte> input, Communication communication) : Pump(pipe, communication)
     {
         private ReadOnlyMemory<byte> _rest = input;
 

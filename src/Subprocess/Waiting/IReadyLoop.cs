@@ -1,8 +1,8 @@
-namespace Subprocess.Spawning;
+namespace Subprocess.Waiting;
 
 /// <summary>
 /// Where a pump waits for its descriptor: the shared <see cref="EventLoop"/> thread, or a
-/// <see cref="CallerLoop"/> that a synchronous call runs on its own thread.
+/// <see cref="CallerLoop"/> that a blocking call runs on its own thread.
 /// </summary>
 internal interface IReadyLoop
 {

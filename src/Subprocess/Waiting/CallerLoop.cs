@@ -1,44 +1,38 @@
 using System.Runtime.InteropServices;
 using Subprocess.Native;
 
-namespace Subprocess.Spawning;
+namespace Subprocess.Waiting;
 
 /// <summary>
-/// A <c>poll(2)</c> loop that a synchronous <c>Communicate</c> runs on its own thread, as Python's
-/// communicate does: the pumps of one communication and the exits of its processes are watched right
-/// here. On the shared <see cref="EventLoop"/> the same work costs an <c>epoll_ctl</c> pair per
-/// descriptor and a hand-off between threads for every read and for the exit (the loop wakes, reads,
-/// wakes the caller, who has spun meanwhile), which is most of what a short capture costs.
+/// A <c>poll(2)</c> loop that a blocking call (<c>Run</c>, <c>Capture</c>, <c>Communicate</c>, <c>Wait</c>) runs on its own thread, as Python's communicate does:
+/// the pumps of its communication and the exits of its children are watched right here. On the shared
+/// <see cref="EventLoop"/> the same work costs an <c>epoll_ctl</c> pair per descriptor and a hand-off
+/// between threads for every read and for the exit (the loop wakes, reads, wakes the caller), which is
+/// most of what a short capture costs.
 /// </summary>
 /// <remarks>
-/// Only the calling thread runs the loop, inside <see cref="RunUntil"/>. When it stops before the
-/// pumps are done (a timeout, an overflow, an error), <see cref="HandOff"/> moves them to the shared
-/// loop, which carries them on as if they had been there from the start: the drain after the tree is
-/// ended, or a later <c>Communicate</c> that resumes, sees them finish.
+/// Only the calling thread runs the loop, inside <see cref="RunUntil"/> and <see cref="RunUntilExited"/>.
+/// When the call ends with pumps still registered (a timeout that leaves the child running, as in
+/// Python), <see cref="Dispose"/> moves them to the shared loop, which carries them on as if they had
+/// been there from the start: a later <c>Communicate</c> that resumes sees them finish.
 /// </remarks>
 internal sealed class CallerLoop : IReadyLoop, IDisposable
 {
+    private static readonly IReadOnlyList<IExitSource> None = [];
     private readonly Lock _gate = new();
     private readonly List<Registration> _registrations = [];
 
     /// <summary>Our tokens of the registrations handed off, mapped to the shared loop's.</summary>
     private readonly Dictionary<ulong, ulong> _handedOff = [];
-    private readonly ProcessControl[] _processes;
+    private IReadOnlyList<IExitSource> _watched = None;
     private Action? _onExit;
     private ulong _lastToken;
     private bool _isHandedOff;
 
-    // Reused between rounds: one entry per registration, then one per process whose exit is awaited.
+    // Reused between rounds: one entry per registration, then one per child whose exit is awaited.
     private Libc.PollFd[] _fds = [];
     private Registration[] _round = [];
-    private readonly ProcessControl?[] _waiting;
-
-    private CallerLoop(ProcessControl[] processes) => (_processes, _waiting) = (processes, new ProcessControl?[processes.Length]);
-
-    /// <summary>A loop that can watch the exits of <paramref name="processes"/>, or null if one of them has
-    /// no descriptor to poll for it (a child of the portable spawner).</summary>
-    public static CallerLoop? TryCreate(params ProcessControl[] processes) =>
-        Array.TrueForAll(processes, process => process.ExitDescriptor is not null) ? new CallerLoop(processes) : null;
+    private IExitSource?[] _waiting = [];
 
     public ulong Register(int fd, uint events, IReadyHandler handler)
     {
@@ -72,35 +66,40 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
         }
     }
 
-    /// <summary>Has <see cref="RunUntil"/> reap the processes as they exit and call <paramref name="onExit"/>
-    /// once all have; calls it at once if they already have.</summary>
-    public void WatchExit(Action onExit)
+    /// <summary>Has the loop reap <paramref name="children"/> as they exit and call <paramref name="onExit"/>
+    /// once all have, while it runs; calls it at once if they already have.</summary>
+    public void WatchExit(IReadOnlyList<IExitSource> children, Action onExit)
     {
-        if (AllExited)
+        if (AllExited(children))
         {
             onExit();
         }
         else
         {
-            _onExit = onExit;
+            (_watched, _onExit) = (children, onExit);
         }
     }
 
-    private bool AllExited => Array.TrueForAll(_processes, process => process.Exit.Status is not null);
-
     /// <summary>Runs the pumps and the exit watch on this thread until <paramref name="gate"/> opens or
-    /// <paramref name="timeout"/> passes (null: no limit); false if the timeout passed first.</summary>
-    public bool RunUntil(Gate gate, TimeSpan? timeout)
+    /// <paramref name="timeout"/> passes (null: no limit); false if the timeout passed first. With nothing
+    /// to watch here, whatever opens the gate happens on another thread: then this blocks on its event.</summary>
+    public bool RunUntil(Gate gate, TimeSpan? timeout) => Run(() => gate.IsOpen, None, timeout, gate);
+
+    /// <summary>Runs the loop, watching the pidfds of <paramref name="children"/> too, until all have exited
+    /// (reaped here) or <paramref name="timeout"/> passes; false if it passed first.</summary>
+    public bool RunUntilExited(IReadOnlyList<IExitSource> children, TimeSpan? timeout) =>
+        Run(() => AllExited(children), children, timeout, null);
+
+    private bool Run(Func<bool> done, IReadOnlyList<IExitSource> awaited, TimeSpan? timeout, Gate? gate)
     {
         PollDeadline deadline = PollDeadline.After(timeout);
-        while (!gate.IsOpen)
+        while (!done())
         {
             int wait = deadline.Remaining;
-            (int pipes, int count) = Fill();
+            (int pipes, int count) = Fill(awaited);
             if (count == 0)
             {
-                // Nothing left to watch here: whatever opens the gate happens elsewhere.
-                return Synchronously.Result(gate.WaitAsync(wait < 0 ? null : TimeSpan.FromMilliseconds(wait), synchronous: true, default));
+                return gate?.Wait(wait < 0 ? null : TimeSpan.FromMilliseconds(wait)) ?? done();
             }
             int ready;
             try
@@ -113,14 +112,14 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
             }
             if (ready == 0 && wait >= 0)
             {
-                return gate.IsOpen;
+                return done();
             }
             Dispatch(pipes, count);
             // A pipe that is readable at every look (a holder that never stops writing) would
             // otherwise keep this loop past its deadline: the drain's bound is on total time.
             if (deadline.HasPassed)
             {
-                return gate.IsOpen;
+                return done();
             }
         }
         return true;
@@ -128,7 +127,7 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
 
     /// <summary>Moves whatever is still registered to the shared loop and stops watching exits here;
     /// from then on this loop only forwards. Idempotent.</summary>
-    public void HandOff()
+    public void Dispose()
     {
         lock (_gate)
         {
@@ -146,21 +145,20 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
         }
     }
 
-    public void Dispose() => HandOff();
-
-    /// <summary>Lays out this round's descriptors: the registered pipes, then the pidfds of the processes
-    /// still running while an exit is awaited, each held open for the round.</summary>
-    private (int Pipes, int Count) Fill()
+    /// <summary>Lays out this round's descriptors: the registered pipes, then the pidfds of the children
+    /// still running whose exit is awaited, each held open for the round.</summary>
+    private (int Pipes, int Count) Fill(IReadOnlyList<IExitSource> awaited)
     {
         int pipes;
         lock (_gate)
         {
             pipes = _registrations.Count;
-            int most = pipes + _processes.Length;
+            int most = pipes + awaited.Count + (_onExit is null ? 0 : _watched.Count);
             if (_fds.Length < most)
             {
                 _fds = new Libc.PollFd[most];
                 _round = new Registration[most];
+                _waiting = new IExitSource?[most];
             }
             for (int i = 0; i < pipes; i++)
             {
@@ -171,14 +169,14 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
             }
         }
         int count = pipes;
-        if (_onExit is not null)
+        foreach (IReadOnlyList<IExitSource> children in (IReadOnlyList<IExitSource>[])[awaited, _onExit is null ? None : _watched])
         {
-            foreach (ProcessControl process in _processes)
+            foreach (IExitSource child in children)
             {
-                if (process.Exit.Status is null && Hold(process.ExitDescriptor!))
+                if (child.Exit.Status is null && Array.IndexOf(_waiting, child, 0, count - pipes) < 0 && Hold(child.ExitDescriptor!))
                 {
-                    _waiting[count - pipes] = process;
-                    _fds[count++] = new Libc.PollFd { Fd = (int)process.ExitDescriptor!.DangerousGetHandle(), Events = Libc.POLLIN };
+                    _waiting[count - pipes] = child;
+                    _fds[count++] = new Libc.PollFd { Fd = (int)child.ExitDescriptor!.DangerousGetHandle(), Events = Libc.POLLIN };
                 }
             }
         }
@@ -227,11 +225,23 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
             }
             _waiting[i - pipes] = null;
         }
-        if (_onExit is Action onExit && AllExited)
+        if (_onExit is Action onExit && AllExited(_watched))
         {
             _onExit = null;
             onExit();
         }
+    }
+
+    private static bool AllExited(IReadOnlyList<IExitSource> children)
+    {
+        foreach (IExitSource child in children)
+        {
+            if (child.Exit.Status is null)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private bool IsRegistered(ulong token)

@@ -1,0 +1,158 @@
+using Microsoft.Win32.SafeHandles;
+using Subprocess.Launching;
+using Subprocess.Native;
+using Subprocess.Pipes;
+using Subprocess.Spawning;
+using Subprocess.Waiting;
+
+namespace Subprocess.Running;
+
+/// <summary>
+/// The one launch path: every <c>Start</c>, <c>Run</c>, <c>Capture</c> and every job of
+/// <see cref="JobRunner"/> comes through here. It plans every stage (so a missing program fails with
+/// nothing running), spawns them, joins them (by kernel pipes in one process group with the Linux
+/// spawner, stage k's stdout the write end of a <c>pipe2(O_CLOEXEC)</c> whose read end is stage k+1's
+/// stdin; relayed through the parent elsewhere), starts the copies into the caller's streams, tracks
+/// the children for this process's exit, and hands back the <see cref="RunningStages"/>.
+/// </summary>
+internal static class Launcher
+{
+    /// <summary>Starts <paramref name="request"/> for a call that will wait through <paramref name="waiter"/>.</summary>
+    /// <exception cref="ProcessStartException">A stage could not be started; none is left running.</exception>
+    public static RunningStages Start(StartRequest request, Waiter waiter)
+    {
+        ISpawner spawner = LaunchScope.Spawner;
+        LaunchPlan[] plans = [.. request.Stages.Select(LaunchPlan.Create)];
+        Spawned[] spawned = spawner.JoinsPipesInKernel
+            ? StartJoined(spawner, plans, request.NewProcessGroup, callerReaps: waiter.Reaps)
+            : StartRelayed(spawner, plans);
+        var stages = new Stage[plans.Length];
+        for (int k = 0; k < plans.Length; k++)
+        {
+            stages[k] = WithCopies(plans[k], spawned[k]);
+            if (!plans[k].Command.Detached)
+            {
+                LiveChildren.Track(spawned[k].Control, request.Settings.GracePeriod);
+            }
+            LaunchScope.Started(spawned[k].Control.Pid);
+        }
+        return new RunningStages(stages, request.Settings);
+    }
+
+    private static Spawned[] StartJoined(ISpawner spawner, LaunchPlan[] plans, bool newGroup, bool callerReaps)
+    {
+        var stages = new List<Spawned>(plans.Length);
+        var parentCopies = new List<SafeFileHandle>(2 * plans.Length);
+        try
+        {
+            SafeFileHandle? previousRead = null;
+            int group = LaunchPlan.ParentGroup;
+            for (int k = 0; k < plans.Length; k++)
+            {
+                LaunchPlan plan = plans[k] with
+                {
+                    ProcessGroup = newGroup && k == 0 ? LaunchPlan.NewGroup : group,
+                    // The leader stays unreaped (a zombie at worst) until the others have joined its group.
+                    DeferReaping = callerReaps || (k == 0 && newGroup && plans.Length > 1),
+                    StdinFrom = previousRead,
+                };
+                previousRead = null;
+                if (k < plans.Length - 1)
+                {
+                    (SafeFileHandle read, SafeFileHandle write) = PipeFd.Create();
+                    PipeFd.Enlarge(read);
+                    parentCopies.Add(read);
+                    parentCopies.Add(write);
+                    plan = plan with { StdoutTo = write };
+                    previousRead = read;
+                }
+                Spawned stage = spawner.Start(plan);
+                stages.Add(stage);
+                group = newGroup && k == 0 ? stage.Control.Pid : group;
+            }
+        }
+        catch
+        {
+            // A half-started pipeline is ended whole: nothing it started outlives the exception.
+            foreach (Spawned stage in stages)
+            {
+                stage.Control.Signal(Signals.SIGKILL, group: newGroup);
+                stage.Control.Dispose(); // reaped by the event loop when it has exited
+                stage.ClosePipes();
+            }
+            throw;
+        }
+        finally
+        {
+            // Until these close, the last reader never sees EOF and a writer never sees EPIPE.
+            foreach (SafeFileHandle end in parentCopies)
+            {
+                end.Dispose();
+            }
+        }
+        if (!callerReaps)
+        {
+            stages[0].Control.StartReaping();
+        }
+        return [.. stages];
+    }
+
+    private static Spawned[] StartRelayed(ISpawner spawner, LaunchPlan[] plans)
+    {
+        var stages = new List<Spawned>(plans.Length);
+        try
+        {
+            for (int k = 0; k < plans.Length; k++)
+            {
+                stages.Add(spawner.Start(plans[k] with
+                {
+                    Stdin = k > 0 ? Stdio.Pipe : plans[k].Stdin,
+                    Stdout = k < plans.Length - 1 ? Stdio.Pipe : plans[k].Stdout,
+                }));
+            }
+        }
+        catch
+        {
+            foreach (Spawned stage in stages)
+            {
+                stage.Control.Signal(Signals.SIGKILL, group: true);
+                stage.Control.Dispose();
+                stage.ClosePipes();
+            }
+            throw;
+        }
+        // The pipes between stages are the relays' alone: the caller sees the first stdin and the last stdout.
+        for (int k = 0; k + 1 < stages.Count; k++)
+        {
+            _ = Relay.Start([stages[k].Stdout!.Stream], stages[k + 1].Stdin!.Stream);
+            stages[k] = stages[k] with { Stdout = null };
+            stages[k + 1] = stages[k + 1] with { Stdin = null };
+        }
+        return [.. stages];
+    }
+
+    /// <summary>The stage as the caller sees it: a pipe whose command named a stream of the caller's
+    /// (<see cref="Stdio.Stream"/>) is copied to or from it, and is not the caller's to use.</summary>
+    private static Stage WithCopies(LaunchPlan plan, Spawned spawned)
+    {
+        var copies = new StreamCopies();
+        ChildPipe? stdin = spawned.Stdin, stdout = spawned.Stdout, stderr = spawned.Stderr;
+        if (plan.Stdin is Stdio.StreamTarget input && stdin is not null)
+        {
+            copies.CopyInput(input.Target, stdin);
+            stdin = null;
+        }
+        if (plan.Stdout is Stdio.StreamTarget output && stdout is not null)
+        {
+            copies.CopyOutput(stdout, output.Target);
+            stdout = null;
+        }
+        if (plan.Stderr is Stdio.StreamTarget error && stderr is not null)
+        {
+            copies.CopyOutput(stderr, error.Target);
+            stderr = null;
+        }
+        copies.Started();
+        return new Stage(plan.Command, spawned.Control, stdin, stdout, stderr, copies, spawned.StartTime);
+    }
+}

@@ -1,0 +1,106 @@
+using Subprocess.Pipes;
+using Subprocess.Waiting;
+
+namespace Subprocess.Running;
+
+/// <summary>
+/// <c>Run</c> and <c>Capture</c>, once, for commands and pipelines and for both twins: start, wait (or
+/// collect, when capturing) within the timeout, end the tree on a timeout or a cancellation, check the
+/// verdict, and always dispose. <see cref="JobRunner"/> runs its jobs through <see cref="CollectAsync"/>.
+/// </summary>
+internal static class RunToEnd
+{
+    /// <summary>Runs <paramref name="request"/> to its end and returns its result (a <see cref="CapturedResult"/>
+    /// when <paramref name="capture"/>, for a request made <see cref="StartRequest.ForCapture"/>).</summary>
+    /// <exception cref="ProcessStartException">A stage could not be started.</exception>
+    /// <exception cref="ProcessFailedException">The verdict is a failure and checking is on.</exception>
+    /// <exception cref="ProcessTimeoutException">The timeout passed; the tree has been ended.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the tree has been ended.</exception>
+    public static async ValueTask<ProcessResult> RunAsync(StartRequest request, bool capture, ReadOnlyMemory<byte> input,
+        Waiter waiter, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        RunningStages run = Launcher.Start(request, waiter);
+        try
+        {
+            (Communication? collected, bool timedOut) = await FinishAsync(run, capture, input, waiter, null, cancellationToken).ConfigureAwait(false);
+            ProcessOutput output = collected?.Snapshot(release: true) ?? new ProcessOutput([], []);
+            IReadOnlyList<ExitStatus> statuses = run.PollAll()!;
+            if (timedOut)
+            {
+                throw new ProcessTimeoutException(run.CommandLine, run.Settings.Timeout!.Value, output.Stdout, output.Stderr, Verdict.Of(statuses));
+            }
+            int failing = Verdict.FailingStage(statuses);
+            if (run.Settings.Check && failing >= 0)
+            {
+                byte[] stderr = collected?.Stderr[failing].ToArray() ?? [];
+                string? stage = statuses.Count > 1
+                    ? $"stage {failing + 1} of {statuses.Count} ('{run.StageCommandLine(failing)}')"
+                    : null;
+                throw new ProcessFailedException(run.CommandLine, statuses[failing], output.Stdout, stderr, stage);
+            }
+            var result = new ProcessResult(run.CommandLine, Verdict.Of(statuses), run.StartTime, run.ExitTime, statuses);
+            return capture ? new CapturedResult(result, output) : result;
+        }
+        finally
+        {
+            await run.DisposeAsync(waiter, tree: true).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs a job to its end as <see cref="JobRunner"/> wants it: output collected (spilled to files
+    /// under <paramref name="spool"/> past a threshold), nothing thrown but a start failure. A timeout
+    /// or a cancellation ends the tree and comes back in the outcome, with what was collected.
+    /// </summary>
+    /// <exception cref="ProcessStartException">A stage could not be started.</exception>
+    public static async ValueTask<JobOutcome> CollectAsync(StartRequest request, Waiter waiter, string spool,
+        CancellationToken cancellationToken)
+    {
+        RunningStages run = Launcher.Start(request.ForCapture(inputGiven: false), waiter);
+        try
+        {
+            (Communication? collected, bool timedOut) = await FinishAsync(run, capture: true, default, waiter, spool, cancellationToken).ConfigureAwait(false);
+            return new JobOutcome(run.Poll(), collected, timedOut);
+        }
+        catch (OperationCanceledException)
+        {
+            return new JobOutcome(run.Poll(), run.Exchange.Current, TimedOut: false);
+        }
+        finally
+        {
+            await run.DisposeAsync(waiter, tree: true).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits (or collects) within the timeout; on a timeout, ends the tree and drains what is
+    /// left; on a cancellation, ends the tree and lets the cancellation through.</summary>
+    private static async ValueTask<(Communication? Collected, bool TimedOut)> FinishAsync(RunningStages run, bool capture,
+        ReadOnlyMemory<byte> input, Waiter waiter, string? spool, CancellationToken cancellationToken)
+    {
+        TimeSpan? timeout = run.Settings.Timeout;
+        try
+        {
+            if (capture)
+            {
+                return (await run.CollectAsync(waiter, input, timeout, cancellationToken, spool).ConfigureAwait(false), false);
+            }
+            if (await run.WaitAllAsync(waiter, timeout, cancellationToken).ConfigureAwait(false))
+            {
+                return (null, false);
+            }
+        }
+        catch (ProcessTimeoutException)
+        {
+            // Ended below, with the drain.
+        }
+        catch (OperationCanceledException)
+        {
+            await run.EndAsync(waiter, tree: true).ConfigureAwait(false);
+            throw;
+        }
+        await run.EndAsync(waiter, tree: true).ConfigureAwait(false);
+        return (await run.DrainAfterEndAsync(waiter).ConfigureAwait(false), true);
+    }
+}
+

@@ -1,0 +1,109 @@
+using Subprocess.Pipes;
+using Subprocess.Waiting;
+
+namespace Subprocess.Running;
+
+internal sealed partial class RunningStages
+{
+    /// <summary>
+    /// Python's <c>communicate</c>: feeds stdin, drains stdout and every stderr, and returns when the
+    /// stages have exited and their pipes are drained. Cancelling ends the tree before the cancellation
+    /// goes through; a timeout leaves the stages running, and a later call resumes where this one stopped.
+    /// </summary>
+    public async ValueTask<ProcessOutput> CommunicateAsync(Waiter waiter, ReadOnlyMemory<byte> input, TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            Communication communication = await CollectAsync(waiter, input, timeout, cancellationToken).ConfigureAwait(false);
+            return communication.Snapshot(release: true);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await EndAsync(waiter, tree: true).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The engine of <see cref="CommunicateAsync"/>, leaving the output where it was collected (in
+    /// memory, or spilled to files under <paramref name="spool"/>). Exit, not end of file, is what ends
+    /// the wait: if a grandchild keeps a pipe open after the exits, the rest is drained for the drain
+    /// timeout and then abandoned, and the output says it is incomplete.
+    /// </summary>
+    /// <exception cref="ProcessTimeoutException"><paramref name="timeout"/> passed first, with the output so far.</exception>
+    /// <exception cref="OutputLimitException">A stream passed the limit; the tree has been ended.</exception>
+    public async ValueTask<Communication> CollectAsync(Waiter waiter, ReadOnlyMemory<byte> input, TimeSpan? timeout,
+        CancellationToken cancellationToken, string? spool = null)
+    {
+        Communication communication = Exchange.Start(input, Settings.MaxOutput, spool, waiter.Loop);
+        // A communication resumed from an earlier call keeps its pumps where they are.
+        waiter = waiter.For(communication.Loop);
+        waiter.WhenExited(_controls, communication.ProcessesExited);
+
+        long started = waiter.Time.GetTimestamp();
+        if (!await waiter.WaitAsync(communication.DoneOrExited, timeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw TimedOut(timeout!.Value, communication.Snapshot());
+        }
+        if (communication.Error is OutputLimitException overflow)
+        {
+            throw await OverflowedAsync(waiter, communication, overflow).ConfigureAwait(false);
+        }
+        await DrainAsync(waiter, communication, cancellationToken).ConfigureAwait(false);
+        TimeSpan? remaining = timeout - waiter.Time.GetElapsedTime(started);
+        if (!await WaitAllAsync(waiter, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining, cancellationToken).ConfigureAwait(false))
+        {
+            throw TimedOut(timeout!.Value, communication.Snapshot());
+        }
+        if (communication.Error is OutputLimitException lateOverflow)
+        {
+            // The exit was seen before the pump had read past the limit: the excess came in the drain.
+            throw await OverflowedAsync(waiter, communication, lateOverflow).ConfigureAwait(false);
+        }
+        if (communication.Error is Exception error)
+        {
+            throw new IOException($"Communicating with '{CommandLine}' failed: {error.Message}", error);
+        }
+        return communication;
+    }
+
+    /// <summary>After the tree was ended: what its pipes still hold, collected for at most the drain
+    /// timeout (a grandchild outside the group could keep them open forever).</summary>
+    public async ValueTask<Communication?> DrainAfterEndAsync(Waiter waiter)
+    {
+        if (Exchange.Current is not Communication communication)
+        {
+            return null;
+        }
+        await DrainAsync(waiter.For(communication.Loop), communication, default).ConfigureAwait(false);
+        return communication;
+    }
+
+    /// <summary>Ends the tree (grandchildren may still write; the other streams keep flowing meanwhile)
+    /// and gives the overflow with the output kept.</summary>
+    private async ValueTask<OutputLimitException> OverflowedAsync(Waiter waiter, Communication communication, OutputLimitException overflow)
+    {
+        await EndAsync(waiter, tree: true).ConfigureAwait(false);
+        Exchange.Abandon(communication);
+        return overflow.For(CommandLine, communication.Snapshot(release: true));
+    }
+
+    /// <summary>
+    /// After the exits: reads on until end of file, for at most the drain timeout, counted from the
+    /// moment the exits were seen; then whatever still holds the pipes is given up on. The bound is on
+    /// total time, not on silence: a grandchild that keeps writing would otherwise keep the caller
+    /// waiting for as long as it lives. What the children wrote is already in the pipes when they
+    /// exit, and reading that takes far less than the drain timeout.
+    /// </summary>
+    private async ValueTask DrainAsync(Waiter waiter, Communication communication, CancellationToken cancellationToken)
+    {
+        if (!await waiter.WaitAsync(communication.Done, Settings.DrainTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            Exchange.Abandon(communication);
+        }
+    }
+
+    private ProcessTimeoutException TimedOut(TimeSpan timeout, ProcessOutput partial) =>
+        new(CommandLine, timeout, partial.Stdout, partial.Stderr);
+}

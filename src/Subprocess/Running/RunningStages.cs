@@ -1,0 +1,153 @@
+using Subprocess.Pipes;
+using Subprocess.Spawning;
+using Subprocess.Waiting;
+
+namespace Subprocess.Running;
+
+/// <summary>
+/// The started stages of a command (one) or a pipeline (several), and everything done to them as a
+/// whole, written once: the exchange of pipes, waiting, communicate, ending the tree, disposal. The
+/// public <see cref="ChildProcess"/> and <see cref="PipelineProcess"/> are thin handles over one of
+/// these; every wait takes the <see cref="Waiter"/> its public method chose.
+/// </summary>
+internal sealed partial class RunningStages
+{
+    private readonly Stage[] _stages;
+    private readonly ProcessControl[] _controls;
+    private Stream? _stdin;
+    private int _released;
+
+    public RunningStages(Stage[] stages, RunSettings settings)
+    {
+        _stages = stages;
+        _controls = [.. stages.Select(stage => stage.Control)];
+        Settings = settings;
+        Exchange = new Exchange(stages[0].Stdin, stages[^1].Stdout, [.. stages.Select(stage => stage.Stderr)]);
+    }
+
+    public RunSettings Settings { get; }
+
+    public string CommandLine => Settings.CommandLine;
+
+    /// <summary>The stages' controls, first to last.</summary>
+    public IReadOnlyList<ProcessControl> Controls => _controls;
+
+    /// <summary>The first stage's stdin, the last stage's stdout and every stage's stderr, where piped for the caller.</summary>
+    public Exchange Exchange { get; }
+
+    /// <summary>When the first stage was spawned.</summary>
+    public DateTimeOffset StartTime => _stages[0].StartTime;
+
+    /// <summary>When the last exit was observed; valid once <see cref="PollAll"/> is not null.</summary>
+    public DateTimeOffset ExitTime => _controls.Max(control => control.Exit.ExitTime);
+
+    /// <summary>The first stage's stdin for the caller to write, whose broken pipe names the command.</summary>
+    public Stream Stdin
+    {
+        get
+        {
+            Stream pipe = Piped(Exchange.Stdin, "stdin", nameof(Command.WithStdin)).Stream;
+            // One wrapper for the one pipe stream, made once, however many threads ask at once.
+            if (_stdin is null)
+            {
+                Interlocked.CompareExchange(ref _stdin, new ChildStdin(pipe, CommandLine), null);
+            }
+            return _stdin;
+        }
+    }
+
+    public Stream Stdout => Piped(Exchange.Stdout, "stdout", nameof(Command.WithStdout)).Stream;
+
+    public Stream Stderr => Piped(Exchange.Stderrs[^1], "stderr", nameof(Command.WithStderr)).Stream;
+
+    /// <summary>The command line of stage <paramref name="index"/>.</summary>
+    public string StageCommandLine(int index) => _stages[index].Command.CommandLine;
+
+    /// <summary>Stage <paramref name="index"/> alone (<see cref="PipelineProcess.Stages"/>): its own control,
+    /// pipes and copies, with its own command's name and settings.</summary>
+    public RunningStages Stage(int index) =>
+        new([_stages[index]], RunSettings.Of(_stages[index].Command) with { GracePeriod = Settings.GracePeriod });
+
+    /// <summary>Every stage's status once all have exited, else null. Never blocks; reaps what has just exited.</summary>
+    public IReadOnlyList<ExitStatus>? PollAll()
+    {
+        var statuses = new ExitStatus[_controls.Length];
+        for (int i = 0; i < _controls.Length; i++)
+        {
+            if (_controls[i].Poll() is not ExitStatus status)
+            {
+                return null;
+            }
+            statuses[i] = status;
+        }
+        return statuses;
+    }
+
+    /// <summary>The verdict once every stage has exited (see <see cref="Verdict"/>), else null.</summary>
+    public ExitStatus? Poll() => _controls.Length == 1 ? _controls[0].Poll() : PollAll() is { } statuses ? Verdict.Of(statuses) : null;
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> to every stage: through the process group they share where there
+    /// is one (one signal, which also reaches what they started, even after some have exited), else to
+    /// each, with what it started too when <paramref name="tree"/> (the portable spawner's kill of a tree).
+    /// Returns whether anything was signalled.
+    /// </summary>
+    public bool SignalAll(int signal, bool tree)
+    {
+        if (_controls[0].GroupId != 0)
+        {
+            return _controls[0].Signal(signal, group: true);
+        }
+        bool sent = false;
+        foreach (ProcessControl control in _controls)
+        {
+            sent |= control.Signal(signal, group: tree);
+        }
+        return sent;
+    }
+
+    /// <summary>Ends the stages (SIGTERM, the grace period, SIGKILL): their tree, or each stage alone,
+    /// and then lets the copies into the caller's streams finish (for at most the drain timeout).</summary>
+    public async ValueTask EndAsync(Waiter waiter, bool tree)
+    {
+        Func<int, bool> signal = tree ? s => SignalAll(s, tree: true) : SignalEachAlone;
+        await TreeEnding.EndAsync(_controls, signal, Settings.GracePeriod, waiter).ConfigureAwait(false);
+        await FinishCopiesAsync(waiter, default).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the stages if they still run (unless detached), then releases their pipes and
+    /// process handles. Only the first call does anything.</summary>
+    /// <param name="waiter">How the caller waits.</param>
+    /// <param name="tree">End their tree, not only the stages themselves.</param>
+    public async ValueTask DisposeAsync(Waiter waiter, bool tree)
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return;
+        }
+        if (!Settings.Detached && PollAll() is null)
+        {
+            await EndAsync(waiter, tree).ConfigureAwait(false);
+        }
+        Exchange.Dispose();
+        foreach (Stage stage in _stages)
+        {
+            stage.Copies.Close();
+            stage.Control.Dispose();
+        }
+    }
+
+    private bool SignalEachAlone(int signal)
+    {
+        bool sent = false;
+        foreach (ProcessControl control in _controls)
+        {
+            sent |= control.Signal(signal, group: false);
+        }
+        return sent;
+    }
+
+    private static ChildPipe Piped(ChildPipe? pipe, string name, string method) =>
+        pipe ?? throw new InvalidOperationException(
+            $"The child's {name} was not piped; start the command with {method}(Stdio.Pipe) to use it.");
+}

@@ -1,0 +1,29 @@
+using Subprocess.Native;
+using Subprocess.Waiting;
+
+namespace Subprocess.Spawning;
+
+/// <summary>
+/// The one way children are ended, for a timeout, a cancellation, a dispose, an output overflow or
+/// this process's exit: SIGTERM, up to the grace period for them to exit, then SIGKILL. SIGKILL is
+/// sent even when they exited in time, because a signal to a group also reaches what they started.
+/// </summary>
+internal static class TreeEnding
+{
+    /// <param name="children">The children whose exits end the waits.</param>
+    /// <param name="signal">Sends a signal wherever ending them means (their group, each of them);
+    /// returns whether anything was signalled.</param>
+    /// <param name="grace">Time between SIGTERM and SIGKILL; zero sends SIGKILL at once.</param>
+    /// <param name="waiter">How the call waits.</param>
+    /// <param name="afterKill">How long to wait for the exits after SIGKILL (null: until they come).</param>
+    public static async ValueTask EndAsync(IReadOnlyList<IExitSource> children, Func<int, bool> signal, TimeSpan grace,
+        Waiter waiter, TimeSpan? afterKill = null)
+    {
+        if (grace > TimeSpan.Zero && signal(Signals.SIGTERM))
+        {
+            await waiter.WaitExitedAsync(children, grace, default).ConfigureAwait(false);
+        }
+        signal(Signals.SIGKILL);
+        await waiter.WaitExitedAsync(children, afterKill, default).ConfigureAwait(false);
+    }
+}
