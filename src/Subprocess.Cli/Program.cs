@@ -13,9 +13,7 @@ try
 {
     // `run` and `parallel` take a command line that may have options of its own: ours come first.
     string[] arguments = args.Length > 0 && args[0] is "parallel" or "run"
-        ? [args[0], .. ArgumentSplitter.Split(args[1..],
-            args[0] == "run" ? RunCommand.OptionsWithValue : ParallelCommand.OptionsWithValue,
-            args[0] == "run" ? RunCommand.Flags : ParallelCommand.Flags)]
+        ? [args[0], .. ArgumentSplitter.Split(args[1..], root.Subcommands.Single(command => command.Name == args[0]))]
         : args;
     ParseResult parsed = root.Parse(arguments);
     if (parsed.Errors.Count > 0)

@@ -76,10 +76,18 @@ public class InputAndDurationSpecs
     public void Bad_durations_are_refused(string text) => Assert.False(Durations.TryParse(text, out _));
 
     [Fact]
-    public void Options_end_where_the_command_begins()
+    public void Options_end_where_the_command_begins_as_the_command_declares_them()
     {
-        HashSet<string> withValue = ["-j"], flags = ["-k"];
-        Assert.Equal(["-j", "4", "-k", "--", "head", "-n", "1"], ArgumentSplitter.Split(["-j", "4", "-k", "head", "-n", "1"], withValue, flags));
-        Assert.Throws<UsageException>(() => ArgumentSplitter.Split(["--nope", "x"], withValue, flags));
+        var command = new System.CommandLine.Command("parallel")
+        {
+            new System.CommandLine.Option<int?>("--jobs", "-j"),
+            new System.CommandLine.Option<bool>("--keep-order", "-k"),
+        };
+        _ = new System.CommandLine.RootCommand { command }; // gives it the inherited --help
+
+        Assert.Equal(["-j", "4", "-k", "--", "head", "-n", "1"], ArgumentSplitter.Split(["-j", "4", "-k", "head", "-n", "1"], command));
+        Assert.Equal(["--jobs=4", "--help", "--", "head"], ArgumentSplitter.Split(["--jobs=4", "--help", "head"], command));
+        Assert.Equal(["-j2", "--", "head"], ArgumentSplitter.Split(["-j2", "head"], command));
+        Assert.Throws<UsageException>(() => ArgumentSplitter.Split(["--nope", "x"], command));
     }
 }

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using CliCommand = System.CommandLine.Command;
+
 namespace Subprocess.Cli.Commands;
 
 /// <summary>
@@ -9,9 +12,20 @@ internal static class ArgumentSplitter
 {
     /// <summary>A short option's value may be joined to it, as GNU parallel and getopt allow
     /// (<c>-j2</c>): the parser reads that itself, so here it only has to be known as ours.</summary>
+    /// <param name="args">The words after the command's name.</param>
+    /// <param name="command">The command, whose declared options (and those it inherits, such as
+    /// <c>--help</c>) are the ones it knows: an option that takes no value is a flag.</param>
     /// <exception cref="UsageException">An option this command does not have.</exception>
-    public static string[] Split(string[] args, ISet<string> optionsWithValue, ISet<string> flags)
+    public static string[] Split(string[] args, CliCommand command)
     {
+        IEnumerable<Option> known = command.Options.Concat(command.Parents.OfType<CliCommand>().SelectMany(parent => parent.Options).Where(option => option.Recursive));
+        var optionsWithValue = new HashSet<string>(StringComparer.Ordinal);
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Option option in known)
+        {
+            (option.ValueType == typeof(bool) || option.Arity.MaximumNumberOfValues == 0 ? flags : optionsWithValue).UnionWith([option.Name, .. option.Aliases]);
+        }
+
         int i = 0;
         while (i < args.Length)
         {

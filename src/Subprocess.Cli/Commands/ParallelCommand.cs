@@ -35,9 +35,6 @@ internal static class ParallelCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    public static readonly HashSet<string> OptionsWithValue = ["--jobs", "-j", "--timeout", "--retries", "--joblog", "--halt"];
-    public static readonly HashSet<string> Flags = ["--shell", "--keep-order", "-k", "--tag", "--line-buffer", "--bar", "--progress", "--dry-run", "--resume", "--resume-failed", "--help", "-h", "-?"];
-
     public static CliCommand Build()
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
@@ -53,30 +50,7 @@ internal static class ParallelCommand
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        int jobs = parsed.GetValue(Jobs) ?? Environment.ProcessorCount;
-        if (jobs < 0)
-        {
-            throw new UsageException("--jobs cannot be negative");
-        }
-        TimeSpan? timeout = parsed.GetValue(Timeout) is string t
-            ? Durations.TryParse(t, out TimeSpan d) ? d : throw new UsageException($"--timeout {t} is not a duration (10, 1.5s, 500ms, 2m)")
-            : null;
-        int retries = parsed.GetValue(Retries);
-        if (retries < 0)
-        {
-            throw new UsageException("--retries cannot be negative");
-        }
-
-        HaltPolicy? halt;
-        try
-        {
-            halt = parsed.GetValue(Halt) is string h ? HaltPolicy.Parse(h) : null;
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"--halt {e.Message}");
-        }
-
+        JobOptions options = ReadOptions(parsed);
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In);
         JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell));
         string? logPath = parsed.GetValue(JobLogFile);
@@ -101,31 +75,8 @@ internal static class ParallelCommand
             return 0;
         }
 
-        var options = new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout, Halt = halt };
-        Stream stdoutTarget = Console.OpenStandardOutput(), stderrTarget = Console.OpenStandardError();
-        bool tag = parsed.GetValue(Tag), lineBuffer = parsed.GetValue(LineBuffer);
-        var reporter = new JobReporter(stdoutTarget, stderrTarget, tag);
-        var streaming = new System.Collections.Concurrent.ConcurrentDictionary<long, List<LineStream>>();
-        object gate = new();
-        Pipeline BuildJob(JobInput input, JobContext context)
-        {
-            context = context with { Number = input.Number };
-            if (!lineBuffer)
-            {
-                return template.Build(input.Values, context);
-            }
-            byte[]? prefix = tag ? TaggedCopy.Tag(input.Values) : null;
-            var lines = new List<LineStream> { new(stdoutTarget, gate, prefix) };
-            streaming[input.Number] = lines;
-            return template.Build(input.Values, context, Stdio.Stream(lines[0]), () =>
-            {
-                // One per stage: stages write at once, and each must complete its own lines.
-                var errors = new LineStream(stderrTarget, gate, prefix);
-                lines.Add(errors);
-                return Stdio.Stream(errors);
-            });
-        }
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
+        var run = new ParallelRun(template, inputs, options, parsed.GetValue(Tag), parsed.GetValue(LineBuffer), log);
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). The
         // library escalates a second one to SIGKILL at once. Either way we exit when they are gone.
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -134,62 +85,53 @@ internal static class ParallelCommand
             context.Cancel = true;
             interrupted.Cancel();
         });
-        int failed = 0, total = 0;
         JobProgress? progress = parsed.GetValue(Bar) || parsed.GetValue(ProgressOption) ? JobProgress.ForStderr(inputs.Count) : null;
         if (progress is null)
         {
-            await RunJobsAsync(_ => { });
+            await run.RunAsync(_ => { }, interrupted.Token);
         }
         else
         {
-            await progress.RunAsync(RunJobsAsync);
+            await progress.RunAsync(finished => run.RunAsync(finished, interrupted.Token));
         }
         await Console.Error.WriteLineAsync(
-            $"subproc: {total} jobs, {total - failed} succeeded, {failed} failed in {clock.Elapsed.TotalSeconds:F2} s" +
-            (interrupted.IsCancellationRequested ? $", interrupted with {inputs.Count - total} not started" : ""));
+            $"subproc: {run.Finished} jobs, {run.Finished - run.Failed} succeeded, {run.Failed} failed in {clock.Elapsed.TotalSeconds:F2} s" +
+            (interrupted.IsCancellationRequested ? $", interrupted with {inputs.Count - run.Finished} not started" : ""));
         if (interrupted.IsCancellationRequested)
         {
             return 130;
         }
         // As GNU parallel: a halt on success is the outcome asked for, whatever the jobs it ended.
-        return halt is { OnSuccess: true } && halt.IsReached(failed, total - failed, inputs.Count) ? 0 : Math.Min(failed, 101);
+        return options.Halt is { OnSuccess: true } halt && halt.IsReached(run.Failed, run.Finished - run.Failed, inputs.Count)
+            ? 0
+            : Math.Min(run.Failed, 101);
+    }
 
-        async Task RunJobsAsync(Action<bool> finished)
+    /// <summary>How the jobs run: parallelism, order, retries, timeout, halt.</summary>
+    private static JobOptions ReadOptions(ParseResult parsed)
+    {
+        int jobs = parsed.GetValue(Jobs) ?? Environment.ProcessorCount;
+        if (jobs < 0)
         {
-            try
-            {
-                await foreach (JobResult job in JobRunner.RunAsync(inputs, BuildJob, options, interrupted.Token))
-                {
-                    using (job)
-                    {
-                        JobInput input = inputs[(int)job.Context.Number - 1];
-                        if (streaming.TryRemove(input.Number, out List<LineStream>? lines))
-                        {
-                            lines.ForEach(stream => stream.Complete());
-                        }
-                        total++;
-                        failed += job.Success ? 0 : 1;
-                        if (!lineBuffer)
-                        {
-                            // Under --line-buffer nothing was captured: the lines went out as they came.
-                            await reporter.WriteAsync(job, input.Values);
-                        }
-                        if (job.Error is ProcessStartException start)
-                        {
-                            await Console.Error.WriteLineAsync($"subproc: job {input.Number}: {start.Message}");
-                        }
-                        if (log is not null)
-                        {
-                            await log.WriteAsync(job, input.Number);
-                        }
-                        finished(job.Success);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
-            {
-                // Interrupted: the jobs that ran have been reported; the summary says what did not start.
-            }
+            throw new UsageException("--jobs cannot be negative");
         }
+        TimeSpan? timeout = parsed.GetValue(Timeout) is string t
+            ? Durations.TryParse(t, out TimeSpan d) ? d : throw new UsageException($"--timeout {t} is not a duration (10, 1.5s, 500ms, 2m)")
+            : null;
+        int retries = parsed.GetValue(Retries);
+        if (retries < 0)
+        {
+            throw new UsageException("--retries cannot be negative");
+        }
+        HaltPolicy? halt;
+        try
+        {
+            halt = parsed.GetValue(Halt) is string h ? HaltPolicy.Parse(h) : null;
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--halt {e.Message}");
+        }
+        return new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout, Halt = halt };
     }
 }

@@ -10,9 +10,6 @@ internal static class RunCommand
     private static readonly Option<string?> Grace = new("--grace") { Description = "Time between SIGTERM and SIGKILL when it is ended (default 2s; 0: SIGKILL at once)" };
     private static readonly Argument<string[]> Words = new("command") { Description = "PROGRAM ARGS...", Arity = ArgumentArity.OneOrMore };
 
-    public static readonly HashSet<string> OptionsWithValue = ["--timeout", "--grace"];
-    public static readonly HashSet<string> Flags = ["--help", "-h", "-?"];
-
     public static CliCommand Build()
     {
         var command = new CliCommand("run", "Run one command; exit with its code (128+N if signal N killed it)");

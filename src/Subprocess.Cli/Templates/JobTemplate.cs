@@ -54,11 +54,11 @@ internal sealed class JobTemplate
         {
             return BuildPipeline(inputs, context, stdout, stderr);
         }
-        Func<string, string> quote = InputIsCommand ? (s => s) : ShellQuote;
+        Func<string, string> quote = InputIsCommand ? (s => s) : Launching.CommandLine.Quote;
         string script = Replacements.Apply(_script, inputs, context, quote);
         if (_appendInputs && !InputIsCommand)
         {
-            script += " " + string.Join(' ', inputs.Select(ShellQuote));
+            script += " " + string.Join(' ', inputs.Select(Launching.CommandLine.Quote));
         }
         Command command = Command.Shell(script);
         command = stdout is null ? command : command.WithStdout(stdout);
@@ -133,8 +133,8 @@ internal sealed class JobTemplate
         {
             return Build(inputs, context).Commands[0].Arguments[1];
         }
-        var words = _tokens.Select(t => t.Kind == TokenKind.Word ? ShellQuote(Replacements.Apply(t.Text, inputs, context, s => s)) : t.Text);
-        return string.Join(' ', _appendInputs ? words.Concat(inputs.Select(ShellQuote)) : words);
+        var words = _tokens.Select(t => t.Kind == TokenKind.Word ? Launching.CommandLine.Quote(Replacements.Apply(t.Text, inputs, context, s => s)) : t.Text);
+        return string.Join(' ', _appendInputs ? words.Concat(inputs.Select(Launching.CommandLine.Quote)) : words);
     }
 
     private static void Validate(List<Token> tokens)
@@ -208,9 +208,4 @@ internal sealed class JobTemplate
     private static UsageException StderrLeftBehind() => new(
         "'2>&1' before '>' sends stderr where stdout was, an order subproc does not build; " +
         "write '> FILE 2>&1', or add --shell to run each job with /bin/sh -c");
-
-    internal static string ShellQuote(string value) =>
-        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal))
-            ? value
-            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -16,7 +16,9 @@ internal static class CommandLine
         return line.ToString();
     }
 
-    private static string Quote(string word)
+    /// <summary>One word as a POSIX shell reads it back: as it is when it holds only safe characters,
+    /// else in single quotes (a quote inside written <c>'\''</c>).</summary>
+    public static string Quote(string word)
     {
         if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)))
         {
