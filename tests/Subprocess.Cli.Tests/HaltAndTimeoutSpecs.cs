@@ -5,7 +5,7 @@ namespace Subprocess.Cli.Tests;
 
 /// <summary>Stopping early, end to end: --halt on successes and on a share of jobs, timeouts that end
 /// whole trees, and the grace between SIGTERM and SIGKILL.</summary>
-public class HaltAndTimeoutSpecs
+public class HaltAndTimeoutSpecs : Spec
 {
     [Theory(Timeout = 60_000)]
     [InlineData("now,fail=1", "sleep {}; exit 1", 3, "3 jobs, 0 succeeded, 3 failed")]    // exit code: the failures

@@ -3,7 +3,7 @@ using Subprocess.Cli.Inputs;
 
 namespace Subprocess.Cli.Tests;
 
-public class InputAndDurationSpecs
+public class InputAndDurationSpecs : Spec
 {
     [Fact]
     public void Several_sources_combine_as_a_cross_product_first_varying_slowest()

@@ -3,23 +3,24 @@ using Subprocess.Tests.Infrastructure;
 namespace Subprocess.Cli.Tests;
 
 /// <summary>Ctrl-C: the first stops launching and ends the running jobs' trees; a second kills them.</summary>
-public class InterruptSpecs
+public class InterruptSpecs : Spec
 {
-    private static async Task<ChildProcess> StartParallel(string marker, string script)
+    private static async Task<(ChildProcess Subproc, StreamReader Output)> StartParallel(string marker, string script)
     {
-        ChildProcess subproc = Subproc.Plain("parallel", "-j", "2", "--line-buffer", "--shell", script, ":::", "1", "2", "3", "4")
+        ChildProcess subproc = Subproc.Interruptible("parallel", "-j", "2", "--line-buffer", "--shell", script, ":::", "1", "2", "3", "4")
             .Marked(marker).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
-        var reader = new StreamReader(subproc.Stdout);
-        Assert.Equal("started", await reader.ReadLineAsync());
-        Assert.Equal("started", await reader.ReadLineAsync());
-        return subproc;
+        var output = new StreamReader(subproc.Stdout);
+        Assert.Equal("started", await output.ReadLineAsync());
+        Assert.Equal("started", await output.ReadLineAsync());
+        return (subproc, output);
     }
 
     [Fact(Timeout = 60_000)]
     public async Task The_first_Ctrl_C_ends_running_jobs_and_starts_no_more()
     {
         string marker = $"subproc-int-{Guid.NewGuid():N}";
-        await using ChildProcess subproc = await StartParallel(marker, "echo started; sleep 30");
+        (ChildProcess subproc, _) = await StartParallel(marker, "echo started; sleep 30");
+        await using ChildProcess owned = subproc;
 
         subproc.Signal(2);
         ExitStatus status = await subproc.WaitAsync();
@@ -34,10 +35,13 @@ public class InterruptSpecs
     public async Task A_second_Ctrl_C_kills_jobs_that_ignore_SIGTERM()
     {
         string marker = $"subproc-int2-{Guid.NewGuid():N}";
-        await using ChildProcess subproc = await StartParallel(marker, "trap '' TERM; echo started; sleep 30");
+        // A job that says so when SIGTERM comes, and goes on: `wait` returns at the trapped signal.
+        (ChildProcess subproc, StreamReader output) = await StartParallel(marker, "trap 'echo ignored' TERM; echo started; : {}; while :; do sleep 30 & wait $!; done");
+        await using ChildProcess owned = subproc;
 
         subproc.Signal(2);
-        await Task.Delay(300); // the first interrupt's SIGTERM is ignored by the jobs
+        Assert.Equal("ignored", await output.ReadLineAsync()); // both jobs got the first interrupt's SIGTERM
+        Assert.Equal("ignored", await output.ReadLineAsync());
         Assert.True(ProcessTree.AnyRunning(marker));
         subproc.Signal(2);
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Subprocess.Cli.Tests;
 
 /// <summary>`subproc parallel` end to end: the built tool, real commands, exact output.</summary>
-public class ParallelSpecs
+public class ParallelSpecs : Spec
 {
     [Fact(Timeout = 60_000)]
     public async Task It_runs_the_template_for_every_input_in_order_with_keep_order()

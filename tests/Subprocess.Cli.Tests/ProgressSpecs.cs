@@ -4,7 +4,7 @@ using Subprocess.Cli.Progress;
 namespace Subprocess.Cli.Tests;
 
 /// <summary>--bar: drawn on a terminal, never into a pipe.</summary>
-public class ProgressSpecs
+public class ProgressSpecs : Spec
 {
     [Fact(Timeout = 20_000)]
     public async Task The_display_counts_jobs_and_failures()

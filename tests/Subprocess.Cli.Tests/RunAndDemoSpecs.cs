@@ -1,6 +1,6 @@
 namespace Subprocess.Cli.Tests;
 
-public class RunAndDemoSpecs
+public class RunAndDemoSpecs : Spec
 {
     [Fact(Timeout = 60_000)]
     public async Task Run_exits_with_the_childs_code_or_128_plus_its_signal()

@@ -27,6 +27,11 @@ internal static class Subproc
     /// <summary>How a shell command line starts <c>subproc</c> (the paths hold no spaces).</summary>
     public static string ShellPrefix => UnderTest ?? $"{Host} {Path.Combine(AppContext.BaseDirectory, "subproc.dll")}";
 
+    /// <summary>The same, started so that a signal reaches it however the suite was started (<see cref="Subprocess.Tests.Infrastructure.Interruptible"/>).</summary>
+    public static Command Interruptible(params string[] arguments) => UnderTest is null
+        ? Subprocess.Tests.Infrastructure.Interruptible.Command(Host, [Path.Combine(AppContext.BaseDirectory, "subproc.dll"), .. arguments])
+        : Subprocess.Tests.Infrastructure.Interruptible.Command(UnderTest, arguments);
+
     /// <summary>The command that runs <c>subproc</c> with <paramref name="arguments"/>, nothing else set.</summary>
     public static Command Plain(params string[] arguments) => UnderTest is null
         ? Subprocess.Command.Create(Host, [Path.Combine(AppContext.BaseDirectory, "subproc.dll"), .. arguments])

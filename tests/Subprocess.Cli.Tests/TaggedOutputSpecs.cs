@@ -3,7 +3,7 @@ using Subprocess.Cli.Output;
 namespace Subprocess.Cli.Tests;
 
 /// <summary>--tag: every line gets the job's inputs in front, byte for byte, whatever the output holds.</summary>
-public class TaggedOutputSpecs
+public class TaggedOutputSpecs : Spec
 {
     [Fact(Timeout = 60_000)]
     public async Task Tagged_output_that_is_not_UTF_8_arrives_byte_for_byte()

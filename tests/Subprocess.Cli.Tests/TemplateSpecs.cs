@@ -3,7 +3,7 @@ using Subprocess.Cli.Templates;
 namespace Subprocess.Cli.Tests;
 
 /// <summary>Command templates: shell quoting, operators, replacement strings.</summary>
-public class TemplateSpecs
+public class TemplateSpecs : Spec
 {
     private static readonly JobContext Job = new(7, 2);
 

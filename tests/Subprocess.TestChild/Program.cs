@@ -5,12 +5,12 @@ return args.FirstOrDefault() switch
 {
     "reaped-by-kernel" => ReapedByKernel.Run(),
     "terminal-group" => await TerminalGroup.RunAsync(),
-    "leave-children" when args.Length == 2 => LeaveChildren.Run(args[1]),
+    "leave-children" when args.Length >= 2 => LeaveChildren.Run(args[1], args[2..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | terminal-group | leave-children exit|throw|wait|detached");
+    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | terminal-group | leave-children exit|throw|wait|detached GO ALIVE");
     return 2;
 }

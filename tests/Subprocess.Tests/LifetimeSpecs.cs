@@ -79,7 +79,7 @@ public class LifetimeSpecs : Spec
     public async Task Children_are_ended_when_the_parent_is_signalled(int signal)
     {
         string marker = $"subproc-signal-{signal}-{Guid.NewGuid():N}";
-        await using ChildProcess parent = TestChildProgram.Verb("leave-children", "wait").Marked(marker)
+        await using ChildProcess parent = TestChildProgram.InterruptibleVerb("leave-children", "wait").Marked(marker)
             .WithStdout(Stdio.Pipe).WithStderr(Stdio.Null).Start();
         Assert.Equal("ready", await new StreamReader(parent.Stdout).ReadLineAsync());
 
@@ -93,15 +93,22 @@ public class LifetimeSpecs : Spec
     public async Task A_detached_child_survives_its_parents_exit()
     {
         string marker = $"subproc-detached-{Guid.NewGuid():N}";
+        string go = Path.Combine(Path.GetTempPath(), marker + ".go"), alive = Path.Combine(Path.GetTempPath(), marker + ".alive");
         try
         {
-            await TestChildProgram.Verb("leave-children", "detached").Marked(marker).CaptureAsync();
-            await Task.Delay(200);
-            Assert.True(ProcessTree.AnyRunning(marker), "the detached child was ended with its parent");
+            // The parent has ended its children by the time it exits; only then is the detached one
+            // asked to show it is still there, which a child ended with its parent cannot do.
+            await TestChildProgram.Verb("leave-children", "detached", go, alive).Marked(marker).CaptureAsync();
+            await File.WriteAllTextAsync(go, "");
+
+            Assert.True(await ProcessTree.Within(() => File.Exists(alive), TimeSpan.FromSeconds(10)),
+                "the detached child did not answer after its parent exited: it was ended with it");
         }
         finally
         {
             ProcessTree.KillMarked(marker);
+            File.Delete(go);
+            File.Delete(alive);
         }
     }
 }

@@ -3,16 +3,17 @@ namespace Subprocess.TestChild.Verbs;
 /// <summary>
 /// Starts children that would outlive this process if the library did not end them, prints
 /// "ready", then ends itself as <c>mode</c> says: <c>exit</c> (return from Main), <c>throw</c> (an
-/// unhandled exception), <c>wait</c> (block until a signal ends it), <c>detached</c> (the child is
-/// started detached, then return: it must survive).
+/// unhandled exception), <c>wait</c> (block until a signal ends it), <c>detached GO ALIVE</c> (the
+/// child is started detached, then return: it must survive, and it writes ALIVE once GO exists).
 /// </summary>
 internal static class LeaveChildren
 {
-    public static int Run(string mode)
+    public static int Run(string mode, string[] files)
     {
-        if (mode == "detached")
+        if (mode == "detached" && files.Length == 2)
         {
-            Command.Create("sleep", "30").Detached().Start();
+            Command.Create("sh", "-c", "while [ ! -e \"$1\" ]; do sleep 0.05; done; echo alive > \"$2\"", "sh", files[0], files[1])
+                .Detached().Start();
             Console.WriteLine("ready");
             return 0;
         }

@@ -7,4 +7,8 @@ public static class TestChildProgram
 
     public static Command Verb(string verb, params string[] arguments) =>
         Command.Create(Host, [Path.Combine(AppContext.BaseDirectory, "Subprocess.TestChild.dll"), verb, .. arguments]);
+
+    /// <summary>The verb, started so that a signal reaches it however the suite was started (<see cref="Interruptible"/>).</summary>
+    public static Command InterruptibleVerb(string verb, params string[] arguments) =>
+        Interruptible.Command(Host, [Path.Combine(AppContext.BaseDirectory, "Subprocess.TestChild.dll"), verb, .. arguments]);
 }
