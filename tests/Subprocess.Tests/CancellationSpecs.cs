@@ -21,7 +21,7 @@ public class CancellationSpecs : Spec
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "the background sleep survived cancellation");
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("ends a tree by killing it whole (no SIGTERM, no grace period)", Timeout = 30_000)]
     public async Task Cancelling_gives_a_child_that_ignores_SIGTERM_its_grace_period_then_kills_it()
     {
         string marker = $"subproc-cancel-grace-{Guid.NewGuid():N}";
@@ -63,7 +63,7 @@ public class CancellationSpecs : Spec
         }
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("makes no process groups", Timeout = 30_000)]
     public async Task RunAsync_without_a_cancellable_token_keeps_the_child_in_our_process_group()
     {
         // A child in a group of its own cannot read the terminal; only cancellation needs one. Stdin
@@ -77,7 +77,7 @@ public class CancellationSpecs : Spec
         Assert.NotEqual(ProcessTree.GroupOf(Environment.ProcessId), int.Parse(cancellable.StdoutText));
     }
 
-    [Fact(Timeout = 60_000)]
+    [NativeFact("makes no process groups", Timeout = 60_000)]
     public async Task A_cancellable_call_leaves_a_child_that_shares_our_terminal_in_our_group()
     {
         // The test child runs under script(1), so its stdin is a terminal: a child inheriting it must
@@ -90,7 +90,7 @@ public class CancellationSpecs : Spec
         Assert.EndsWith("same own", result.StdoutText.Trim()); // after the escapes .NET sends a terminal
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("ends a tree by killing it whole (no SIGTERM, no grace period)", Timeout = 30_000)]
     public async Task Cancelling_WaitAsync_of_a_started_child_without_its_own_group_ends_the_child_alone()
     {
         // What the docs promise, pinned: no group, so only the child is signalled.

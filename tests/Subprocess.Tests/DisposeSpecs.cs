@@ -34,7 +34,7 @@ public class DisposeSpecs : Spec
         Assert.False(IsAlive(pid));
     }
 
-    [Fact(Timeout = 20_000)]
+    [NativeFact("makes no process groups", Timeout = 20_000)]
     public async Task Disposing_a_child_with_its_own_group_ends_its_grandchildren()
     {
         string marker = $"subproc-dispose-{Guid.NewGuid():N}";

@@ -65,7 +65,7 @@ public class EnvironmentSpecs : Spec
         Assert.Equal("ONLY=me\n", result.StdoutText);
     }
 
-    [Fact(Timeout = 20_000)]
+    [NativeFact("passes only valid UTF-8", Timeout = 20_000)]
     public async Task A_raw_byte_value_that_is_not_UTF8_reaches_the_child_byte_for_byte()
     {
         byte[] raw = [0xe2, (byte)'4', (byte)'U', (byte)'\n', 0xd0, (byte)'Q', (byte)'l', (byte)'3', (byte)'S', 0x11];

@@ -19,7 +19,7 @@ public class LifetimeSpecs : Spec
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "a grandchild survived KillTree");
     }
 
-    [Fact(Timeout = 20_000)]
+    [NativeFact("makes no process groups, and orphaned grandchildren are out of its reach", Timeout = 20_000)]
     public async Task TerminateTree_reaches_grandchildren_left_after_the_child_exited()
     {
         string marker = $"subproc-orphans-{Guid.NewGuid():N}";
@@ -32,7 +32,7 @@ public class LifetimeSpecs : Spec
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)));
     }
 
-    [Fact(Timeout = 20_000)]
+    [NativeFact("makes no process groups (it can kill any child's tree)", Timeout = 20_000)]
     public async Task Tree_signals_need_a_child_in_its_own_group()
     {
         await using ChildProcess child = Command.Create("sleep", "10").Start();

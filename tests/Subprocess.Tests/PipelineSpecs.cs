@@ -35,7 +35,7 @@ public class PipelineSpecs : Spec
         Assert.Equal(SHA256.HashData(input), SHA256.HashData(result.Stdout));
     }
 
-    [Fact(Timeout = 20_000)]
+    [NativeFact("relays between stages through the parent", Timeout = 20_000)]
     public async Task Stages_are_joined_by_a_kernel_pipe_the_parent_does_not_hold()
     {
         await using PipelineProcess running = (Command.Create("sleep", "10") | Command.Create("sleep", "10")).Start();
@@ -49,7 +49,7 @@ public class PipelineSpecs : Spec
         Assert.DoesNotContain(written, ProcessTree.DescriptorTargets());
     }
 
-    [Fact(Timeout = 20_000)]
+    [NativeFact("makes no process groups", Timeout = 20_000)]
     public async Task All_stages_share_one_process_group_led_by_the_first()
     {
         await using PipelineProcess running = (Command.Create("sleep", "10") | Command.Create("sleep", "10") | Command.Create("sleep", "10")).Start();
@@ -113,7 +113,7 @@ public class PipelineSpecs : Spec
         }
     }
 
-    [Fact(Timeout = 20_000)]
+    [NativeFact("leaves SIGPIPE ignored in children, as Process does", Timeout = 20_000)]
     public async Task Yes_into_head_ends_at_once()
     {
         CapturedResult result = await (Command.Create("yes") | Command.Create("head", "-n", "1")).WithTimeout(TimeSpan.FromSeconds(10)).CaptureAsync();
@@ -252,7 +252,7 @@ public class PipelineSpecs : Spec
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "a stage survived cancellation");
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("relays between stages through the parent, and a grandchild holding a relayed pipe keeps the relay going", Timeout = 30_000)]
     public async Task A_timeout_does_not_wait_for_a_grandchild_holding_the_pipe()
     {
         // The middle stage leaves a background sleep holding stdout; the group kill ends it too.

@@ -5,7 +5,7 @@ namespace Subprocess.Tests;
 /// <summary>Exit statuses are known even when the kernel, not this library, reaped the child.</summary>
 public class ReapingSpecs : Spec
 {
-    [Fact(Timeout = 60_000)]
+    [NativeFact("waits through Process, which cannot read back a status the kernel reaped", Timeout = 60_000)]
     public async Task With_SIGCHLD_ignored_the_status_comes_back_through_the_pidfd()
     {
         // Needs PIDFD_INFO_EXIT (Linux 6.15+), which every machine of this project has.

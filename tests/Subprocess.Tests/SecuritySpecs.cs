@@ -15,7 +15,7 @@ public class SecuritySpecs : Spec
         Assert.False(File.Exists("/tmp/subproc-pwned"));
     }
 
-    [Fact(Timeout = 20_000)]
+    [NativeFact("passes only valid UTF-8", Timeout = 20_000)]
     public async Task A_raw_argument_that_is_not_UTF8_reaches_the_child_byte_for_byte()
     {
         byte[] raw = [0xff, 0xfe, (byte)'a', 0x80, (byte)'\n', 0xc3];

@@ -33,7 +33,7 @@ public class SeedScenarioSpecs : Spec
         Assert.False(wrong.ExitStatus.Success && wrong.Stdout.AsSpan().SequenceEqual(plain));
     }
 
-    [Fact(Timeout = 60_000)]
+    [NativeFact("passes only valid UTF-8, and the seed's password is raw bytes", Timeout = 60_000)]
     public async Task Openssl_to_md5sum_pipelines_run_in_parallel_each_hashing_its_own_ciphertext()
     {
         // Python: p1 = Popen(["openssl", ...], stdin=PIPE, stdout=PIPE, env=...); p2 = Popen(["md5sum"], stdin=p1.stdout, ...)

@@ -21,7 +21,7 @@ public class TimeoutSpecs : Spec
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("ends a tree by killing it whole (no SIGTERM, no grace period)", Timeout = 30_000)]
     public async Task A_timeout_ends_grandchildren_in_the_group_too()
     {
         string marker = $"subproc-grandchild-{Guid.NewGuid():N}";
@@ -34,7 +34,7 @@ public class TimeoutSpecs : Spec
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)), "a grandchild survived the timeout");
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("ends a tree by killing it whole (no SIGTERM, no grace period)", Timeout = 30_000)]
     public async Task A_child_that_ignores_SIGTERM_is_killed_after_the_grace_period()
     {
         await Task.Yield();

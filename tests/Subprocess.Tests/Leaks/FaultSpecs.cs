@@ -60,7 +60,7 @@ public class FaultSpecs : Spec
         Assert.Equal(100 * 1024 * 1024, output.Stderr.Length);
     }
 
-    [Fact(Timeout = 120_000)]
+    [NativeFact("waits through Process, which uses threads of its own", Timeout = 120_000)]
     public async Task A_thousand_children_alive_at_once_are_all_reaped_by_one_thread()
     {
         await Task.Yield();

@@ -68,7 +68,7 @@ public class HygieneSpecs : Spec
         Assert.Empty(ProcessTree.Children());
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("cannot close inherited descriptors in the child (Process has no closefrom)", Timeout = 30_000)]
     public async Task A_child_sees_only_descriptors_0_1_2_even_when_the_parent_has_inheritable_ones()
     {
         // An inheritable pipe is exactly what would leak into a child without closefrom(3).
@@ -80,7 +80,7 @@ public class HygieneSpecs : Spec
         Assert.Equal(["0", "1", "2"], result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("leaves SIGPIPE ignored in children, as Process does", Timeout = 30_000)]
     public async Task A_child_starts_with_no_blocked_signals_and_SIGPIPE_at_its_default()
     {
         CapturedResult status = await Command.Create("cat", "/proc/self/status").CaptureAsync();
@@ -92,7 +92,7 @@ public class HygieneSpecs : Spec
         Assert.Equal(0UL, ignored & (1UL << (25 - 1))); // SIGXFSZ
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("leaves SIGPIPE ignored in children, as Process does", Timeout = 30_000)]
     public async Task Yes_into_head_ends_at_once_by_SIGPIPE()
     {
         // With SIGPIPE still ignored (inherited from the runtime), `yes` would see EPIPE instead,
