@@ -95,6 +95,32 @@ public class JobRunnerSpecs : Spec
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_jobs_timeout_start_time_and_duration_run_on_the_clock_it_is_given()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var options = new JobOptions { Timeout = TimeSpan.FromMilliseconds(100), TimeProvider = clock };
+        await using var jobs = JobRunner.RunAsync([1], (_, _) => Pipeline.Create(Command.Create("sleep", "30")), options).GetAsyncEnumerator();
+
+        Task<bool> finished = jobs.MoveNextAsync().AsTask();
+        await ProcessTree.Within(() => ChildrenStarted == 1, TimeSpan.FromSeconds(10));
+        // On the system's clock the job would have timed out by now; on this one no time has passed.
+        await Task.Delay(500);
+        Assert.False(finished.IsCompleted, "the job timed out on the system's clock, not on the one it was given");
+        while (!finished.IsCompleted)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(finished, Task.Delay(50));
+        }
+
+        Assert.True(await finished);
+        using JobResult job = jobs.Current;
+        Assert.IsType<ProcessTimeoutException>(job.Error);
+        Assert.Equal(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero), job.StartTime);
+        Assert.True(job.Duration >= TimeSpan.FromMilliseconds(100), $"{job.Duration}");
+        Assert.Equal(0, job.Duration.Ticks % TimeSpan.FromMilliseconds(100).Ticks); // only the clock's own steps
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Large_output_spills_to_a_file_that_disposing_the_result_deletes()
     {
         string spool = Directory.CreateTempSubdirectory("subproc-spool-").FullName;
