@@ -65,6 +65,31 @@ public class ExitNotEofSpecs : Spec
         }
     }
 
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(BothWays))]
+    public async Task A_stream_of_mine_that_a_grandchild_still_feeds_is_given_up_at_the_drain_timeout_not_failed(SpawnerKind kind, bool synchronous)
+    {
+        using var spawner = Spawner.Use(kind);
+        await Task.Yield(); // so the Timeout can fire even if a synchronous run hangs
+        string marker = $"subproc-stream-holder-{Guid.NewGuid():N}";
+        using var written = new MemoryStream();
+        try
+        {
+            Command command = Command.Shell("sleep 30 & echo done").Marked(marker)
+                .WithStdout(Stdio.Stream(written)).WithDrainTimeout(TimeSpan.FromSeconds(0.3));
+
+            ProcessResult result = synchronous ? command.Run() : await command.RunAsync();
+
+            Assert.True(result.ExitStatus.Success);
+            Assert.Equal("done\n"u8.ToArray(), written.ToArray());
+            Assert.True(ProcessTree.AnyRunning(marker), "the grandchild was meant to outlive its parent here");
+        }
+        finally
+        {
+            ProcessTree.KillMarked(marker);
+        }
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Communicate_returns_at_exit_and_says_the_output_is_incomplete()
     {

@@ -121,6 +121,25 @@ public class JobRunnerSpecs : Spec
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_job_whose_output_stream_refuses_it_ends_the_run_with_that_error_instead_of_hanging()
+    {
+        var closed = new MemoryStream();
+        closed.Dispose();
+        var options = new JobOptions { MaxParallel = 1 };
+
+        var error = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await foreach (JobResult job in JobRunner.RunAsync([1, 2, 3],
+                (_, _) => Pipeline.Create(Command.Create("echo", "hi").WithStdout(Stdio.Stream(closed))), options))
+            {
+                job.Dispose();
+            }
+        });
+
+        Assert.Contains("into the given stream failed", error.Message);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Large_output_spills_to_a_file_that_disposing_the_result_deletes()
     {
         string spool = Directory.CreateTempSubdirectory("subproc-spool-").FullName;

@@ -115,6 +115,19 @@ public class StdioSpecs : Spec
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_stream_of_mine_that_refuses_the_output_fails_the_run_with_an_IOException_that_says_so(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        var closed = new MemoryStream();
+        closed.Dispose();
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Command.Create("echo", "hi").WithStdout(Stdio.Stream(closed)).RunAsync());
+
+        Assert.Contains("Copying the output of 'echo hi' into the given stream failed", error.Message);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Input_can_come_from_a_stream_of_mine(SpawnerKind kind)
     {
         using var spawner = Spawner.Use(kind);

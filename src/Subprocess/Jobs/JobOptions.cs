@@ -23,7 +23,8 @@ public sealed record JobOptions
     /// large output keep memory bounded.</summary>
     public string? SpoolDirectory { get; init; }
 
-    /// <summary>The clock of each job's start time, duration and timeout (default <see cref="TimeProvider.System"/>);
-    /// a test can pass a fake one to drive timeouts without waiting for them.</summary>
+    /// <summary>The clock of each job's start time, duration, timeout, and of the grace period and drain
+    /// timeout that follow a timeout (default <see cref="TimeProvider.System"/>); a test can pass a fake one
+    /// to drive timeouts without waiting for them, and must then move it past those too.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

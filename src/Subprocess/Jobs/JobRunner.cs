@@ -77,7 +77,7 @@ public static class JobRunner
         int slotsMade = 0;
         var running = new List<Task>();
         long number = 0;
-        Exception? failure = null;
+        Exception? failure = null, broken = null;
         try
         {
             foreach (T input in inputs)
@@ -114,12 +114,27 @@ public static class JobRunner
             {
                 failure = new OperationCanceledException(cancellationToken);
             }
-            finished.TryComplete(failure);
+            finished.TryComplete(Volatile.Read(ref broken) ?? failure);
         }
 
         async Task RunAndReleaseAsync(Pipeline job, JobContext context, int slot)
         {
-            JobResult result = await RunOneAsync(job, context, options, halt.Token).ConfigureAwait(false);
+            JobResult result;
+            try
+            {
+                result = await RunOneAsync(job, context, options, halt.Token).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // Something no job result can carry (a stream of the caller's that refused a job's
+                // output, say): the run stops, its running jobs are ended, and the enumeration throws
+                // it, rather than hang on a slot that is never given back.
+                Interlocked.CompareExchange(ref broken, e, null);
+                Volatile.Write(ref halted, true);
+                await halt.CancelAsync().ConfigureAwait(false);
+                free.Release();
+                return;
+            }
             bool haltNow = false;
             lock (slots)
             {
@@ -166,9 +181,10 @@ public static class JobRunner
                     result.Error = new ProcessTimeoutException(result.CommandLine, options.Timeout!.Value, [], [], outcome.Verdict);
                 }
             }
-            catch (ProcessStartException e)
+            catch (Exception e) when (e is ProcessStartException or OutputLimitException)
             {
-                result.Error = e;
+                // It could not start, or its output passed the pipeline's limit (its tree has been ended).
+                result.Error = (SubprocessException)e;
             }
             result.Duration = time.GetElapsedTime(started);
         }

@@ -30,13 +30,20 @@ internal static class Launcher
         for (int k = 0; k < plans.Length; k++)
         {
             stages[k] = WithCopies(plans[k], spawned[k]);
-            if (!plans[k].Command.Detached)
-            {
-                LiveChildren.Track(spawned[k].Control, request.Settings.GracePeriod);
-            }
-            LaunchScope.Started(spawned[k].Control.Pid);
         }
         return new RunningStages(stages, request.Settings);
+    }
+
+    /// <summary>Spawns one stage and, from that moment, tracks it for this process's exit (unless detached).</summary>
+    private static Spawned Spawn(ISpawner spawner, LaunchPlan plan)
+    {
+        Spawned spawned = spawner.Start(plan);
+        if (!plan.Command.Detached)
+        {
+            LiveChildren.Track(spawned.Control, plan.Command.GracePeriod);
+        }
+        LaunchScope.Started(spawned.Control.Pid);
+        return spawned;
     }
 
     private static Spawned[] StartJoined(ISpawner spawner, LaunchPlan[] plans, bool newGroup, bool callerReaps)
@@ -66,7 +73,7 @@ internal static class Launcher
                     plan = plan with { StdoutTo = write };
                     previousRead = read;
                 }
-                Spawned stage = spawner.Start(plan);
+                Spawned stage = Spawn(spawner, plan);
                 stages.Add(stage);
                 group = newGroup && k == 0 ? stage.Control.Pid : group;
             }
@@ -104,7 +111,7 @@ internal static class Launcher
         {
             for (int k = 0; k < plans.Length; k++)
             {
-                stages.Add(spawner.Start(plans[k] with
+                stages.Add(Spawn(spawner, plans[k] with
                 {
                     Stdin = k > 0 ? Stdio.Pipe : plans[k].Stdin,
                     Stdout = k < plans.Length - 1 ? Stdio.Pipe : plans[k].Stdout,

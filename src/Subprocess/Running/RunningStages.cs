@@ -65,8 +65,7 @@ internal sealed partial class RunningStages
 
     /// <summary>Stage <paramref name="index"/> alone (<see cref="PipelineProcess.Stages"/>): its own control,
     /// pipes and copies, with its own command's name and settings.</summary>
-    public RunningStages Stage(int index) =>
-        new([_stages[index]], RunSettings.Of(_stages[index].Command) with { GracePeriod = Settings.GracePeriod });
+    public RunningStages Stage(int index) => new([_stages[index]], RunSettings.Of(_stages[index].Command));
 
     /// <summary>Every stage's status once all have exited, else null. Never blocks; reaps what has just exited.</summary>
     public IReadOnlyList<ExitStatus>? PollAll()

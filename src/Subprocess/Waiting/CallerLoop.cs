@@ -93,13 +93,13 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
     private bool Run(Func<bool> done, IReadOnlyList<IExitSource> awaited, TimeSpan? timeout, Gate? gate)
     {
         PollDeadline deadline = PollDeadline.After(timeout);
-        while (!done())
+        while (!Done(done))
         {
             int wait = deadline.Remaining;
             (int pipes, int count) = Fill(awaited);
             if (count == 0)
             {
-                return gate?.Wait(wait < 0 ? null : TimeSpan.FromMilliseconds(wait)) ?? done();
+                return gate?.Wait(wait < 0 ? null : TimeSpan.FromMilliseconds(wait)) ?? Done(done);
             }
             int ready;
             try
@@ -112,17 +112,31 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
             }
             if (ready == 0 && wait >= 0)
             {
-                return done();
+                return Done(done);
             }
             Dispatch(pipes, count);
             // A pipe that is readable at every look (a holder that never stops writing) would
             // otherwise keep this loop past its deadline: the drain's bound is on total time.
             if (deadline.HasPassed)
             {
-                return done();
+                return Done(done);
             }
         }
         return true;
+    }
+
+    /// <summary>Whether the caller's wait is over, once the exit watch has had its say: it is checked before
+    /// every look, not only after a round, because a child reaped by another thread (the shared loop)
+    /// between rounds is no longer polled, and a grandchild silently holding the pipes would otherwise
+    /// keep the next round waiting past the exit.</summary>
+    private bool Done(Func<bool> done)
+    {
+        if (_onExit is Action onExit && AllExited(_watched))
+        {
+            _onExit = null;
+            onExit();
+        }
+        return done();
     }
 
     /// <summary>Moves whatever is still registered to the shared loop and stops watching exits here;
@@ -224,11 +238,6 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
                 _waiting[i - pipes]!.Poll();
             }
             _waiting[i - pipes] = null;
-        }
-        if (_onExit is Action onExit && AllExited(_watched))
-        {
-            _onExit = null;
-            onExit();
         }
     }
 
