@@ -16,17 +16,19 @@ internal static unsafe class AutoReap
 
     private static readonly Lock Gate = new();
 
-    // How many spawns have SIGCHLD at its default right now. Without it, a spawn on another thread
-    // that queried the action inside that window would see the default, trust it, spawn outside
-    // the lock, and lose its child to the kernel once the ignore disposition came back.
-    private static int _suspensions;
+    // Odd while a spawn has SIGCHLD at its default (raised before the action changes, and again after
+    // it is restored). A spawn on another thread that saw the default must know it was the real
+    // disposition, not someone's suspension: it reads this before and after its look, as a seqlock
+    // reader does. (A count checked once after the look was not enough: the suspension could end
+    // between the look and the check, and the child spawned outside the lock was lost to the kernel.)
+    private static int _generation;
 
     /// <summary>Runs <paramref name="spawnAndOpen"/> with kernel auto-reaping suspended if it is on.</summary>
     public static T Suspended<T>(Func<T> spawnAndOpen)
     {
         byte* current = stackalloc byte[SizeOfSigaction];
-        // Query first, then the count: a suspension raises the count before it changes the action.
-        if (!Query(current) || (!Reaps(current) && Volatile.Read(ref _suspensions) == 0))
+        int generation = Volatile.Read(ref _generation);
+        if (!Query(current) || (generation % 2 == 0 && !Reaps(current) && Volatile.Read(ref _generation) == generation))
         {
             return spawnAndOpen();
         }
@@ -41,7 +43,7 @@ internal static unsafe class AutoReap
             new Span<byte>(saved, SizeOfSigaction).CopyTo(new Span<byte>(deferred, SizeOfSigaction));
             *(nint*)deferred = SIG_DFL;
             *(int*)(deferred + FlagsOffset) &= ~SA_NOCLDWAIT;
-            Interlocked.Increment(ref _suspensions);
+            Interlocked.Increment(ref _generation);
             _ = Libc.sigaction(Signals.SIGCHLD, deferred, null);
             try
             {
@@ -52,7 +54,7 @@ internal static unsafe class AutoReap
                 // Children of other code that exit inside this short window stay zombies; the
                 // price is documented in GOTCHAS.md.
                 _ = Libc.sigaction(Signals.SIGCHLD, saved, null);
-                Interlocked.Decrement(ref _suspensions);
+                Interlocked.Increment(ref _generation);
             }
         }
     }
