@@ -73,16 +73,6 @@ public abstract class Stdio
         public override string ToString() => $"Stream({stream.GetType().Name})";
     }
 
-    /// <summary>A descriptor the parent already holds, given to the child as is: a pipeline's kernel pipe ends.</summary>
-    internal sealed class DescriptorSource(Microsoft.Win32.SafeHandles.SafeFileHandle handle) : Stdio
-    {
-        internal override StdioKind Kind => StdioKind.Descriptor;
-
-        public Microsoft.Win32.SafeHandles.SafeFileHandle Handle => handle;
-
-        public override string ToString() => $"Descriptor({handle.DangerousGetHandle()})";
-    }
-
     internal sealed class FileTarget(string path, bool append) : Stdio
     {
         internal override StdioKind Kind => StdioKind.File;
@@ -97,7 +87,6 @@ public abstract class Stdio
 
 internal enum StdioKind
 {
-    Descriptor,
     Stream,
     Inherit,
     Null,

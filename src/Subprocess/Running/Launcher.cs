@@ -22,7 +22,11 @@ internal static class Launcher
     public static RunningStages Start(StartRequest request, Waiter waiter)
     {
         ISpawner spawner = LaunchScope.Spawner;
-        LaunchPlan[] plans = [.. request.Stages.Select(LaunchPlan.Create)];
+        var plans = new LaunchPlan[request.Stages.Count];
+        for (int k = 0; k < plans.Length; k++)
+        {
+            plans[k] = LaunchPlan.Create(request.Stages[k]);
+        }
         Spawned[] spawned = spawner.JoinsPipesInKernel
             ? StartJoined(spawner, plans, request.NewProcessGroup, callerReaps: waiter.Reaps)
             : StartRelayed(spawner, plans);
@@ -48,8 +52,10 @@ internal static class Launcher
 
     private static Spawned[] StartJoined(ISpawner spawner, LaunchPlan[] plans, bool newGroup, bool callerReaps)
     {
-        var stages = new List<Spawned>(plans.Length);
-        var parentCopies = new List<SafeFileHandle>(2 * plans.Length);
+        var stages = new Spawned[plans.Length];
+        int started = 0;
+        // The parent's copies of the pipes between stages (a command alone has none).
+        var parentCopies = new SafeFileHandle[2 * (plans.Length - 1)];
         try
         {
             SafeFileHandle? previousRead = null;
@@ -68,20 +74,19 @@ internal static class Launcher
                 {
                     (SafeFileHandle read, SafeFileHandle write) = PipeFd.Create();
                     PipeFd.Enlarge(read);
-                    parentCopies.Add(read);
-                    parentCopies.Add(write);
+                    (parentCopies[2 * k], parentCopies[2 * k + 1]) = (read, write);
                     plan = plan with { StdoutTo = write };
                     previousRead = read;
                 }
                 Spawned stage = Spawn(spawner, plan);
-                stages.Add(stage);
-                group = newGroup && k == 0 ? stage.Control.Pid : group;
+                stages[started++] = stage;
+                group = newGroup && k == 0 ? stages[0].Control.Pid : group;
             }
         }
         catch
         {
             // A half-started pipeline is ended whole: nothing it started outlives the exception.
-            foreach (Spawned stage in stages)
+            foreach (Spawned stage in stages.AsSpan(0, started))
             {
                 stage.Control.Signal(Signals.SIGKILL, group: newGroup);
                 stage.Control.Dispose(); // reaped by the event loop when it has exited
@@ -92,16 +97,16 @@ internal static class Launcher
         finally
         {
             // Until these close, the last reader never sees EOF and a writer never sees EPIPE.
-            foreach (SafeFileHandle end in parentCopies)
+            foreach (SafeFileHandle? end in parentCopies)
             {
-                end.Dispose();
+                end?.Dispose();
             }
         }
         if (!callerReaps)
         {
             stages[0].Control.StartReaping();
         }
-        return [.. stages];
+        return stages;
     }
 
     private static Spawned[] StartRelayed(ISpawner spawner, LaunchPlan[] plans)
@@ -142,24 +147,24 @@ internal static class Launcher
     /// (<see cref="Stdio.Stream"/>) is copied to or from it, and is not the caller's to use.</summary>
     private static Stage WithCopies(LaunchPlan plan, Spawned spawned)
     {
-        var copies = new StreamCopies();
+        StreamCopies? copies = null;
         ChildPipe? stdin = spawned.Stdin, stdout = spawned.Stdout, stderr = spawned.Stderr;
         if (plan.Stdin is Stdio.StreamTarget input && stdin is not null)
         {
-            copies.CopyInput(input.Target, stdin);
+            (copies ??= new()).CopyInput(input.Target, stdin);
             stdin = null;
         }
         if (plan.Stdout is Stdio.StreamTarget output && stdout is not null)
         {
-            copies.CopyOutput(stdout, output.Target);
+            (copies ??= new()).CopyOutput(stdout, output.Target);
             stdout = null;
         }
         if (plan.Stderr is Stdio.StreamTarget error && stderr is not null)
         {
-            copies.CopyOutput(stderr, error.Target);
+            (copies ??= new()).CopyOutput(stderr, error.Target);
             stderr = null;
         }
-        copies.Started();
+        copies?.Started();
         return new Stage(plan.Command, spawned.Control, stdin, stdout, stderr, copies, spawned.StartTime);
     }
 }

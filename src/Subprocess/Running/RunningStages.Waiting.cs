@@ -35,7 +35,7 @@ internal sealed partial class RunningStages
         await FinishCopiesAsync(waiter, cancellationToken).ConfigureAwait(false);
         foreach (Stage stage in _stages)
         {
-            if (stage.Copies.Error is Exception failed)
+            if (stage.Copies?.Error is Exception failed)
             {
                 // The caller's stream refused the output (closed, full disk): say so rather than lose it quietly.
                 throw new IOException($"Copying the output of '{CommandLine}' into the given stream failed: {failed.Message}", failed);
@@ -50,10 +50,10 @@ internal sealed partial class RunningStages
     {
         foreach (Stage stage in _stages)
         {
-            if (stage.Copies.Done is { IsOpen: false } done
+            if (stage.Copies?.Done is { IsOpen: false } done
                 && !await waiter.For(null).WaitAsync(done, Settings.DrainTimeout, cancellationToken).ConfigureAwait(false))
             {
-                stage.Copies.Close();
+                stage.Copies!.Close();
             }
         }
     }

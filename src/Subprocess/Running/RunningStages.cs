@@ -20,9 +20,14 @@ internal sealed partial class RunningStages
     public RunningStages(Stage[] stages, RunSettings settings)
     {
         _stages = stages;
-        _controls = [.. stages.Select(stage => stage.Control)];
+        _controls = new ProcessControl[stages.Length];
+        var stderrs = new ChildPipe?[stages.Length];
+        for (int i = 0; i < stages.Length; i++)
+        {
+            (_controls[i], stderrs[i]) = (stages[i].Control, stages[i].Stderr);
+        }
         Settings = settings;
-        Exchange = new Exchange(stages[0].Stdin, stages[^1].Stdout, [.. stages.Select(stage => stage.Stderr)]);
+        Exchange = new Exchange(stages[0].Stdin, stages[^1].Stdout, stderrs);
     }
 
     public RunSettings Settings { get; }
@@ -131,7 +136,7 @@ internal sealed partial class RunningStages
         Exchange.Dispose();
         foreach (Stage stage in _stages)
         {
-            stage.Copies.Close();
+            stage.Copies?.Close();
             stage.Control.Dispose();
         }
     }

@@ -10,7 +10,7 @@ namespace Subprocess.Running;
 /// <param name="Stdin">Its stdin pipe, when piped for the caller (only the first stage's can be).</param>
 /// <param name="Stdout">Its stdout pipe, when piped for the caller (only the last stage's can be).</param>
 /// <param name="Stderr">Its stderr pipe, when piped for the caller.</param>
-/// <param name="Copies">Copies between its pipes and the caller's streams.</param>
+/// <param name="Copies">Copies between its pipes and the caller's streams (null: none).</param>
 /// <param name="StartTime">When it was spawned.</param>
 internal sealed record Stage(CommandSpec Command, ProcessControl Control, ChildPipe? Stdin, ChildPipe? Stdout, ChildPipe? Stderr,
-    StreamCopies Copies, DateTimeOffset StartTime);
+    StreamCopies? Copies, DateTimeOffset StartTime);

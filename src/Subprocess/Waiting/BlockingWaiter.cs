@@ -37,13 +37,16 @@ internal sealed class BlockingWaiter : Waiter
         {
             return new(true);
         }
-        if (_pumps && Pollable(children))
+        // Pumps registered here keep being served while the exits are awaited (a child ending after a
+        // timeout may still write); with none, each child's pidfd is waited on directly.
+        if (_loop is { HasPumps: true } loop && Pollable(children))
         {
-            return new(OwnLoop!.RunUntilExited(children, timeout));
+            return new(loop.RunUntilExited(children, timeout));
         }
         long started = TimeProvider.System.GetTimestamp();
-        foreach (IExitSource child in children)
+        for (int i = 0; i < children.Count; i++)
         {
+            IExitSource child = children[i];
             TimeSpan? left = timeout - TimeProvider.System.GetElapsedTime(started);
             if (!child.WaitForExit(left < TimeSpan.Zero ? TimeSpan.Zero : left))
             {
@@ -76,9 +79,9 @@ internal sealed class BlockingWaiter : Waiter
 
     private static bool Pollable(IReadOnlyList<IExitSource> children)
     {
-        foreach (IExitSource child in children)
+        for (int i = 0; i < children.Count; i++)
         {
-            if (child.ExitDescriptor is null)
+            if (children[i].ExitDescriptor is null)
             {
                 return false;
             }

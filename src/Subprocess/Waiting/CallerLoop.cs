@@ -182,19 +182,24 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
                 _fds[i] = new Libc.PollFd { Fd = registration.Fd, Events = (short)registration.Events };
             }
         }
-        int count = pipes;
-        foreach (IReadOnlyList<IExitSource> children in (IReadOnlyList<IExitSource>[])[awaited, _onExit is null ? None : _watched])
+        int count = AddExits(awaited, pipes, pipes);
+        return (pipes, _onExit is null ? count : AddExits(_watched, pipes, count));
+    }
+
+    /// <summary>Adds the pidfds of those of <paramref name="children"/> still running and not added yet,
+    /// from <paramref name="count"/> on; returns the new count. (Indexed, not enumerated: this runs every round.)</summary>
+    private int AddExits(IReadOnlyList<IExitSource> children, int pipes, int count)
+    {
+        for (int i = 0; i < children.Count; i++)
         {
-            foreach (IExitSource child in children)
+            IExitSource child = children[i];
+            if (child.Exit.Status is null && Array.IndexOf(_waiting, child, 0, count - pipes) < 0 && Hold(child.ExitDescriptor!))
             {
-                if (child.Exit.Status is null && Array.IndexOf(_waiting, child, 0, count - pipes) < 0 && Hold(child.ExitDescriptor!))
-                {
-                    _waiting[count - pipes] = child;
-                    _fds[count++] = new Libc.PollFd { Fd = (int)child.ExitDescriptor!.DangerousGetHandle(), Events = Libc.POLLIN };
-                }
+                _waiting[count - pipes] = child;
+                _fds[count++] = new Libc.PollFd { Fd = (int)child.ExitDescriptor!.DangerousGetHandle(), Events = Libc.POLLIN };
             }
         }
-        return (pipes, count);
+        return count;
     }
 
     private static bool Hold(SafeHandle pidfd)
@@ -243,14 +248,26 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
 
     private static bool AllExited(IReadOnlyList<IExitSource> children)
     {
-        foreach (IExitSource child in children)
+        for (int i = 0; i < children.Count; i++)
         {
-            if (child.Exit.Status is null)
+            if (children[i].Exit.Status is null)
             {
                 return false;
             }
         }
         return true;
+    }
+
+    /// <summary>Whether pumps wait here: a wait for exits alone needs no loop.</summary>
+    public bool HasPumps
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _registrations.Count > 0;
+            }
+        }
     }
 
     private bool IsRegistered(ulong token)

@@ -63,9 +63,9 @@ internal abstract class Waiter : IDisposable
     /// <summary>Whether all of <paramref name="children"/> have exited, reaping those that just did.</summary>
     protected static bool AllExited(IReadOnlyList<IExitSource> children)
     {
-        foreach (IExitSource child in children)
+        for (int i = 0; i < children.Count; i++)
         {
-            if (child.Exit.Status is null && child.Poll() is null)
+            if (children[i].Exit.Status is null && children[i].Poll() is null)
             {
                 return false;
             }
