@@ -33,10 +33,8 @@ internal sealed class BlockingWaiter : Waiter
     public override ValueTask<bool> WaitExitedAsync(IReadOnlyList<IExitSource> children, TimeSpan? timeout,
         CancellationToken cancellationToken)
     {
-        if (AllExited(children))
-        {
-            return new(true);
-        }
+        // No waitid first: waiting on a pidfd returns at once for a child that has exited, and then
+        // reaps it, so a look beforehand would only add a system call to every blocking Run.
         // Pumps registered here keep being served while the exits are awaited (a child ending after a
         // timeout may still write); with none, each child's pidfd is waited on directly.
         if (_loop is { HasPumps: true } loop && Pollable(children))
