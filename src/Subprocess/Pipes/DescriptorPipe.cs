@@ -54,7 +54,10 @@ internal sealed class DescriptorPipe : ChildPipe
         {
             Fcntl.SetNonBlocking(_handle);
             _pump = pump;
-            pump.Token = pump.Loop.Register((int)_handle.DangerousGetHandle(), events, pump);
+            // The token is the pump's before the descriptor is watched: a pump that finishes on its
+            // first event (a child that wrote little and exited) unregisters with the right one.
+            pump.Token = pump.Loop.NewToken();
+            pump.Loop.Register((int)_handle.DangerousGetHandle(), events, pump, pump.Token);
         }
         catch (Exception e)
         {

@@ -31,7 +31,8 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
             // this registration is still reported.
             if (_token == 0 && Exit.Status is null && !_pidfd.IsClosed)
             {
-                _token = EventLoop.Shared.Register(_pidfd.Fd, Libc.EPOLLIN, this);
+                _token = EventLoop.Shared.NewToken();
+                EventLoop.Shared.Register(_pidfd.Fd, Libc.EPOLLIN, this, _token);
             }
         }
     }

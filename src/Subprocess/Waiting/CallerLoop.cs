@@ -34,20 +34,26 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
     private Registration[] _round = [];
     private IExitSource?[] _waiting = [];
 
-    public ulong Register(int fd, uint events, IReadyHandler handler)
+    public ulong NewToken()
     {
         lock (_gate)
         {
-            ulong token = ++_lastToken;
+            return ++_lastToken;
+        }
+    }
+
+    public void Register(int fd, uint events, IReadyHandler handler, ulong token)
+    {
+        lock (_gate)
+        {
             if (_isHandedOff)
             {
-                _handedOff[token] = EventLoop.Shared.Register(fd, events, handler);
+                HandTo(fd, events, handler, token);
             }
             else
             {
                 _registrations.Add(new Registration(fd, events, token, handler));
             }
-            return token;
         }
     }
 
@@ -153,10 +159,19 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
             _onExit = null;
             foreach (Registration registration in _registrations)
             {
-                _handedOff[registration.Token] = EventLoop.Shared.Register(registration.Fd, registration.Events, registration.Handler);
+                HandTo(registration.Fd, registration.Events, registration.Handler, registration.Token);
             }
             _registrations.Clear();
         }
+    }
+
+    /// <summary>Registers with the shared loop under a token of its own, mapped from ours first (we hold
+    /// the lock, so a handler finishing on its first event there unregisters through the mapping).</summary>
+    private void HandTo(int fd, uint events, IReadyHandler handler, ulong token)
+    {
+        ulong shared = EventLoop.Shared.NewToken();
+        _handedOff[token] = shared;
+        EventLoop.Shared.Register(fd, events, handler, shared);
     }
 
     /// <summary>Lays out this round's descriptors: the registered pipes, then the pidfds of the children

@@ -24,10 +24,10 @@ internal sealed class EventLoop : IReadyLoop
 
     public static EventLoop Shared => SharedLoop.Value;
 
-    /// <summary>Watches <paramref name="fd"/> until <see cref="Unregister"/>; returns the token to unregister with.</summary>
-    public ulong Register(int fd, uint events, IReadyHandler handler)
+    public ulong NewToken() => Interlocked.Increment(ref _nextToken);
+
+    public void Register(int fd, uint events, IReadyHandler handler, ulong token)
     {
-        ulong token = Interlocked.Increment(ref _nextToken);
         _handlers[token] = handler;
         try
         {
@@ -38,8 +38,10 @@ internal sealed class EventLoop : IReadyLoop
             _handlers.TryRemove(token, out _);
             throw;
         }
-        return token;
     }
+
+    /// <summary>How many registrations the loop holds (the specs check that finished pumps leave none).</summary>
+    public int Registered => _handlers.Count;
 
     /// <summary>Stops watching; call before closing <paramref name="fd"/> (-1: already closed, forget the token only).</summary>
     public void Unregister(int fd, ulong token)

@@ -68,6 +68,23 @@ public class HygieneSpecs : Spec
         Assert.Empty(ProcessTree.Children());
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Finished_async_captures_leave_nothing_registered_with_the_event_loop()
+    {
+        await Command.Create("echo", "hi").CaptureAsync(); // the loop exists, with its own registrations
+        int before = Waiting.EventLoop.Shared.Registered;
+
+        for (int i = 0; i < 3000; i++)
+        {
+            Assert.Equal("hi\n", (await Command.Create("echo", "hi").CaptureAsync()).StdoutText);
+        }
+
+        // A pump that finished on its first event before it knew its token stayed in the loop's table
+        // for good (16 KiB of buffer each): hundreds of them after 3,000 short captures.
+        Assert.True(await ProcessTree.Within(() => Waiting.EventLoop.Shared.Registered <= before, TimeSpan.FromSeconds(5)),
+            $"{Waiting.EventLoop.Shared.Registered - before} registrations left in the event loop");
+    }
+
     [NativeFact("cannot close inherited descriptors in the child (Process has no closefrom)", Timeout = 30_000)]
     public async Task A_child_sees_only_descriptors_0_1_2_even_when_the_parent_has_inheritable_ones()
     {
