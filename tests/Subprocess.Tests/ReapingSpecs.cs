@@ -12,4 +12,24 @@ public class ReapingSpecs : Spec
         CapturedResult result = await TestChildProgram.Verb("reaped-by-kernel").WithTimeout(TimeSpan.FromSeconds(50)).CaptureAsync();
         Assert.Equal("7 -15 0\n", result.StdoutText); // the last: runs that went wrong among 3,000 concurrent spawns
     }
+
+    [NativeFact("holds children through Process, which has no pidfd to fail to open", Timeout = 60_000)]
+    public async Task A_start_that_cannot_hold_its_child_ends_it_and_says_why()
+    {
+        string marker = $"subproc-unheld-{Guid.NewGuid():N}";
+        try
+        {
+            CapturedResult result = await TestChildProgram.Verb("full-descriptor-table").Marked(marker).CaptureAsync();
+
+            Assert.StartsWith("refused: Cannot start 'sleep': ", result.StdoutText);
+            Assert.Contains("sleep started but could not be held (pidfd_open: ", result.StdoutText);
+            Assert.Contains("Too many open files", result.StdoutText);
+            Assert.EndsWith("children left: 0\n", result.StdoutText);
+            Assert.False(ProcessTree.AnyRunning(marker), "the child that could not be held is still running");
+        }
+        finally
+        {
+            ProcessTree.KillMarked(marker);
+        }
+    }
 }

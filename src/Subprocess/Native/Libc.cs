@@ -79,6 +79,9 @@ internal static unsafe partial class Libc
     public static partial int waitid(int idtype, int id, byte* siginfo, int options);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int ioctl(int fd, ulong request, void* arg);
 
     [LibraryImport(Lib, SetLastError = true)]

@@ -3,15 +3,27 @@ namespace Subprocess.Native;
 /// <summary>pidfd operations: open, signal, reap, and the exit-status fallback.</summary>
 internal static unsafe class Pidfd
 {
-    /// <summary><c>pidfd_open(pid, 0)</c>; the descriptor is close-on-exec.</summary>
-    public static SafePidfdHandle Open(int pid)
+    /// <summary><c>pidfd_open(pid, 0)</c>; the descriptor is close-on-exec. Null when it fails, with
+    /// the <paramref name="errno"/> (EMFILE with the descriptor table full, say).</summary>
+    public static SafePidfdHandle? TryOpen(int pid, out int errno)
     {
         long fd = Libc.syscall(Libc.SYS_pidfd_open, pid, 0, 0, 0);
-        if (fd < 0)
+        errno = fd < 0 ? Errno.Last : 0;
+        return fd < 0 ? null : new SafePidfdHandle((int)fd);
+    }
+
+    /// <summary>
+    /// Ends and reaps a child of ours that could not be held by a pidfd, so a start that failed half way
+    /// leaves nothing running and no zombie. Its PID is safe to use: an unreaped child's PID is not
+    /// recycled, and this waits for that one child, never for any (<c>waitpid(-1)</c> would steal the
+    /// runtime's own children).
+    /// </summary>
+    public static void KillAndReap(int pid)
+    {
+        _ = Libc.kill(pid, Signals.SIGKILL);
+        while (Libc.waitpid(pid, null, 0) < 0 && Errno.Last == Errno.EINTR)
         {
-            throw Errno.LastFailure("pidfd_open");
         }
-        return new SafePidfdHandle((int)fd);
     }
 
     /// <summary>Sends <paramref name="signal"/> through the pidfd. Returns false if the process has

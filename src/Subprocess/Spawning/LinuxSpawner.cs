@@ -51,15 +51,32 @@ internal sealed class LinuxSpawner : ISpawner
             DateTimeOffset startTime = DateTimeOffset.UtcNow;
             // pidfd_open works on a zombie too, and normally nobody but us reaps this child, so the
             // pidfd is sure to be this child's; AutoReap covers the processes where the kernel reaps.
-            (int pid, SafePidfdHandle? pidfd) = AutoReap.Suspended(() =>
+            (int pid, SafePidfdHandle? pidfd, int openErrno) = AutoReap.Suspended(() =>
             {
                 int pid = PosixSpawn.Spawn(path, argv, envp, cwd, fds, processGroup);
-                return pid < 0 ? (pid, null) : (pid, Pidfd.Open(pid));
+                if (pid < 0)
+                {
+                    return (pid, null, 0);
+                }
+                SafePidfdHandle? pidfd = Pidfd.TryOpen(pid, out int errno);
+                if (pidfd is null)
+                {
+                    // A child we cannot hold would run on untracked (a zombie for our whole life,
+                    // an orphan after it): a start that cannot be completed ends what it started.
+                    Pidfd.KillAndReap(pid);
+                }
+                return (pid, pidfd, errno);
             });
-            if (pidfd is null)
+            if (pid < 0)
             {
                 throw new ProcessStartException(spec.Program, spec.WorkingDirectory, -pid,
                     $"{plan.ExecutablePath}: {Errno.Describe(-pid)}");
+            }
+            if (pidfd is null)
+            {
+                throw new ProcessStartException(spec.Program, spec.WorkingDirectory, openErrno,
+                    $"{plan.ExecutablePath} started but could not be held (pidfd_open: {Errno.Describe(openErrno)}), " +
+                    "so it was ended; with too many files open, close some or raise the limit (ulimit -n)");
             }
 
             var control = new LinuxProcessControl(pid, pidfd, processGroup == 0 ? pid : Math.Max(processGroup, 0), plan.DeferReaping);
