@@ -69,6 +69,18 @@ public class InputAndDurationSpecs : Spec
         Assert.Equal(TimeSpan.FromSeconds(seconds), duration);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task An_input_holding_a_NUL_is_refused_in_one_line_and_counted_failed_while_the_rest_run()
+    {
+        CapturedResult result = await Subproc.RunWithInputAsync("a\nb\0c\nd\n", "parallel", "-k", "echo");
+
+        Assert.Equal("a\nd\n", result.StdoutText);
+        Assert.StartsWith("subproc: job 2: the input 'b\\0c' holds a NUL byte, which cannot be passed to a program; not run\n", result.StderrText);
+        Assert.Contains("3 jobs, 2 succeeded, 1 failed", result.StderrText);
+        Assert.DoesNotContain("   at ", result.StderrText); // no stack trace
+        Assert.Equal(1, result.ExitStatus.Code);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-1")]

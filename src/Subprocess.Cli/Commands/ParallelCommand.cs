@@ -65,6 +65,7 @@ internal static class ParallelCommand
             .Select((values, index) => new JobInput(index + 1, values))
             .Where(input => !done.TryGetValue(input.Number, out bool succeeded) || (resumeFailed && !succeeded))
             .ToList();
+        int refused = RefuseNul(inputs);
 
         if (parsed.GetValue(DryRun))
         {
@@ -94,8 +95,9 @@ internal static class ParallelCommand
         {
             await progress.RunAsync(finished => run.RunAsync(finished, interrupted.Token));
         }
+        int failed = run.Failed + refused;
         await Console.Error.WriteLineAsync(
-            $"subproc: {run.Finished} jobs, {run.Finished - run.Failed} succeeded, {run.Failed} failed in {clock.Elapsed.TotalSeconds:F2} s" +
+            $"subproc: {run.Finished + refused} jobs, {run.Finished - run.Failed} succeeded, {failed} failed in {clock.Elapsed.TotalSeconds:F2} s" +
             (interrupted.IsCancellationRequested ? $", interrupted with {inputs.Count - run.Finished} not started" : ""));
         if (interrupted.IsCancellationRequested)
         {
@@ -104,8 +106,24 @@ internal static class ParallelCommand
         // As GNU parallel: a halt on success is the outcome asked for, whatever the jobs it ended.
         return options.Halt is { OnSuccess: true } halt && halt.IsReached(run.Failed, run.Finished - run.Failed, inputs.Count)
             ? 0
-            : Math.Min(run.Failed, 101);
+            : Math.Min(failed, 101);
     }
+
+    /// <summary>
+    /// Takes out of <paramref name="inputs"/> those holding a NUL, which no program can be given (an
+    /// argument ends at it), each refused with one line; returns how many, which count as failed jobs.
+    /// The rest run. (GNU parallel writes such a NUL as the two characters \0 and runs the job.)
+    /// </summary>
+    private static int RefuseNul(List<JobInput> inputs) => inputs.RemoveAll(input =>
+    {
+        if (!input.Values.Any(value => value.Contains('\0', StringComparison.Ordinal)))
+        {
+            return false;
+        }
+        string shown = string.Join(' ', input.Values).Replace("\0", "\\0", StringComparison.Ordinal);
+        Console.Error.WriteLine($"subproc: job {input.Number}: the input '{shown}' holds a NUL byte, which cannot be passed to a program; not run");
+        return true;
+    });
 
     /// <summary>How the jobs run: parallelism, order, retries, timeout, halt.</summary>
     private static JobOptions ReadOptions(ParseResult parsed)
