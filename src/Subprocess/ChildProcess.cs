@@ -63,7 +63,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
     /// </summary>
     public void Signal(int signal)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
+        ValidSignal(signal);
         _run.Controls[0].Signal(signal, group: false);
     }
 
@@ -82,7 +82,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
     /// <exception cref="InvalidOperationException">The child shares this process's group, so its tree cannot be told apart.</exception>
     public void SignalTree(int signal)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
+        ValidSignal(signal);
         if (!_run.Controls[0].CanSignalTree)
         {
             throw new InvalidOperationException(
@@ -97,6 +97,15 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
 
     /// <summary>SIGKILL to the child's whole process group; see <see cref="SignalTree"/>.</summary>
     public void KillTree() => SignalTree(Signals.SIGKILL);
+
+    /// <summary>Refuses a signal number Linux does not have (1 to 64), at the call that brings it.</summary>
+    internal static void ValidSignal(int signal)
+    {
+        if (signal is < 1 or > Signals.SIGRTMAX)
+        {
+            throw new ArgumentOutOfRangeException(nameof(signal), signal, $"Signal numbers run from 1 to {Signals.SIGRTMAX}, not {signal}.");
+        }
+    }
 
     /// <summary>Ends the child as the class remarks say, if it is still running, then releases it.</summary>
     public void Dispose()

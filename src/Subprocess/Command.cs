@@ -30,7 +30,7 @@ public sealed partial class Command
     public static Command Create(string program, params IEnumerable<string> arguments)
     {
         ArgumentException.ThrowIfNullOrEmpty(program);
-        RejectNul(program, nameof(program), "The program");
+        RejectUnpassable(program, nameof(program), "The program");
         return new(new CommandSpec(program, ValidArguments(arguments, 0)));
     }
 
@@ -93,7 +93,7 @@ public sealed partial class Command
     public Command WithWorkingDirectory(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        RejectNul(path, nameof(path), "The working directory");
+        RejectUnpassable(path, nameof(path), "The working directory");
         return new(_spec with { WorkingDirectory = Path.GetFullPath(path) });
     }
 
@@ -107,7 +107,7 @@ public sealed partial class Command
         {
             return new(_spec with { Environment = _spec.Environment.SetItem(name, null) });
         }
-        RejectNul(value, nameof(value), $"The value of environment variable {name}");
+        RejectUnpassable(value, nameof(value), $"The value of environment variable {name}");
         return new(_spec with { Environment = _spec.Environment.SetItem(name, Encoding.UTF8.GetBytes(value)) });
     }
 
@@ -229,56 +229,4 @@ public sealed partial class Command
     /// <see cref="ProcessFailedException"/> when the child does not exit with code 0 (default true,
     /// Python's <c>check=True</c>).</summary>
     public Command WithCheck(bool check) => new(_spec with { Check = check });
-
-
-    private static ImmutableList<string> ValidArguments(IEnumerable<string> arguments, int offset)
-    {
-        ArgumentNullException.ThrowIfNull(arguments);
-        ImmutableList<string> list = [.. arguments];
-        for (int i = 0; i < list.Count; i++)
-        {
-            if (list[i] is null)
-            {
-                throw new ArgumentNullException(nameof(arguments), $"Argument {offset + i + 1} is null.");
-            }
-            RejectNul(list[i], nameof(arguments), $"Argument {offset + i + 1}");
-        }
-        return list;
-    }
-
-    /// <summary>Refuses a timeout of zero or less, which would expire before the child could do anything.</summary>
-    internal static void PositiveTimeout(TimeSpan timeout, string instead)
-    {
-        if (timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"A timeout must be longer than zero, not {timeout}; {instead}.");
-        }
-    }
-
-    private static void ValidateName(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        if (name.Contains('=', StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"The environment variable name '{name}' contains '=', which would split it into another name and value.", nameof(name));
-        }
-        RejectNul(name, nameof(name), "An environment variable name");
-    }
-
-    private static void RejectNul(string text, string parameter, string what)
-    {
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"{what} contains a NUL character, which cannot be passed to a process.", parameter);
-        }
-    }
-
-    private static Stdio NotToStdout(Stdio stdio, string parameter)
-    {
-        ArgumentNullException.ThrowIfNull(stdio, parameter);
-        return stdio.Kind == StdioKind.ToStdout
-            ? throw new ArgumentException("Stdio.ToStdout is for stderr only.", parameter)
-            : stdio;
-    }
 }

@@ -86,7 +86,7 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable
     /// <summary>Sends <paramref name="signal"/> to every stage (their process group on Linux).</summary>
     public void Signal(int signal)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(signal);
+        ChildProcess.ValidSignal(signal);
         _run.SignalAll(signal, tree: false);
     }
 

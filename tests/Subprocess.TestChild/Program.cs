@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
 {
     "reaped-by-kernel" => ReapedByKernel.Run(),
     "full-descriptor-table" => FullDescriptorTable.Run(),
+    "start-relative" => StartRelative.Run(),
     "terminal-group" => await TerminalGroup.RunAsync(),
     "leave-children" when args.Length >= 2 => LeaveChildren.Run(args[1], args[2..]),
     _ => Usage(),
@@ -12,6 +13,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | full-descriptor-table | terminal-group | leave-children exit|throw|wait|detached GO ALIVE");
+    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | full-descriptor-table | start-relative | terminal-group | leave-children exit|throw|wait|detached GO ALIVE");
     return 2;
 }

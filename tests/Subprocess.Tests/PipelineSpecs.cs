@@ -267,7 +267,7 @@ public class PipelineSpecs : Spec
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)));
     }
 
-    [Fact(Timeout = 30_000)]
+    [NativeFact("makes no process groups: it kills the tree it finds by parent links, which can reach a holder in a session of its own", Timeout = 30_000)]
     public async Task A_timeout_does_not_wait_for_a_holder_outside_the_group()
     {
         // setsid puts the holder in a session of its own, out of reach of the group kill: only not

@@ -217,4 +217,125 @@ public class ValidationSpecs : Spec
         Assert.Throws<ArgumentOutOfRangeException>(() => child.Signal(0));
         child.Wait();
     }
+
+    [Fact]
+    public void A_lone_surrogate_is_refused_where_a_NUL_is_but_a_pair_is_text()
+    {
+        var argument = Assert.Throws<ArgumentException>(() => Command.Create("echo", "a\uD800b"));
+        Assert.Contains("Argument 1 contains a lone UTF-16 surrogate (U+D800 at index 1)", argument.Message);
+        var value = Assert.Throws<ArgumentException>(() => Command.Create("env").WithEnvironment("X", "\uDC00"));
+        Assert.Contains("The value of environment variable X contains a lone UTF-16 surrogate", value.Message);
+        Assert.Throws<ArgumentException>(() => Command.Create("echo").WithArguments("ok", "\uD83D"));
+        Assert.Throws<ArgumentException>(() => Command.Create("x\uDFFF"));
+
+        Assert.Equal("\U0001F600\n", Command.Create("echo", "\U0001F600").Capture().StdoutText); // a pair passes as UTF-8
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    [InlineData(-9)]
+    public void A_signal_number_Linux_does_not_have_is_refused_at_the_call(int signal)
+    {
+        using ChildProcess child = Command.Create("true").WithNewProcessGroup().Start();
+        child.Wait();
+        Assert.Contains("from 1 to 64", Assert.Throws<ArgumentOutOfRangeException>(() => child.Signal(signal)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => child.SignalTree(signal));
+        using PipelineProcess pipeline = (Command.Create("true") | Command.Create("true")).Start();
+        pipeline.Wait();
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipeline.Signal(signal));
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_script_whose_interpreter_is_missing_names_the_interpreter(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        string script = Path.Combine(Path.GetTempPath(), $"subproc-shebang-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(script, "#!/nonexistent/interpreter -x\necho hi\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            var error = await Assert.ThrowsAsync<ProcessStartException>(() => Command.Create(script).RunAsync());
+            Assert.Contains($"{script}: its interpreter /nonexistent/interpreter, named on its #! line, does not exist", error.Message);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_path_through_a_symbolic_link_and_dot_dot_is_resolved_as_the_kernel_does(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        string root = Directory.CreateTempSubdirectory("subproc-links-").FullName;
+        try
+        {
+            // root/dir/link -> root/a/b, so dir/link/.. is root/a (the kernel's reading), not root/dir (a lexical one).
+            Directory.CreateDirectory(Path.Combine(root, "a", "b"));
+            Directory.CreateDirectory(Path.Combine(root, "a", "bin"));
+            Directory.CreateDirectory(Path.Combine(root, "dir"));
+            File.CreateSymbolicLink(Path.Combine(root, "dir", "link"), Path.Combine(root, "a", "b"));
+            File.CreateSymbolicLink(Path.Combine(root, "a", "bin", "true"), "/bin/true");
+
+            ProcessResult result = await Command.Create(Path.Combine(root, "dir", "link", "..", "bin", "true")).RunAsync();
+
+            Assert.True(result.ExitStatus.Success);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_relative_program_with_no_current_directory_fails_at_start_saying_so()
+    {
+        string parent = Directory.CreateTempSubdirectory("subproc-gone-").FullName;
+        try
+        {
+            Command verb = TestChildProgram.Verb("start-relative");
+            CapturedResult result = await Command.Shell("mkdir gone && cd gone && rmdir ../gone && exec \"$@\"")
+                .WithArguments(["sh", verb.Program, .. verb.Arguments]).WithWorkingDirectory(parent).CaptureAsync();
+
+            Assert.StartsWith("ProcessStartException: Cannot start './program': it is relative to the current directory, which no longer exists", result.StdoutText);
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Communicate_after_Dispose_says_the_child_was_disposed_instead_of_returning_nothing(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        ChildProcess child = Command.Create("echo", "hi").WithStdout(Stdio.Pipe).Start();
+        await child.WaitAsync();
+        await child.DisposeAsync();
+
+        var error = Assert.Throws<ObjectDisposedException>(() => child.Communicate());
+        Assert.Equal("'echo hi' was disposed: its pipes are closed, so there is nothing to communicate.", error.Message);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => child.CommunicateAsync());
+    }
+
+    [Fact]
+    public void A_pipe_closed_while_pumped_says_so_without_an_object_name()
+    {
+        (Microsoft.Win32.SafeHandles.SafeFileHandle read, Microsoft.Win32.SafeHandles.SafeFileHandle write) = Native.PipeFd.Create();
+        using (write)
+        {
+            var pipe = new Pipes.DescriptorPipe("stdout", read, FileAccess.Read);
+            var communication = new Pipes.Communication(stages: 1, limit: long.MaxValue);
+            pipe.PumpInto(communication.Stdout, communication);
+            communication.Started();
+
+            pipe.Dispose();
+
+            Assert.Equal("The child's stdout was closed while it was being pumped.", communication.Error?.Message);
+        }
+    }
 }

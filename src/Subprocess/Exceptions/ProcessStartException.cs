@@ -29,5 +29,17 @@ public sealed class ProcessStartException : SubprocessException
     public string Reason { get; }
 
     private static string Describe(string program, string? workingDirectory, string reason) =>
-        $"Cannot start '{program}': {reason} (working directory: {workingDirectory ?? Directory.GetCurrentDirectory()})";
+        $"Cannot start '{program}': {reason} (working directory: {workingDirectory ?? CurrentDirectory()})";
+
+    private static string CurrentDirectory()
+    {
+        try
+        {
+            return Directory.GetCurrentDirectory();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "none: it was removed";
+        }
+    }
 }

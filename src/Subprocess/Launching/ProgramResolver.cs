@@ -16,8 +16,10 @@ internal static class ProgramResolver
     {
         // The current directory is asked for (a getcwd) only when a relative name needs it.
         string? current = workingDirectory;
-        string BaseDirectory() => current ??= Directory.GetCurrentDirectory();
-        string Full(string path) => Path.IsPathRooted(path) ? Path.GetFullPath(path) : Path.GetFullPath(path, BaseDirectory());
+        string BaseDirectory() => current ??= CurrentDirectory(program);
+        // Joined, not normalised: the kernel resolves ".." after following symbolic links, so a lexical
+        // normalisation would refuse dir/link/../bin/true, which the kernel runs; "." is always safe to drop.
+        string Full(string path) => Path.IsPathRooted(path) ? path : Path.Join(BaseDirectory(), WithoutLeadingDots(path));
         if (program.Contains('/', StringComparison.Ordinal))
         {
             string path = Full(program);
@@ -44,6 +46,29 @@ internal static class ProgramResolver
         throw new ProcessStartException(program, workingDirectory, firstErrno, firstProblem is null
             ? $"not found on PATH ({searchPath}); pass a full path or fix PATH"
             : $"{firstProblem}, and no executable of that name is elsewhere on PATH ({searchPath})");
+    }
+
+    private static string WithoutLeadingDots(string path)
+    {
+        while (path.StartsWith("./", StringComparison.Ordinal))
+        {
+            path = path[2..].TrimStart('/');
+        }
+        return path;
+    }
+
+    /// <summary>This process's current directory, which a relative program is found from.</summary>
+    private static string CurrentDirectory(string program)
+    {
+        try
+        {
+            return Directory.GetCurrentDirectory();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ProcessStartException(program, null, Native.Errno.ENOENT,
+                $"it is relative to the current directory, which no longer exists ({e.Message}); pass a full path or use WithWorkingDirectory", e);
+        }
     }
 
     /// <summary>Why <paramref name="path"/> cannot be executed, or null if it can.</summary>

@@ -37,7 +37,7 @@ internal sealed class DescriptorPipe : ChildPipe
     {
         // A pump still running (the caller disposed the child mid-Communicate) is finished first,
         // so its communication completes instead of waiting for events a closed descriptor never sends.
-        _pump?.Finish(new ObjectDisposedException($"The child's {this} was closed while it was being pumped."));
+        _pump?.Finish(new ObjectDisposedException(objectName: null, message: $"The child's {this} was closed while it was being pumped."));
         CloseHandle();
     }
 

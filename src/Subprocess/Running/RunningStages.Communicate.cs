@@ -13,6 +13,11 @@ internal sealed partial class RunningStages
     public async ValueTask<ProcessOutput> CommunicateAsync(Waiter waiter, ReadOnlyMemory<byte> input, TimeSpan? timeout,
         CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _released) != 0)
+        {
+            // Its pipes are closed: an empty result would look like a child that wrote nothing.
+            throw new ObjectDisposedException(objectName: null, message: $"'{CommandLine}' was disposed: its pipes are closed, so there is nothing to communicate.");
+        }
         try
         {
             Communication communication = await CollectAsync(waiter, input, timeout, cancellationToken).ConfigureAwait(false);

@@ -69,8 +69,7 @@ internal sealed class LinuxSpawner : ISpawner
             });
             if (pid < 0)
             {
-                throw new ProcessStartException(spec.Program, spec.WorkingDirectory, -pid,
-                    $"{plan.ExecutablePath}: {Errno.Describe(-pid)}");
+                throw new ProcessStartException(spec.Program, spec.WorkingDirectory, -pid, StartFailure.Describe(plan.ExecutablePath, -pid));
             }
             if (pidfd is null)
             {

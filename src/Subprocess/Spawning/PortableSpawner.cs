@@ -80,7 +80,8 @@ internal sealed class PortableSpawner : ISpawner
             stdinFile?.Dispose();
             stdoutFile?.Dispose();
             stderrFile?.Dispose();
-            throw new ProcessStartException(spec.Program, spec.WorkingDirectory, e.NativeErrorCode, e.Message, e);
+            throw new ProcessStartException(spec.Program, spec.WorkingDirectory, e.NativeErrorCode,
+                OperatingSystem.IsWindows() ? e.Message : StartFailure.Describe(plan.ExecutablePath, e.NativeErrorCode), e);
         }
 
         var control = new PortableProcessControl(process);
