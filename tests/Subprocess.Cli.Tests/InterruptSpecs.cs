@@ -48,4 +48,28 @@ public class InterruptSpecs : Spec
         Assert.Equal(130, (await subproc.WaitAsync()).Code);
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task No_job_starts_after_the_first_Ctrl_C_while_the_running_ones_take_their_time_to_end()
+    {
+        // After SIGTERM the first job ends at once and the second a second and a half later: a window in
+        // which the first's freed slot must not start the next job.
+        string marker = $"subproc-int3-{Guid.NewGuid():N}";
+        ChildProcess subproc = Subproc.Interruptible("parallel", "-j", "2", "--line-buffer", "--shell",
+                "trap 'sleep {}; exit 1' TERM; echo started; sleep 30 & wait", ":::", "0.1", "1.5", "0.1", "0.1")
+            .Marked(marker).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
+        await using ChildProcess owned = subproc;
+        var output = new StreamReader(subproc.Stdout);
+        Assert.Equal("started", await output.ReadLineAsync());
+        Assert.Equal("started", await output.ReadLineAsync());
+
+        subproc.Signal(2);
+        ExitStatus status = await subproc.WaitAsync();
+        string summary = await new StreamReader(subproc.Stderr).ReadToEndAsync();
+
+        Assert.Equal(130, status.Code);
+        Assert.Contains("2 jobs, 0 succeeded, 2 failed", summary);
+        Assert.Contains("interrupted with 2 not started", summary);
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)));
+    }
 }

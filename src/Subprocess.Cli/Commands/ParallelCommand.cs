@@ -78,13 +78,24 @@ internal static class ParallelCommand
 
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
         var run = new ParallelRun(template, inputs, options, parsed.GetValue(Tag), parsed.GetValue(LineBuffer), log);
-        // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). The
-        // library escalates a second one to SIGKILL at once. Either way we exit when they are gone.
+        // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). A
+        // second: SIGKILL them at once. Either way we exit when they are gone. The library's own
+        // handlers are installed first, so this one runs before them and, cancelling the signal, is the
+        // only one: had the library's run first, it would end the running jobs while new ones started.
+        Spawning.LiveChildren.Install();
         using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        int interrupts = 0;
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
             context.Cancel = true;
-            interrupted.Cancel();
+            if (Interlocked.Increment(ref interrupts) == 1)
+            {
+                interrupted.Cancel();
+            }
+            else
+            {
+                Spawning.LiveChildren.KillAll();
+            }
         });
         JobProgress? progress = parsed.GetValue(Bar) || parsed.GetValue(ProgressOption) ? JobProgress.ForStderr(inputs.Count) : null;
         if (progress is null)

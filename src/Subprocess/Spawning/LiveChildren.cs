@@ -17,7 +17,7 @@ internal static class LiveChildren
     private static readonly TimeSpan LongestGrace = TimeSpan.FromSeconds(2);
 
     private static readonly ConcurrentDictionary<ProcessControl, TimeSpan> Tracked = new();
-    private static readonly Lazy<PosixSignalRegistration[]> Handlers = new(Install);
+    private static readonly Lazy<PosixSignalRegistration[]> Handlers = new(Register);
     private static int _ending;
 
     public static int Count => Tracked.Count;
@@ -35,6 +35,17 @@ internal static class LiveChildren
     public static void Untrack(ProcessControl control) => Tracked.TryRemove(control, out _);
 
     /// <summary>
+    /// Installs the exit and signal handlers now rather than at the first child. The runtime runs the
+    /// handlers of a signal latest registration first, and stops at one that cancels the signal: a
+    /// program that handles Ctrl-C itself (subproc) installs these first, so that its own handler runs
+    /// before them, and, cancelling, decides alone what a Ctrl-C ends.
+    /// </summary>
+    public static void Install() => _ = Handlers.Value;
+
+    /// <summary>SIGKILLs every tracked child's tree at once (a second interrupt's answer).</summary>
+    public static void KillAll() => SignalAll([.. Tracked.Keys], Signals.SIGKILL);
+
+    /// <summary>
     /// Ends every tracked child's tree. Blocks for at most the longest grace period (capped). Called
     /// again while that is under way (a second Ctrl-C), it SIGKILLs them at once.
     /// </summary>
@@ -44,7 +55,7 @@ internal static class LiveChildren
         ProcessControl[] children = [.. tracked.Select(entry => entry.Key)];
         if (Interlocked.Increment(ref _ending) > 1)
         {
-            SignalAll(children, Signals.SIGKILL);
+            KillAll();
             return;
         }
         try
@@ -73,7 +84,7 @@ internal static class LiveChildren
         return sent;
     }
 
-    private static PosixSignalRegistration[] Install()
+    private static PosixSignalRegistration[] Register()
     {
         AppDomain.CurrentDomain.ProcessExit += (_, _) => EndAll();
         AppDomain.CurrentDomain.UnhandledException += (_, _) => EndAll();
