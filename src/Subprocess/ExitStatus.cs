@@ -49,10 +49,7 @@ public readonly record struct ExitStatus
     public override string ToString() => (Code, Signal) switch
     {
         (int code, _) => $"exited with code {code}",
-        (_, int signal) => $"killed by {SignalName(signal)}",
+        (_, int signal) => $"killed by {Native.Signals.Name(signal)}",
         _ => "no status",
     };
-
-    /// <summary>The conventional name of a Linux signal number ("SIGTERM"), or "signal N".</summary>
-    internal static string SignalName(int signal) => Native.Signals.Name(signal);
 }

@@ -14,14 +14,12 @@ internal sealed class StreamCopies
     private readonly List<Communication> _outputs = [];
     private readonly List<Task> _copies = [];
     private Gate? _done;
-    private volatile bool _abandoned;
 
     /// <summary>Opens when every copy has finished; null when there are none.</summary>
     public Gate? Done => _done;
 
-    /// <summary>The first failure of an output copy (the caller's stream refused it: closed, disk full);
-    /// null once the copies were abandoned, whose pipes' closing is no failure of theirs.</summary>
-    public Exception? Error => _abandoned ? null : _outputs.Find(output => output.Error is not null)?.Error;
+    /// <summary>The first failure of an output copy (the caller's stream refused it: closed, disk full).</summary>
+    public Exception? Error => _outputs.Find(output => output.Error is not null)?.Error;
 
     /// <summary>Starts copying <paramref name="from"/> into the child's <paramref name="stdin"/>.</summary>
     public void CopyInput(Stream from, ChildPipe stdin)
@@ -55,10 +53,15 @@ internal sealed class StreamCopies
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    /// <summary>Closes the pipes: once the copies are done, or to stop them when something the child started still holds a pipe after the child exited.</summary>
+    /// <summary>Closes the pipes: once the copies are done, or to stop them when something the child
+    /// started still holds a pipe after the child exited. A copy stopped so is abandoned, as
+    /// <c>Communicate</c> abandons a drain: its pipe's closing is no failure of the copy.</summary>
     public void Close()
     {
-        _abandoned = _done is { IsOpen: false };
+        foreach (Communication output in _outputs)
+        {
+            output.Abandon();
+        }
         foreach (ChildPipe pipe in _pipes)
         {
             pipe.Dispose();

@@ -85,13 +85,7 @@ internal static class Launcher
         }
         catch
         {
-            // A half-started pipeline is ended whole: nothing it started outlives the exception.
-            foreach (Spawned stage in stages.AsSpan(0, started))
-            {
-                stage.Control.Signal(Signals.SIGKILL, group: newGroup);
-                stage.Control.Dispose(); // reaped by the event loop when it has exited
-                stage.ClosePipes();
-            }
+            EndHalfStarted(stages.AsSpan(0, started));
             throw;
         }
         finally
@@ -111,36 +105,46 @@ internal static class Launcher
 
     private static Spawned[] StartRelayed(ISpawner spawner, LaunchPlan[] plans)
     {
-        var stages = new List<Spawned>(plans.Length);
+        var stages = new Spawned[plans.Length];
+        int started = 0;
         try
         {
             for (int k = 0; k < plans.Length; k++)
             {
-                stages.Add(Spawn(spawner, plans[k] with
+                Spawned stage = Spawn(spawner, plans[k] with
                 {
                     Stdin = k > 0 ? Stdio.Pipe : plans[k].Stdin,
                     Stdout = k < plans.Length - 1 ? Stdio.Pipe : plans[k].Stdout,
-                }));
+                });
+                stages[started++] = stage;
             }
         }
         catch
         {
-            foreach (Spawned stage in stages)
-            {
-                stage.Control.Signal(Signals.SIGKILL, group: true);
-                stage.Control.Dispose();
-                stage.ClosePipes();
-            }
+            EndHalfStarted(stages.AsSpan(0, started));
             throw;
         }
         // The pipes between stages are the relays' alone: the caller sees the first stdin and the last stdout.
-        for (int k = 0; k + 1 < stages.Count; k++)
+        for (int k = 0; k + 1 < stages.Length; k++)
         {
             _ = Relay.Start([stages[k].Stdout!.Stream], stages[k + 1].Stdin!.Stream);
             stages[k] = stages[k] with { Stdout = null };
             stages[k + 1] = stages[k + 1] with { Stdin = null };
         }
-        return [.. stages];
+        return stages;
+    }
+
+    /// <summary>A half-started pipeline is ended whole: nothing it started outlives the exception. Each
+    /// stage is killed with what it started (the group the first leads, or the portable spawner's tree),
+    /// then left to the event loop to reap.</summary>
+    private static void EndHalfStarted(ReadOnlySpan<Spawned> started)
+    {
+        foreach (Spawned stage in started)
+        {
+            stage.Control.Signal(Signals.SIGKILL, group: stage.Control.CanSignalTree);
+            stage.Control.Dispose();
+            stage.ClosePipes();
+        }
     }
 
     /// <summary>The stage as the caller sees it: a pipe whose command named a stream of the caller's

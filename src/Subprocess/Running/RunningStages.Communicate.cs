@@ -56,8 +56,7 @@ internal sealed partial class RunningStages
             throw await OverflowedAsync(waiter, communication, overflow).ConfigureAwait(false);
         }
         await DrainAsync(waiter, communication, cancellationToken).ConfigureAwait(false);
-        TimeSpan? remaining = timeout - waiter.Time.GetElapsedTime(started);
-        if (!await WaitAllAsync(waiter, remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining, cancellationToken).ConfigureAwait(false))
+        if (!await WaitAllAsync(waiter, waiter.Remaining(timeout, started), cancellationToken).ConfigureAwait(false))
         {
             throw TimedOut(timeout!.Value, communication.Snapshot());
         }

@@ -50,8 +50,9 @@ internal sealed partial class RunningStages
     {
         foreach (Stage stage in _stages)
         {
+            // The copies' pumps live on the shared loop (pumpLoop: null), whichever way the call waits.
             if (stage.Copies?.Done is { IsOpen: false } done
-                && !await waiter.For(null).WaitAsync(done, Settings.DrainTimeout, cancellationToken).ConfigureAwait(false))
+                && !await waiter.For(pumpLoop: null).WaitAsync(done, Settings.DrainTimeout, cancellationToken).ConfigureAwait(false))
             {
                 stage.Copies!.Close();
             }

@@ -44,7 +44,18 @@ internal sealed partial class RunningStages
     public DateTimeOffset StartTime => _stages[0].StartTime;
 
     /// <summary>When the last exit was observed; valid once <see cref="PollAll"/> is not null.</summary>
-    public DateTimeOffset ExitTime => _controls.Max(control => control.Exit.ExitTime);
+    public DateTimeOffset ExitTime
+    {
+        get
+        {
+            DateTimeOffset last = _controls[0].Exit.ExitTime;
+            foreach (ProcessControl control in _controls)
+            {
+                last = control.Exit.ExitTime > last ? control.Exit.ExitTime : last;
+            }
+            return last;
+        }
+    }
 
     /// <summary>The first stage's stdin for the caller to write, whose broken pipe names the command.</summary>
     public Stream Stdin
@@ -75,16 +86,29 @@ internal sealed partial class RunningStages
     /// <summary>Every stage's status once all have exited, else null. Never blocks; reaps what has just exited.</summary>
     public IReadOnlyList<ExitStatus>? PollAll()
     {
+        if (!AllExited())
+        {
+            return null;
+        }
         var statuses = new ExitStatus[_controls.Length];
         for (int i = 0; i < _controls.Length; i++)
         {
-            if (_controls[i].Poll() is not ExitStatus status)
-            {
-                return null;
-            }
-            statuses[i] = status;
+            statuses[i] = _controls[i].Exit.Status!.Value;
         }
         return statuses;
+    }
+
+    /// <summary>Whether every stage has exited (reaping what has just exited), without allocating.</summary>
+    private bool AllExited()
+    {
+        foreach (ProcessControl control in _controls)
+        {
+            if (control.Poll() is null)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The verdict once every stage has exited (see <see cref="Verdict"/>), else null.</summary>
@@ -98,23 +122,16 @@ internal sealed partial class RunningStages
     /// </summary>
     public bool SignalAll(int signal, bool tree)
     {
-        if (_controls[0].GroupId != 0)
-        {
-            return _controls[0].Signal(signal, group: true);
-        }
-        bool sent = false;
-        foreach (ProcessControl control in _controls)
-        {
-            sent |= control.Signal(signal, group: tree);
-        }
-        return sent;
+        return _controls[0].GroupId != 0
+            ? _controls[0].Signal(signal, group: true)
+            : ProcessControl.SignalEach(_controls, signal, tree);
     }
 
     /// <summary>Ends the stages (SIGTERM, the grace period, SIGKILL): their tree, or each stage alone,
     /// and then lets the copies into the caller's streams finish (for at most the drain timeout).</summary>
     public async ValueTask EndAsync(Waiter waiter, bool tree)
     {
-        Func<int, bool> signal = tree ? s => SignalAll(s, tree: true) : SignalEachAlone;
+        Func<int, bool> signal = tree ? s => SignalAll(s, tree: true) : s => ProcessControl.SignalEach(_controls, s, tree: false);
         await TreeEnding.EndAsync(_controls, signal, Settings.GracePeriod, waiter).ConfigureAwait(false);
         await FinishCopiesAsync(waiter, default).ConfigureAwait(false);
     }
@@ -129,7 +146,7 @@ internal sealed partial class RunningStages
         {
             return;
         }
-        if (!Settings.Detached && PollAll() is null)
+        if (!Settings.Detached && !AllExited())
         {
             await EndAsync(waiter, tree).ConfigureAwait(false);
         }
@@ -139,16 +156,6 @@ internal sealed partial class RunningStages
             stage.Copies?.Close();
             stage.Control.Dispose();
         }
-    }
-
-    private bool SignalEachAlone(int signal)
-    {
-        bool sent = false;
-        foreach (ProcessControl control in _controls)
-        {
-            sent |= control.Signal(signal, group: false);
-        }
-        return sent;
     }
 
     private static ChildPipe Piped(ChildPipe? pipe, string name, string method) =>

@@ -20,8 +20,6 @@ internal static class LiveChildren
     private static readonly Lazy<PosixSignalRegistration[]> Handlers = new(Register);
     private static int _ending;
 
-    public static int Count => Tracked.Count;
-
     public static void Track(ProcessControl control, TimeSpan gracePeriod)
     {
         _ = Handlers.Value;
@@ -43,7 +41,7 @@ internal static class LiveChildren
     public static void Install() => _ = Handlers.Value;
 
     /// <summary>SIGKILLs every tracked child's tree at once (a second interrupt's answer).</summary>
-    public static void KillAll() => SignalAll([.. Tracked.Keys], Signals.SIGKILL);
+    public static void KillAll() => ProcessControl.SignalEach([.. Tracked.Keys], Signals.SIGKILL, tree: true);
 
     /// <summary>
     /// Ends every tracked child's tree. Blocks for at most the longest grace period (capped). Called
@@ -64,7 +62,7 @@ internal static class LiveChildren
             {
                 TimeSpan grace = tracked.Max(entry => entry.Value);
                 using Waiter waiter = Waiter.Blocking();
-                Synchronously.Complete(TreeEnding.EndAsync(children, signal => SignalAll(children, signal),
+                Synchronously.Complete(TreeEnding.EndAsync(children, signal => ProcessControl.SignalEach(children, signal, tree: true),
                     grace < LongestGrace ? grace : LongestGrace, waiter, afterKill: TimeSpan.Zero));
             }
         }
@@ -72,16 +70,6 @@ internal static class LiveChildren
         {
             Interlocked.Exchange(ref _ending, 0);
         }
-    }
-
-    private static bool SignalAll(ProcessControl[] children, int signal)
-    {
-        bool sent = false;
-        foreach (ProcessControl control in children)
-        {
-            sent |= control.Signal(signal, group: control.CanSignalTree);
-        }
-        return sent;
     }
 
     private static PosixSignalRegistration[] Register()

@@ -72,7 +72,7 @@ internal sealed class PortableProcessControl : ProcessControl
         {
             if (signal is not (Native.Signals.SIGKILL or Native.Signals.SIGTERM))
             {
-                throw new PlatformNotSupportedException($"Only SIGTERM and SIGKILL (both: terminate) exist on Windows, not {ExitStatus.SignalName(signal)}.");
+                throw new PlatformNotSupportedException($"Only SIGTERM and SIGKILL (both: terminate) exist on Windows, not {Native.Signals.Name(signal)}.");
             }
             _process.Kill(entireProcessTree: group);
             return true;
@@ -80,7 +80,7 @@ internal sealed class PortableProcessControl : ProcessControl
         if (group && signal is not (Native.Signals.SIGKILL or Native.Signals.SIGTERM))
         {
             throw new PlatformNotSupportedException(
-                $"The portable spawner can only kill a process tree, not send it {ExitStatus.SignalName(signal)}.");
+                $"The portable spawner can only kill a process tree, not send it {Native.Signals.Name(signal)}.");
         }
         if (signal == Native.Signals.SIGKILL || group)
         {

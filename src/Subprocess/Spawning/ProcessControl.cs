@@ -49,6 +49,19 @@ internal abstract class ProcessControl : IExitSource, IDisposable
     {
     }
 
+    /// <summary>Sends <paramref name="signal"/> to each of <paramref name="controls"/>, with what it started
+    /// too when <paramref name="tree"/> and it can (its own group, or the portable spawner's kill of a
+    /// tree); returns whether anything was signalled.</summary>
+    public static bool SignalEach(IReadOnlyList<ProcessControl> controls, int signal, bool tree)
+    {
+        bool sent = false;
+        for (int i = 0; i < controls.Count; i++)
+        {
+            sent |= controls[i].Signal(signal, group: tree && controls[i].CanSignalTree);
+        }
+        return sent;
+    }
+
     /// <summary>Sends <paramref name="signal"/> to the child, or to its whole process group when
     /// <paramref name="group"/> and it is in one of ours. Does nothing once the child has been reaped, so a
     /// recycled PID is never hit. Returns whether a signal was sent.</summary>

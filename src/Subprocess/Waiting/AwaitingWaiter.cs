@@ -39,10 +39,9 @@ internal sealed class AwaitingWaiter(TimeProvider time) : Waiter
                 continue;
             }
             child.StartReaping();
-            TimeSpan left = timeout is TimeSpan t ? Max(t - time.GetElapsedTime(started), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
             try
             {
-                await child.Exit.Task.WaitAsync(left, time, cancellationToken).ConfigureAwait(false);
+                await child.Exit.Task.WaitAsync(Remaining(timeout, started) ?? Timeout.InfiniteTimeSpan, time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -51,8 +50,6 @@ internal sealed class AwaitingWaiter(TimeProvider time) : Waiter
         }
         return true;
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     public override void WhenExited(IReadOnlyList<IExitSource> children, Action onExited)
     {

@@ -41,12 +41,10 @@ internal sealed class BlockingWaiter : Waiter
         {
             return new(loop.RunUntilExited(children, timeout));
         }
-        long started = TimeProvider.System.GetTimestamp();
+        long started = Time.GetTimestamp();
         for (int i = 0; i < children.Count; i++)
         {
-            IExitSource child = children[i];
-            TimeSpan? left = timeout - TimeProvider.System.GetElapsedTime(started);
-            if (!child.WaitForExit(left < TimeSpan.Zero ? TimeSpan.Zero : left))
+            if (!children[i].WaitForExit(Remaining(timeout, started)))
             {
                 return new(false);
             }

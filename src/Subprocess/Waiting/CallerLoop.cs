@@ -89,23 +89,23 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
     /// <summary>Runs the pumps and the exit watch on this thread until <paramref name="gate"/> opens or
     /// <paramref name="timeout"/> passes (null: no limit); false if the timeout passed first. With nothing
     /// to watch here, whatever opens the gate happens on another thread: then this blocks on its event.</summary>
-    public bool RunUntil(Gate gate, TimeSpan? timeout) => Run(() => gate.IsOpen, None, timeout, gate);
+    public bool RunUntil(Gate gate, TimeSpan? timeout) => Run(gate, None, timeout);
 
     /// <summary>Runs the loop, watching the pidfds of <paramref name="children"/> too, until all have exited
     /// (reaped here) or <paramref name="timeout"/> passes; false if it passed first.</summary>
-    public bool RunUntilExited(IReadOnlyList<IExitSource> children, TimeSpan? timeout) =>
-        Run(() => AllExited(children), children, timeout, null);
+    public bool RunUntilExited(IReadOnlyList<IExitSource> children, TimeSpan? timeout) => Run(null, children, timeout);
 
-    private bool Run(Func<bool> done, IReadOnlyList<IExitSource> awaited, TimeSpan? timeout, Gate? gate)
+    /// <summary>The loop: until <paramref name="gate"/> opens, or, without one, until <paramref name="awaited"/> have exited.</summary>
+    private bool Run(Gate? gate, IReadOnlyList<IExitSource> awaited, TimeSpan? timeout)
     {
         PollDeadline deadline = PollDeadline.After(timeout);
-        while (!Done(done))
+        while (!Done(gate, awaited))
         {
             int wait = deadline.Remaining;
             (int pipes, int count) = Fill(awaited);
             if (count == 0)
             {
-                return gate?.Wait(wait < 0 ? null : TimeSpan.FromMilliseconds(wait)) ?? Done(done);
+                return gate?.Wait(wait < 0 ? null : TimeSpan.FromMilliseconds(wait)) ?? Done(gate, awaited);
             }
             int ready;
             try
@@ -118,14 +118,14 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
             }
             if (ready == 0 && wait >= 0)
             {
-                return Done(done);
+                return Done(gate, awaited);
             }
             Dispatch(pipes, count);
             // A pipe that is readable at every look (a holder that never stops writing) would
             // otherwise keep this loop past its deadline: the drain's bound is on total time.
             if (deadline.HasPassed)
             {
-                return Done(done);
+                return Done(gate, awaited);
             }
         }
         return true;
@@ -135,14 +135,14 @@ internal sealed class CallerLoop : IReadyLoop, IDisposable
     /// every look, not only after a round, because a child reaped by another thread (the shared loop)
     /// between rounds is no longer polled, and a grandchild silently holding the pipes would otherwise
     /// keep the next round waiting past the exit.</summary>
-    private bool Done(Func<bool> done)
+    private bool Done(Gate? gate, IReadOnlyList<IExitSource> awaited)
     {
         if (_onExit is Action onExit && AllExited(_watched))
         {
             _onExit = null;
             onExit();
         }
-        return done();
+        return gate?.IsOpen ?? AllExited(awaited);
     }
 
     /// <summary>Moves whatever is still registered to the shared loop and stops watching exits here;

@@ -60,16 +60,11 @@ internal abstract class Waiter : IDisposable
     {
     }
 
-    /// <summary>Whether all of <paramref name="children"/> have exited, reaping those that just did.</summary>
-    protected static bool AllExited(IReadOnlyList<IExitSource> children)
+    /// <summary>What is left of <paramref name="timeout"/> (null: no limit) since <paramref name="started"/>, a
+    /// timestamp of <see cref="Time"/>; never less than zero, so a wait past its deadline still looks once.</summary>
+    public TimeSpan? Remaining(TimeSpan? timeout, long started)
     {
-        for (int i = 0; i < children.Count; i++)
-        {
-            if (children[i].Exit.Status is null && children[i].Poll() is null)
-            {
-                return false;
-            }
-        }
-        return true;
+        TimeSpan? left = timeout - Time.GetElapsedTime(started);
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left;
     }
 }
