@@ -102,7 +102,7 @@ public class JobRunnerSpecs : Spec
         await using var jobs = JobRunner.RunAsync([1], (_, _) => Pipeline.Create(Command.Create("sleep", "30")), options).GetAsyncEnumerator();
 
         Task<bool> finished = jobs.MoveNextAsync().AsTask();
-        await ProcessTree.Within(() => ChildrenStarted == 1, TimeSpan.FromSeconds(10));
+        Assert.True(await ProcessTree.Within(() => ChildrenStarted == 1, TimeSpan.FromSeconds(10)), "the job did not start");
         // On the system's clock the job would have timed out by now; on this one no time has passed.
         await Task.Delay(500);
         Assert.False(finished.IsCompleted, "the job timed out on the system's clock, not on the one it was given");

@@ -252,8 +252,7 @@ public class ValidationSpecs : Spec
     {
         using var spawner = Spawner.Use(kind);
         string script = Path.Combine(Path.GetTempPath(), $"subproc-shebang-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(script, "#!/nonexistent/interpreter -x\necho hi\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        await Scripts.WriteExecutable(script, "echo hi", interpreter: "/nonexistent/interpreter -x");
         try
         {
             var error = await Assert.ThrowsAsync<ProcessStartException>(() => Command.Create(script).RunAsync());
