@@ -7,12 +7,13 @@ return args.FirstOrDefault() switch
     "full-descriptor-table" => FullDescriptorTable.Run(),
     "start-relative" => StartRelative.Run(),
     "terminal-group" => await TerminalGroup.RunAsync(),
+    "recycled-group" => RecycledGroup.Run(),
     "leave-children" when args.Length >= 2 => LeaveChildren.Run(args[1], args[2..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | full-descriptor-table | start-relative | terminal-group | leave-children exit|throw|wait|detached GO ALIVE");
+    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | full-descriptor-table | start-relative | terminal-group | recycled-group | leave-children exit|throw|wait|detached GO ALIVE");
     return 2;
 }

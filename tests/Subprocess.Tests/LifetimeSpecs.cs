@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Subprocess.Tests.Infrastructure;
 
 namespace Subprocess.Tests;
@@ -30,6 +31,52 @@ public class LifetimeSpecs : Spec
         child.TerminateTree();
 
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(5)));
+    }
+
+    [PidNamespaceFact(Timeout = 60_000)]
+    public async Task A_finished_group_is_never_signalled_once_its_ID_could_name_a_strangers_group()
+    {
+        // In a PID namespace of its own, the helper runs `true | true` and `true` in its own group, lets
+        // each exit, then starts `setsid sleep 30` at the group's ID and signals the old group by every
+        // route (Kill, Terminate, Signal; KillTree, TerminateTree, SignalTree): first with the handle
+        // alive, whose zombie leader keeps the ID taken, then after Dispose, when the stranger gets it.
+        CapturedResult result = await TestChildProgram.VerbAsNamespaceInit("recycled-group").WithTimeout(TimeSpan.FromSeconds(50)).CaptureAsync();
+
+        Assert.Equal(
+            "pipeline held: ID not free, stranger alive\n" +
+            "pipeline released: took the ID, stranger alive\n" +
+            "child held: ID not free, stranger alive\n" +
+            "child released: took the ID, stranger alive\n",
+            result.StdoutText);
+    }
+
+    [NativeFact("makes no process groups (it reaps as soon as a child exits)", Timeout = 20_000)]
+    public async Task A_group_leader_stays_a_zombie_until_its_handle_is_released()
+    {
+        int pid;
+        await using (ChildProcess child = Command.Create("true").WithNewProcessGroup().Start())
+        {
+            pid = child.Pid;
+            await child.WaitAsync();
+            Assert.Equal('Z', ProcessTree.StateOf(pid));
+        }
+        Assert.Equal('-', ProcessTree.StateOf(pid));
+
+        int forgotten = StartAndForget();
+        for (int round = 0; round < 10 && ProcessTree.StateOf(forgotten) == 'Z'; round++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.Equal('-', ProcessTree.StateOf(forgotten)); // a handle never disposed reaps when collected
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static int StartAndForget()
+        {
+            ChildProcess child = Command.Create("true").WithNewProcessGroup().Start();
+            child.Wait();
+            return child.Pid;
+        }
     }
 
     [NativeFact("makes no process groups (it can kill any child's tree)", Timeout = 20_000)]

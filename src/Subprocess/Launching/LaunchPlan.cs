@@ -56,8 +56,7 @@ internal sealed record LaunchPlan
     public const int NewGroup = 0;
 
     /// <summary>Whether the shared event loop leaves the child alone until told (<c>StartReaping</c>):
-    /// a blocking call reaps its own children, and a pipeline's leader must stay unreaped until the
-    /// other stages have joined its group (a reaped leader with no members takes the group with it).</summary>
+    /// a blocking call reaps its own children.</summary>
     public bool DeferReaping { get; init; }
 
     /// <summary>Resolves and checks <paramref name="command"/>.</summary>

@@ -32,6 +32,7 @@ internal static unsafe partial class Libc
     public const int P_PIDFD = 3;
     public const int WNOHANG = 1;
     public const int WEXITED = 4;
+    public const int WNOWAIT = 0x01000000;
     public const int CLD_EXITED = 1;
 
     public const int EPOLL_CLOEXEC = 0x80000;

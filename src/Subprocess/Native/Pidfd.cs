@@ -52,18 +52,21 @@ internal static unsafe class Pidfd
     }
 
     /// <summary>
-    /// <c>waitid(P_PIDFD, WEXITED | WNOHANG)</c>: the exit status if the process has exited (and is
-    /// now reaped), null while it runs. If someone else reaped it first (ECHILD: the app runs as
-    /// PID 1, or SIGCHLD is ignored), the status is read back through <c>PIDFD_GET_INFO</c>.
+    /// <c>waitid(P_PIDFD, WEXITED | WNOHANG)</c>: the exit status if the process has exited, null while
+    /// it runs. With <paramref name="leaveZombie"/> (<c>WNOWAIT</c>) the exited process stays a zombie,
+    /// which keeps its PID, and so the group it leads, from being reused; <paramref name="zombieLeft"/>
+    /// says whether one was left. If someone else reaped it first (ECHILD: the app runs as PID 1, or
+    /// SIGCHLD is ignored), the status is read back through <c>PIDFD_GET_INFO</c> and no zombie is left.
     /// </summary>
-    public static ExitStatus? TryReap(SafePidfdHandle pidfd)
+    public static ExitStatus? TryWait(SafePidfdHandle pidfd, bool leaveZombie, out bool zombieLeft)
     {
+        zombieLeft = false;
         byte* info = stackalloc byte[128];
         new Span<byte>(info, 128).Clear();
         int rc;
         do
         {
-            rc = Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED | Libc.WNOHANG);
+            rc = Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED | Libc.WNOHANG | (leaveZombie ? Libc.WNOWAIT : 0));
         }
         while (rc < 0 && Errno.Last == Errno.EINTR);
 
@@ -79,9 +82,19 @@ internal static unsafe class Pidfd
         {
             return null;
         }
+        zombieLeft = leaveZombie;
         int code = *(int*)(info + 8);
         int status = *(int*)(info + 24);
         return code == Libc.CLD_EXITED ? ExitStatus.Exited(status) : ExitStatus.Killed(status);
+    }
+
+    /// <summary>Reaps the zombie <see cref="TryWait"/> left, if it is still there; never blocks.</summary>
+    public static void ReapZombie(int pidfd)
+    {
+        byte* info = stackalloc byte[128];
+        while (Libc.waitid(Libc.P_PIDFD, pidfd, info, Libc.WEXITED | Libc.WNOHANG) < 0 && Errno.Last == Errno.EINTR)
+        {
+        }
     }
 
     /// <summary>

@@ -13,5 +13,16 @@ internal sealed class SafePidfdHandle : SafeHandleMinusOneIsInvalid
 
     public int Fd => (int)handle;
 
-    protected override bool ReleaseHandle() => Libc.close((int)handle) == 0;
+    /// <summary>The process has exited and is left a zombie on purpose (see <see cref="Pidfd.TryWait"/>):
+    /// releasing the handle reaps it, so a handle never disposed still reaps it when collected.</summary>
+    public bool HoldsZombie { get; set; }
+
+    protected override bool ReleaseHandle()
+    {
+        if (HoldsZombie)
+        {
+            Pidfd.ReapZombie((int)handle);
+        }
+        return Libc.close((int)handle) == 0;
+    }
 }

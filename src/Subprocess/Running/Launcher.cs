@@ -65,8 +65,9 @@ internal static class Launcher
                 LaunchPlan plan = plans[k] with
                 {
                     ProcessGroup = newGroup && k == 0 ? LaunchPlan.NewGroup : group,
-                    // The leader stays unreaped (a zombie at worst) until the others have joined its group.
-                    DeferReaping = callerReaps || (k == 0 && newGroup && plans.Length > 1),
+                    // The leader, were it to exit at once, stays a zombie (LinuxProcessControl keeps a group
+                    // member's until released), so the others can still join its group.
+                    DeferReaping = callerReaps,
                     StdinFrom = previousRead,
                 };
                 previousRead = null;
@@ -95,10 +96,6 @@ internal static class Launcher
             {
                 end?.Dispose();
             }
-        }
-        if (!callerReaps)
-        {
-            stages[0].Control.StartReaping();
         }
         return stages;
     }

@@ -4,7 +4,11 @@ using Subprocess.Waiting;
 
 namespace Subprocess.Spawning;
 
-/// <summary>A child spawned by <see cref="LinuxSpawner"/>, held by its pidfd and reaped by the event loop.</summary>
+/// <summary>
+/// A child spawned by <see cref="LinuxSpawner"/>, held by its pidfd and reaped by the event loop. A child
+/// in a process group of ours is reaped only when the control is released; until then its exit is read
+/// with <c>WNOWAIT</c>, so its group can be signalled safely for as long as the handle lives.
+/// </summary>
 internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
 {
     private readonly SafePidfdHandle _pidfd;
@@ -45,9 +49,12 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
             {
                 return done;
             }
-            ExitStatus? status = Pidfd.TryReap(_pidfd);
+            // A child in a group of ours stays a zombie until released: its unreaped PID keeps the
+            // group's ID from being reused, so signalling the group cannot reach a stranger.
+            ExitStatus? status = Pidfd.TryWait(_pidfd, leaveZombie: GroupId != 0 && !_closeWhenReaped, out bool zombieLeft);
             if (status is ExitStatus exited)
             {
+                _pidfd.HoldsZombie = zombieLeft;
                 if (_token != 0)
                 {
                     EventLoop.Shared.Unregister(_pidfd.Fd, _token);
@@ -116,14 +123,15 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
 
     public override bool Signal(int signal, bool group)
     {
-        if (group && GroupId != 0)
-        {
-            // Even after the leader is reaped, its group ID cannot be reused while any member lives,
-            // so this reaches only the child's own tree.
-            return Pidfd.SignalGroup(GroupId, signal);
-        }
         lock (_reapLock)
         {
+            if (group && GroupId != 0)
+            {
+                // A group's ID cannot be reused while one of its members is unreaped: this child running,
+                // or its zombie, held until the control is released. After that, the ID may name a
+                // stranger's group, so nothing is sent.
+                return !_pidfd.IsClosed && (Exit.Status is null || _pidfd.HoldsZombie) && Pidfd.SignalGroup(GroupId, signal);
+            }
             // Once reaped, the PID may belong to someone else; the pidfd would refuse (ESRCH) anyway.
             return Exit.Status is null && Pidfd.SendSignal(_pidfd, signal);
         }
@@ -146,6 +154,7 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
                 EventLoop.Shared.Unregister(_pidfd.Fd, _token);
                 _token = 0;
             }
+            // Closing the pidfd reaps the zombie left for the group's sake (SafePidfdHandle.HoldsZombie).
             _pidfd.Dispose();
         }
     }

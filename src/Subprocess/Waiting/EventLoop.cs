@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Subprocess.Native;
 
 namespace Subprocess.Waiting;
@@ -61,19 +62,28 @@ internal sealed class EventLoop : IReadyLoop
             int count = _epoll.Wait(events);
             for (int i = 0; i < count; i++)
             {
-                if (_handlers.TryGetValue(events[i].Data, out IReadyHandler? handler))
-                {
-                    try
-                    {
-                        handler.OnReady(events[i].Events);
-                    }
-                    catch (Exception e)
-                    {
-                        // Handlers report their own failures to their waiters. One that throws
-                        // anyway must not stop the loop, which every child's wait depends on.
-                        System.Diagnostics.Trace.TraceError($"Subprocess event loop: {e}");
-                    }
-                }
+                Dispatch(events[i]);
+            }
+        }
+    }
+
+    /// <summary>Runs the handler of one ready descriptor. A method of its own so that no frame of the
+    /// endless loop keeps the last handler reachable (an unoptimised build keeps locals for a method's
+    /// whole life): a finished child's handle must be collectable, since collecting it reaps a zombie.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Dispatch(Libc.EpollEvent ready)
+    {
+        if (_handlers.TryGetValue(ready.Data, out IReadyHandler? handler))
+        {
+            try
+            {
+                handler.OnReady(ready.Events);
+            }
+            catch (Exception e)
+            {
+                // Handlers report their own failures to their waiters. One that throws
+                // anyway must not stop the loop, which every child's wait depends on.
+                System.Diagnostics.Trace.TraceError($"Subprocess event loop: {e}");
             }
         }
     }
