@@ -111,22 +111,22 @@ public class TemplateSpecs : Spec
     [InlineData("{%}", "2")]
     [InlineData("x{}y", "xdir/sub/file.tar.gzy")]
     public void Replacement_strings_follow_GNU_parallel(string template, string expected) =>
-        Assert.Equal(expected, Replacements.Apply(template, ["dir/sub/file.tar.gz"], Job, s => s));
+        Assert.Equal(expected, Replacements.Apply(template, ["dir/sub/file.tar.gz"], Job));
 
     [Fact]
     public void Numbered_replacements_pick_an_input_source()
     {
-        Assert.Equal("b.txt a", Replacements.Apply("{2} {1.}", ["a.c", "b.txt"], Job, s => s));
-        Assert.Equal("a.c b.txt", Replacements.Apply("{}", ["a.c", "b.txt"], Job, s => s));
-        Assert.Throws<UsageException>(() => Replacements.Apply("{3}", ["a", "b"], Job, s => s));
+        Assert.Equal("b.txt a", Replacements.Apply("{2} {1.}", ["a.c", "b.txt"], Job));
+        Assert.Equal("a.c b.txt", Replacements.Apply("{}", ["a.c", "b.txt"], Job));
+        Assert.Throws<UsageException>(() => Replacements.Apply("{3}", ["a", "b"], Job));
     }
 
     [Fact]
     public void Dirname_and_extension_edge_cases()
     {
-        Assert.Equal(".", Replacements.Apply("{//}", ["file"], Job, s => s));
-        Assert.Equal("dir.d/file", Replacements.Apply("{.}", ["dir.d/file"], Job, s => s));
-        Assert.Equal(".hidden", Replacements.Apply("{.}", [".hidden"], Job, s => s));
+        Assert.Equal(".", Replacements.Apply("{//}", ["file"], Job));
+        Assert.Equal("dir.d/file", Replacements.Apply("{.}", ["dir.d/file"], Job));
+        Assert.Equal(".hidden", Replacements.Apply("{.}", [".hidden"], Job));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal static class ParallelCommand
     // No DefaultValueFactory: the default depends on the machine, and --help must not.
     private static readonly Option<int?> Jobs = new("--jobs", "-j") { Description = "How many jobs run at once (default: the number of cores; 0: no limit)" };
 
-    private static readonly Option<bool> Shell = new("--shell") { Description = "Run each job with /bin/sh -c (inputs are shell-quoted)" };
+    private static readonly Option<bool> Shell = new("--shell") { Description = "Run each job with /bin/sh -c (each input quoted for where its {} stands)" };
     private static readonly Option<string?> Timeout = new("--timeout") { Description = "End a job's whole process tree after this long (10, 1.5s, 500ms, 2m)" };
     private static readonly Option<int> Retries = new("--retries") { Description = "Run a failed job up to this many more times" };
     private static readonly Option<bool> KeepOrder = new("--keep-order", "-k") { Description = "Print output in input order, not as jobs finish" };

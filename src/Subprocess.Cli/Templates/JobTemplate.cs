@@ -7,16 +7,14 @@ namespace Subprocess.Cli.Templates;
 internal sealed class JobTemplate
 {
     private readonly List<Token> _tokens;
-    private readonly string _script;
-    private readonly bool _shell;
+    private readonly ShellTemplate? _shell;
     private readonly bool _appendInputs;
 
-    private JobTemplate(List<Token> tokens, string script, bool shell)
+    private JobTemplate(List<Token> tokens, ShellTemplate? shell)
     {
         _tokens = tokens;
-        _script = script;
         _shell = shell;
-        _appendInputs = shell ? !Replacements.Present(script) : !tokens.Any(t => t.Kind == TokenKind.Word && Replacements.Present(t.Text));
+        _appendInputs = shell is null && !tokens.Any(t => t.Kind == TokenKind.Word && Replacements.Present(t.Text));
     }
 
     /// <summary>
@@ -28,15 +26,15 @@ internal sealed class JobTemplate
     {
         if (words.Count == 0)
         {
-            return new JobTemplate([], "{}", shell: true) { InputIsCommand = true };
+            return new JobTemplate([], shell: null) { InputIsCommand = true };
         }
         if (shell)
         {
-            return new JobTemplate([], string.Join(' ', words), shell: true);
+            return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words)));
         }
         List<Token> tokens = words.Count == 1 ? TemplateLexer.Split(words[0]) : TemplateLexer.FromWords(words);
         Validate(tokens);
-        return new JobTemplate(tokens, string.Join(' ', words), shell: false);
+        return new JobTemplate(tokens, shell: null);
     }
 
     /// <summary>No template was given: each input line is the command (GNU parallel's behaviour).</summary>
@@ -50,17 +48,12 @@ internal sealed class JobTemplate
     /// </summary>
     public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout = null, Func<Stdio>? stderr = null)
     {
-        if (!_shell)
+        if (_shell is null && !InputIsCommand)
         {
             return BuildPipeline(inputs, context, stdout, stderr);
         }
-        Func<string, string> quote = InputIsCommand ? (s => s) : Launching.CommandLine.Quote;
-        string script = Replacements.Apply(_script, inputs, context, quote);
-        if (_appendInputs && !InputIsCommand)
-        {
-            script += " " + string.Join(' ', inputs.Select(Launching.CommandLine.Quote));
-        }
-        Command command = Command.Shell(script);
+        // With no template, the input is itself the command line, as the user wrote it.
+        Command command = Command.Shell(_shell?.Fill(inputs, context) ?? string.Join(' ', inputs));
         command = stdout is null ? command : command.WithStdout(stdout);
         return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));
     }
@@ -103,7 +96,7 @@ internal sealed class JobTemplate
         stages.Add(Stage(last: true));
         return Pipeline.Create(stages);
 
-        string Fill(Token word) => Replacements.Apply(word.Text, inputs, context, s => s);
+        string Fill(Token word) => Replacements.Apply(word.Text, inputs, context);
 
         Command Stage(bool last)
         {
@@ -129,11 +122,11 @@ internal sealed class JobTemplate
     /// <summary>The command line shown by --dry-run, with <paramref name="inputs"/> filled in and redirections kept.</summary>
     public string Describe(IReadOnlyList<string> inputs, JobContext context)
     {
-        if (_shell)
+        if (_shell is not null || InputIsCommand)
         {
             return Build(inputs, context).Commands[0].Arguments[1];
         }
-        var words = _tokens.Select(t => t.Kind == TokenKind.Word ? Launching.CommandLine.Quote(Replacements.Apply(t.Text, inputs, context, s => s)) : t.Text);
+        var words = _tokens.Select(t => t.Kind == TokenKind.Word ? Launching.CommandLine.Quote(Replacements.Apply(t.Text, inputs, context)) : t.Text);
         return string.Join(' ', _appendInputs ? words.Concat(inputs.Select(Launching.CommandLine.Quote)) : words);
     }
 

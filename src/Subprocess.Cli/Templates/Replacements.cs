@@ -14,15 +14,22 @@ internal static partial class Replacements
 
     public static bool Present(string text) => Pattern().IsMatch(text);
 
-    /// <summary>Fills in <paramref name="text"/>; <paramref name="quote"/> is applied to input values (for --shell).</summary>
+    /// <summary>Every replacement string in <paramref name="text"/>, in order.</summary>
+    public static IEnumerable<Match> Find(string text) => Pattern().Matches(text);
+
+    /// <summary>Fills in <paramref name="text"/> as it is (no quoting: each word goes to the program as one argument).</summary>
     /// <exception cref="UsageException">A <c>{n}</c> beyond the number of input sources.</exception>
-    public static string Apply(string text, IReadOnlyList<string> inputs, JobContext context, Func<string, string> quote) =>
-        Pattern().Replace(text, match => match.Value switch
-        {
-            "{#}" => context.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "{%}" => context.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            _ => quote(Form(Input(match, inputs), match.Groups["form"].Value)),
-        });
+    public static string Apply(string text, IReadOnlyList<string> inputs, JobContext context) =>
+        Pattern().Replace(text, match => ValueOf(match, inputs, context));
+
+    /// <summary>What the replacement string <paramref name="match"/> stands for in this job.</summary>
+    /// <exception cref="UsageException">A <c>{n}</c> beyond the number of input sources.</exception>
+    public static string ValueOf(Match match, IReadOnlyList<string> inputs, JobContext context) => match.Value switch
+    {
+        "{#}" => context.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "{%}" => context.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => Form(Input(match, inputs), match.Groups["form"].Value),
+    };
 
     private static string Input(Match match, IReadOnlyList<string> inputs)
     {
