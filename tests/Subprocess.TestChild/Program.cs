@@ -8,12 +8,14 @@ return args.FirstOrDefault() switch
     "start-relative" => StartRelative.Run(),
     "terminal-group" => await TerminalGroup.RunAsync(),
     "recycled-group" => RecycledGroup.Run(),
+    "outlive-signal" => OutliveSignal.Run(),
+    "start-while-ending" when args.Length == 2 => StartWhileEnding.Run(args[1]),
     "leave-children" when args.Length >= 2 => LeaveChildren.Run(args[1], args[2..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | full-descriptor-table | start-relative | terminal-group | recycled-group | leave-children exit|throw|wait|detached GO ALIVE");
+    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | full-descriptor-table | start-relative | terminal-group | recycled-group | start-while-ending exit|throw|wait | outlive-signal | leave-children exit|throw|wait|detached GO ALIVE");
     return 2;
 }

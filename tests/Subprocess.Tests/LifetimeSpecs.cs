@@ -136,6 +136,49 @@ public class LifetimeSpecs : Spec
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), $"children outlived a parent ended by signal {signal}");
     }
 
+    [Theory(Timeout = 120_000)]
+    [InlineData("exit", 0)]
+    [InlineData("throw", 0)]
+    [InlineData("wait", 15)] // SIGTERM
+    [InlineData("wait", 1)]  // SIGHUP
+    public async Task Children_started_while_the_parent_ends_are_ended_too(string mode, int signal)
+    {
+        // Five times, as a start racing the end is a matter of timing: threads keep starting children
+        // (alone and in groups of their own) while the parent exits, throws or is signalled.
+        for (int round = 0; round < 5; round++)
+        {
+            string marker = $"subproc-racing-{mode}-{signal}-{Guid.NewGuid():N}";
+            try
+            {
+                await using ChildProcess parent = TestChildProgram.InterruptibleVerb("start-while-ending", mode).Marked(marker)
+                    .WithStdout(Stdio.Pipe).WithStderr(Stdio.Null).Start();
+                Assert.Equal("ready", await new StreamReader(parent.Stdout).ReadLineAsync());
+                if (signal != 0)
+                {
+                    parent.Signal(signal);
+                }
+                await parent.WaitAsync();
+
+                Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)),
+                    $"round {round}: a child started while the parent ended ({mode} {signal}) outlived it");
+            }
+            finally
+            {
+                ProcessTree.KillMarked(marker);
+            }
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_parent_that_lives_on_after_a_signal_starts_children_again()
+    {
+        // Its own SIGTERM handler cancels the signal after the library's has ended the children; the
+        // starts closed while that happened reopen a moment later, and the next start runs.
+        CapturedResult result = await TestChildProgram.Verb("outlive-signal").WithTimeout(TimeSpan.FromSeconds(30)).CaptureAsync();
+
+        Assert.Equal("before: killed by SIGTERM\nafter: started\n", result.StdoutText);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_detached_child_survives_its_parents_exit()
     {

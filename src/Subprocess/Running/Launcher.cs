@@ -41,10 +41,17 @@ internal static class Launcher
     /// <summary>Spawns one stage and, from that moment, tracks it for this process's exit (unless detached).</summary>
     private static Spawned Spawn(ISpawner spawner, LaunchPlan plan)
     {
-        Spawned spawned = spawner.Start(plan);
-        if (!plan.Command.Detached)
+        // A detached child is meant to outlive this process, so this process's end does not hold it back.
+        bool tracked = !plan.Command.Detached;
+        if (tracked)
         {
-            LiveChildren.Track(spawned.Control, plan.Command.GracePeriod);
+            LiveChildren.AwaitStartsOpen(plan.Command.Program);
+        }
+        Spawned spawned = spawner.Start(plan);
+        if (tracked && !LiveChildren.Track(spawned.Control, plan.Command.GracePeriod))
+        {
+            EndHalfStarted([spawned]);
+            throw LiveChildren.Refused(plan.Command.Program);
         }
         LaunchScope.Started(spawned.Control.Pid);
         return spawned;

@@ -10,17 +10,44 @@ namespace Subprocess.Spawning;
 /// one, else to the child alone; a grace period; SIGKILL the same way) when the process exits
 /// normally, on an unhandled exception, and on SIGINT, SIGTERM, SIGHUP or SIGQUIT. Detached children
 /// are not tracked. A SIGKILL to this process cannot be caught, so nothing here runs then.
+/// While the children are being ended, starts are closed, so none slips past the ending: for good
+/// once the process exits (or throws), and for a moment past the ending of a signal (a handler after
+/// ours may cancel it, and the process live on).
 /// </summary>
 internal static class LiveChildren
 {
     /// <summary>Longest the exit handler waits for children between SIGTERM and SIGKILL.</summary>
     private static readonly TimeSpan LongestGrace = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long after ending the children on a signal starts stay closed: time for the
+    /// signal's default action to end this process, which a start must not race.</summary>
+    private static readonly TimeSpan ReopenAfterSignal = TimeSpan.FromSeconds(1);
+
     private static readonly ConcurrentDictionary<ProcessControl, TimeSpan> Tracked = new();
     private static readonly Lazy<PosixSignalRegistration[]> Handlers = new(Register);
+    private static readonly ManualResetEventSlim StartsOpen = new(initialState: true);
     private static int _ending;
+    private static int _endings;
+    private static volatile bool _exiting;
+    private static Timer? _reopen;
 
-    public static void Track(ProcessControl control, TimeSpan gracePeriod)
+    /// <summary>Before a start that is to be tracked: waits while children are being ended on a
+    /// signal (the start goes ahead if the process lives on), and refuses once the process exits.</summary>
+    /// <exception cref="ProcessStartException">This process is exiting.</exception>
+    public static void AwaitStartsOpen(string program)
+    {
+        while (!StartsOpen.Wait(TimeSpan.FromMilliseconds(50)))
+        {
+            if (_exiting)
+            {
+                throw Refused(program);
+            }
+        }
+    }
+
+    /// <summary>Tracks a child just started. False if an ending began meanwhile, whose look at the
+    /// tracked children may have missed it: the caller must end it itself.</summary>
+    public static bool Track(ProcessControl control, TimeSpan gracePeriod)
     {
         _ = Handlers.Value;
         Tracked[control] = gracePeriod;
@@ -28,7 +55,16 @@ internal static class LiveChildren
         {
             Untrack(control); // it exited before it was tracked
         }
+        // Either the ending's look at Tracked (after it closed the starts) sees this child, or this
+        // sees the starts closed, or both; never neither.
+        Interlocked.MemoryBarrier();
+        return StartsOpen.IsSet;
     }
+
+    /// <summary>What a start that raced this process's end throws (its child, if any, already ended).</summary>
+    public static ProcessStartException Refused(string program) => new(program, null, 0,
+        _exiting ? "this process is exiting, and a child started now would outlive it"
+                 : "this process was ending its children (on a signal) as it started, so it was ended too");
 
     public static void Untrack(ProcessControl control) => Tracked.TryRemove(control, out _);
 
@@ -47,13 +83,19 @@ internal static class LiveChildren
     /// Ends every tracked child's tree. Blocks for at most the longest grace period (capped). Called
     /// again while that is under way (a second Ctrl-C), it SIGKILLs them at once.
     /// </summary>
-    public static void EndAll()
+    /// <param name="exiting">The process is exiting (or dying of an unhandled exception): starts stay closed.</param>
+    private static void EndAll(bool exiting)
     {
+        _exiting |= exiting;
+        Interlocked.Increment(ref _endings);
+        StartsOpen.Reset();
+        Interlocked.MemoryBarrier();
         KeyValuePair<ProcessControl, TimeSpan>[] tracked = Tracked.ToArray();
         ProcessControl[] children = [.. tracked.Select(entry => entry.Key)];
         if (Interlocked.Increment(ref _ending) > 1)
         {
             KillAll();
+            ReopenLater();
             return;
         }
         try
@@ -69,13 +111,33 @@ internal static class LiveChildren
         finally
         {
             Interlocked.Exchange(ref _ending, 0);
+            ReopenLater();
         }
+    }
+
+    /// <summary>Reopens starts a moment from now, unless the process exits, or another ending has begun
+    /// or is still under way by then.</summary>
+    private static void ReopenLater()
+    {
+        if (_exiting)
+        {
+            return;
+        }
+        int endings = Volatile.Read(ref _endings);
+        // Kept in a field: a timer nothing refers to may be collected before it fires.
+        _reopen = new Timer(_ =>
+        {
+            if (!_exiting && Volatile.Read(ref _ending) == 0 && Volatile.Read(ref _endings) == endings)
+            {
+                StartsOpen.Set();
+            }
+        }, null, ReopenAfterSignal, Timeout.InfiniteTimeSpan);
     }
 
     private static PosixSignalRegistration[] Register()
     {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => EndAll();
-        AppDomain.CurrentDomain.UnhandledException += (_, _) => EndAll();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => EndAll(exiting: true);
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => EndAll(exiting: true);
         if (OperatingSystem.IsWindows())
         {
             return [];
@@ -83,6 +145,6 @@ internal static class LiveChildren
         // The handlers do not cancel the signal: the runtime's own handling (ending the process)
         // follows, with the children already ended.
         return [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
-            .Select(signal => PosixSignalRegistration.Create(signal, _ => EndAll()))];
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => EndAll(exiting: false)))];
     }
 }
