@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Subprocess.Cli.Inputs;
 using Subprocess.Cli.Output;
 using Subprocess.Cli.Templates;
@@ -15,7 +16,7 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
     private readonly Stream _stdout = Console.OpenStandardOutput();
     private readonly Stream _stderr = Console.OpenStandardError();
     private readonly ConcurrentDictionary<long, List<LineStream>> _streaming = new();
-    private readonly object _lines = new();
+    private LineWriter? _lineWriter;
     private JobReporter? _reporter;
 
     /// <summary>How many jobs finished.</summary>
@@ -28,6 +29,7 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
     /// ends the running jobs' trees and starts no more, and returns quietly once they are reported.</summary>
     public async Task RunAsync(Action<bool> finished, CancellationToken cancellationToken)
     {
+        _lineWriter = lineBuffer ? new LineWriter([_stdout, _stderr], Path.GetTempPath()) : null;
         try
         {
             await foreach (JobResult job in JobRunner.RunAsync(inputs, Build, options, cancellationToken))
@@ -43,6 +45,15 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         {
             // Interrupted: the jobs that ran have been reported; the summary says what did not start.
         }
+        finally
+        {
+            if (_lineWriter is not null)
+            {
+                // However the run ended (all done, Ctrl-C, a halt), every line queued is written
+                // before the summary, even if that means waiting for a stdout that blocks.
+                await _lineWriter.DrainAsync();
+            }
+        }
     }
 
     private Pipeline Build(JobInput input, JobContext context)
@@ -53,12 +64,12 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
             return template.Build(input.Values, context);
         }
         byte[]? prefix = tag ? TaggedCopy.Tag(input.Values) : null;
-        var lines = new List<LineStream> { new(_stdout, _lines, prefix) };
+        var lines = new List<LineStream> { new(_lineWriter!, _stdout, prefix) };
         _streaming[input.Number] = lines;
         return template.Build(input.Values, context, Stdio.Stream(lines[0]), () =>
         {
             // One per stage: stages write at once, and each must complete its own lines.
-            var errors = new LineStream(_stderr, _lines, prefix);
+            var errors = new LineStream(_lineWriter!, _stderr, prefix);
             lines.Add(errors);
             return Stdio.Stream(errors);
         });
@@ -81,7 +92,16 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         }
         if (job.Error is ProcessStartException start)
         {
-            await Console.Error.WriteLineAsync($"subproc: job {input.Number}: {start.Message}");
+            string line = $"subproc: job {input.Number}: {start.Message}\n";
+            if (_lineWriter is null)
+            {
+                await Console.Error.WriteAsync(line);
+            }
+            else
+            {
+                // Behind the jobs' stderr lines already queued, not in the middle of one.
+                _lineWriter.Write(_stderr, Encoding.UTF8.GetBytes(line));
+            }
         }
         if (log is not null)
         {

@@ -1,14 +1,15 @@
 namespace Subprocess.Cli.Output;
 
 /// <summary>
-/// A job's output under <c>--line-buffer</c>: written to the terminal as it comes, but only in whole
-/// lines, so lines from different jobs never mix (one lock for every job's lines to one target).
+/// A job's output under <c>--line-buffer</c>: written to <c>target</c> as it comes, but only in whole
+/// lines, so lines from different jobs never mix. The lines go out through the one
+/// <see cref="LineWriter"/> of every job, which writes them in order on its own thread.
 /// </summary>
 /// <remarks>Writes may come from several threads (the library pumps each stream where it can), so the
-/// partial line is guarded by its own lock, taken before the shared one and never inside it. The
-/// library's event-loop thread makes most of these writes: all the whole lines of one write go out
-/// together, one write to the target, not one (and a flush) a line.</remarks>
-internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : Stream
+/// partial line is guarded by a lock. The library's event-loop thread makes most of these writes, and
+/// every child's pipes and exits wait while it does: it only queues, never writes to the target itself.
+/// All the whole lines of one write are queued together, to go out together.</remarks>
+internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefix) : Stream
 {
     /// <summary>The line begun and not yet ended.</summary>
     private readonly MemoryStream _partial = new();
@@ -101,11 +102,13 @@ internal sealed class LineStream(Stream target, object gate, byte[]? prefix) : S
         {
             return;
         }
-        lock (gate)
+        try
         {
-            target.Write(_lines.GetBuffer(), 0, (int)_lines.Length);
-            target.Flush();
+            writer.Write(target, _lines.GetBuffer().AsSpan(0, (int)_lines.Length));
         }
-        _lines.SetLength(0);
+        finally
+        {
+            _lines.SetLength(0);
+        }
     }
 }
