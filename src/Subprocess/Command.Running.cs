@@ -66,13 +66,8 @@ public sealed partial class Command
         (CapturedResult)await RunToEnd.RunAsync(Request(capture: true, input, cancellationToken), capture: true, input, Waiter.Awaiting, cancellationToken)
             .ConfigureAwait(false);
 
-    /// <summary>
-    /// The command as Run or Capture starts it. A call that can be cancelled must be able to end the
-    /// tree, as a timeout does, and only a group reaches the whole tree. Not for a child that shares
-    /// our terminal: outside the foreground group it would be stopped (SIGTTIN, SIGTTOU) the moment it
-    /// read the terminal or set its modes, as a pager, a password prompt or an editor does, and hang
-    /// until cancelled.
-    /// </summary>
+    /// <summary>The command as Run or Capture starts it. A call that can be cancelled must be able to
+    /// end the tree, as a timeout does (see <see cref="StartRequest.GetsProcessGroup"/>).</summary>
     private StartRequest Request(bool capture, ReadOnlyMemory<byte> input, CancellationToken cancellationToken)
     {
         StartRequest request = StartRequest.Of(_spec);
@@ -80,20 +75,6 @@ public sealed partial class Command
         {
             request = request.ForCapture(!input.IsEmpty);
         }
-        return cancellationToken.CanBeCanceled && !InheritsTerminal(request.Stages[0]) ? request with { NewProcessGroup = true } : request;
-    }
-
-    /// <summary>Whether the child would get one of this process's standard streams that is a terminal.</summary>
-    private static bool InheritsTerminal(CommandSpec spec)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return false;
-        }
-        bool stdoutIsTerminal = spec.Stdout.Kind == StdioKind.Inherit && Native.Libc.isatty(1) == 1;
-        return (spec.Stdin.Kind == StdioKind.Inherit && Native.Libc.isatty(0) == 1)
-            || stdoutIsTerminal
-            || (spec.Stderr.Kind == StdioKind.Inherit && Native.Libc.isatty(2) == 1)
-            || (spec.Stderr.Kind == StdioKind.ToStdout && stdoutIsTerminal);
+        return cancellationToken.CanBeCanceled && request.Group == GroupNeed.None ? request with { Group = GroupNeed.ToEndTheTree } : request;
     }
 }

@@ -155,13 +155,16 @@ public sealed partial class Command
     /// A command that <see cref="Run"/> and <see cref="Capture"/> end after <paramref name="timeout"/>:
     /// SIGTERM to the child's whole process group, then SIGKILL after the grace period
     /// (<see cref="WithGracePeriod"/>), then <see cref="ProcessTimeoutException"/> with the output
-    /// captured so far. A command with a timeout starts in its own process group.
+    /// captured so far. A command with a timeout starts in its own process group, unless it would share
+    /// this process's terminal (a standard stream left inherited that is one): outside the terminal's
+    /// foreground group, reading it would stop the child until the timeout. That child is ended alone,
+    /// as <c>timeout --foreground</c> ends its.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
     public Command WithTimeout(TimeSpan timeout)
     {
         PositiveTimeout(timeout, "to run without one, do not call WithTimeout");
-        return new(_spec with { Timeout = timeout, NewProcessGroup = true });
+        return new(_spec with { Timeout = timeout });
     }
 
     /// <summary>
@@ -169,10 +172,11 @@ public sealed partial class Command
     /// friends reach everything it starts, and so that ending it (on <see cref="ChildProcess.Dispose"/>,
     /// cancellation, or this process's exit) ends its tree. Commands with a timeout or an output limit,
     /// <see cref="RunAsync"/>/<see cref="CaptureAsync"/> given a token that can be cancelled, and
-    /// pipeline stages get one anyway. A child without one is ended alone: whatever it started keeps
-    /// running. A child in its own group is not in the terminal's foreground group: it no longer
-    /// receives the terminal's Ctrl-C with its parent (the library ends it when the parent exits
-    /// instead), and reading the terminal stops it.
+    /// pipeline stages get one anyway, unless they would share this process's terminal. A child
+    /// without one is ended alone: whatever it started keeps running. A child in its own group is
+    /// not in the terminal's foreground group: it no longer receives the terminal's Ctrl-C with its
+    /// parent (the library ends it when the parent exits instead), and reading the terminal stops
+    /// it.
     /// </summary>
     public Command WithNewProcessGroup() => new(_spec with { NewProcessGroup = true });
 
@@ -214,7 +218,8 @@ public sealed partial class Command
     /// (<see cref="Capture"/>, <see cref="ChildProcess.Communicate"/>). A child that writes more has its
     /// tree ended (SIGTERM, grace period, SIGKILL) and the call throws <see cref="OutputLimitException"/>
     /// naming the stream. So that the whole tree can be ended, a command with a limit starts in its
-    /// own process group, as one with a timeout does. Without a limit, a captured stream still stops
+    /// own process group, as one with a timeout does (and with the same exception for a child sharing
+    /// this process's terminal). Without a limit, a captured stream still stops
     /// that way at <see cref="Array.MaxLength"/> bytes (about 2 GiB), the most a byte[] holds. To keep
     /// large output without holding it in memory, send it to a file (<see cref="Stdio.File"/>) instead.
     /// </summary>
@@ -222,7 +227,7 @@ public sealed partial class Command
     public Command WithMaxOutput(long maxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
-        return new(_spec with { MaxOutput = maxBytes, NewProcessGroup = true });
+        return new(_spec with { MaxOutput = maxBytes });
     }
 
     /// <summary>Whether <see cref="Run"/> and <see cref="Capture"/> throw

@@ -153,8 +153,8 @@ public sealed class Pipeline
 
     internal static Pipeline Of(Command first, Command second) => Create(first, second);
 
-    /// <summary>The pipeline as the launcher starts it: every stage in one process group.</summary>
-    internal StartRequest Request => new([.. _commands.Select(command => command.Spec)], _settings, NewProcessGroup: true);
+    /// <summary>The pipeline as the launcher starts it: every stage in one process group, unless one shares this process's terminal.</summary>
+    internal StartRequest Request => new([.. _commands.Select(command => command.Spec)], _settings, GroupNeed.ToEndTheTree);
 
     private static void Joinable(Command left, Command right)
     {

@@ -10,6 +10,19 @@ public class RunAndDemoSpecs : Spec
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Run_with_a_timeout_lets_a_child_read_the_terminal_it_shares()
+    {
+        // Under script(1) stdin is a terminal: a child in a group of its own would be stopped (SIGTTIN)
+        // by its read until the timeout ended it; in the terminal's foreground group it reads the line.
+        string line = $"{Subproc.ShellPrefix} run --timeout 20s -- sh -c 'read x; echo got $x'";
+        CapturedResult result = await Command.Create("script", "-qec", line, "/dev/null")
+            .WithTimeout(TimeSpan.FromSeconds(50)).CaptureAsync("hello\n"u8.ToArray());
+
+        Assert.Contains("got hello", result.StdoutText);
+        Assert.Equal(0, result.ExitStatus.Code);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Run_passes_the_programs_own_options_through()
     {
         CapturedResult result = await Subproc.RunAsync("run", "head", "-c", "3", "/dev/zero");

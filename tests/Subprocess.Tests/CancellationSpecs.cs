@@ -78,16 +78,20 @@ public class CancellationSpecs : Spec
     }
 
     [NativeFact("makes no process groups", Timeout = 60_000)]
-    public async Task A_cancellable_call_leaves_a_child_that_shares_our_terminal_in_our_group()
+    public async Task A_child_that_shares_our_terminal_stays_in_our_group_however_its_tree_would_be_ended()
     {
         // The test child runs under script(1), so its stdin is a terminal: a child inheriting it must
-        // stay in the foreground group (else reading the terminal would stop it); one with stdin from
-        // /dev/null leads its own group as usual.
+        // stay in the foreground group (else reading the terminal would stop it) whether a token, a
+        // timeout, an output limit or a pipeline wants its tree reachable; one with stdin from
+        // /dev/null leads its own group as usual, and so does one that asks, and a job of JobRunner.
         Command child = TestChildProgram.Verb("terminal-group");
         string line = string.Join(' ', [child.Program, .. child.Arguments]);
         CapturedResult result = await Command.Create("script", "-qec", line, "/dev/null").WithTimeout(TimeSpan.FromSeconds(50)).CaptureAsync();
 
-        Assert.EndsWith("same own", result.StdoutText.Trim()); // after the escapes .NET sends a terminal
+        string[] lines = result.StdoutText.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(
+            ["cancellable: same own", "timeout: same own", "limit: same own", "pipeline: same own", "asked: own", "job: own"],
+            lines[^6..].Select(l => l[(l.LastIndexOf('=') + 1)..])); // after the escapes .NET sends a terminal
     }
 
     [NativeFact("ends a tree by killing it whole (no SIGTERM, no grace period)", Timeout = 30_000)]

@@ -21,6 +21,19 @@ public class TimeoutSpecs : Spec
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
 
+    [NativeFact("ends a tree by killing it whole (no SIGTERM, no grace period)", Timeout = 60_000)]
+    public async Task A_stopped_child_gets_its_SIGTERM_at_once_not_after_the_grace_period()
+    {
+        // A stopped process holds SIGTERM pending (as one stopped by reading a terminal it does not
+        // own would): SIGCONT after it lets it die of it, instead of by SIGKILL 30 s later.
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<ProcessTimeoutException>(() =>
+            Command.Shell("kill -STOP $$").WithTimeout(TimeSpan.FromSeconds(0.5)).WithGracePeriod(TimeSpan.FromSeconds(30)).RunAsync());
+
+        Assert.Equal(15, error.ExitStatus?.Signal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: the grace period was waited out");
+    }
+
     [NativeFact("ends a tree by killing it whole (no SIGTERM, no grace period)", Timeout = 30_000)]
     public async Task A_timeout_ends_grandchildren_in_the_group_too()
     {

@@ -161,7 +161,7 @@ public static class JobRunner
         Waiter waiter = Waiter.AwaitingOn(time);
         string spool = Path.Combine(options.SpoolDirectory ?? Path.GetTempPath(), $"subproc-{Environment.ProcessId}-{context.Number}");
         StartRequest request = job.Request;
-        request = request with { Settings = request.Settings with { Timeout = options.Timeout } };
+        request = request with { Settings = request.Settings with { Timeout = options.Timeout }, Group = GroupNeed.Always };
         var result = new JobResult(context, job.ToString());
         do
         {

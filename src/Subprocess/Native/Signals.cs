@@ -11,6 +11,7 @@ internal static class Signals
     public const int SIGPIPE = 13;
     public const int SIGTERM = 15;
     public const int SIGCHLD = 17;
+    public const int SIGCONT = 18;
     public const int SIGXFSZ = 25;
 
     /// <summary>The highest signal number on Linux (glibc's _NSIG - 1).</summary>
@@ -21,7 +22,7 @@ internal static class Signals
     {
         SIGHUP => "SIGHUP", SIGINT => "SIGINT", SIGQUIT => "SIGQUIT", 4 => "SIGILL", 5 => "SIGTRAP", 6 => "SIGABRT",
         7 => "SIGBUS", 8 => "SIGFPE", SIGKILL => "SIGKILL", 10 => "SIGUSR1", 11 => "SIGSEGV", 12 => "SIGUSR2",
-        SIGPIPE => "SIGPIPE", 14 => "SIGALRM", SIGTERM => "SIGTERM", SIGCHLD => "SIGCHLD", 18 => "SIGCONT",
+        SIGPIPE => "SIGPIPE", 14 => "SIGALRM", SIGTERM => "SIGTERM", SIGCHLD => "SIGCHLD", SIGCONT => "SIGCONT",
         19 => "SIGSTOP", 20 => "SIGTSTP", 24 => "SIGXCPU", SIGXFSZ => "SIGXFSZ",
         _ => $"signal {signal}",
     };

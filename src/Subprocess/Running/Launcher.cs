@@ -28,7 +28,7 @@ internal static class Launcher
             plans[k] = LaunchPlan.Create(request.Stages[k]);
         }
         Spawned[] spawned = spawner.JoinsPipesInKernel
-            ? StartJoined(spawner, plans, request.NewProcessGroup, callerReaps: waiter.Reaps)
+            ? StartJoined(spawner, plans, request.GetsProcessGroup, callerReaps: waiter.Reaps)
             : StartRelayed(spawner, plans);
         var stages = new Stage[plans.Length];
         for (int k = 0; k < plans.Length; k++)

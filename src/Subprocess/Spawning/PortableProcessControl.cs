@@ -68,6 +68,12 @@ internal sealed class PortableProcessControl : ProcessControl
         {
             return false;
         }
+        if (signal == Native.Signals.SIGCONT)
+        {
+            // Sent after SIGTERM so that a stopped child acts on it; a tree here was killed outright,
+            // and Windows stops no process. Not a signal the child could die of, so not remembered.
+            return !group && !OperatingSystem.IsWindows() && Native.Libc.kill(Pid, signal) == 0;
+        }
         if (OperatingSystem.IsWindows())
         {
             if (signal is not (Native.Signals.SIGKILL or Native.Signals.SIGTERM))

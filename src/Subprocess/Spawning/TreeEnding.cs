@@ -5,8 +5,9 @@ namespace Subprocess.Spawning;
 
 /// <summary>
 /// The one way children are ended, for a timeout, a cancellation, a dispose, an output overflow or
-/// this process's exit: SIGTERM, up to the grace period for them to exit, then SIGKILL. SIGKILL is
-/// sent even when they exited in time, because a signal to a group also reaches what they started.
+/// this process's exit: SIGTERM (and SIGCONT, for one that is stopped), up to the grace period for
+/// them to exit, then SIGKILL. SIGKILL is sent even when they exited in time, because a signal to a
+/// group also reaches what they started.
 /// </summary>
 internal static class TreeEnding
 {
@@ -21,6 +22,9 @@ internal static class TreeEnding
     {
         if (grace > TimeSpan.Zero && signal(Signals.SIGTERM))
         {
+            // A stopped process (Ctrl-Z, or SIGTTIN from reading a terminal it does not own) holds
+            // SIGTERM pending: continued, it gets it at once instead of waiting out the grace period.
+            signal(Signals.SIGCONT);
             await waiter.WaitExitedAsync(children, grace, default).ConfigureAwait(false);
         }
         signal(Signals.SIGKILL);

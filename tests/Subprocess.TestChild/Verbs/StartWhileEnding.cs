@@ -32,7 +32,7 @@ internal static class StartWhileEnding
                         started.Signal();
                         first = false;
                     }
-                    Thread.Sleep(2);
+                    Thread.Sleep(10);
                 }
             }) { IsBackground = true }.Start();
         }
