@@ -60,6 +60,63 @@ public class DisposeSpecs : Spec
         Assert.Equal(0, child.Poll()?.Code);
     }
 
+    [Theory(Timeout = 120_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Communicate_and_Dispose_racing_on_two_threads_never_hang(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        await Task.Yield();
+        // The child has exited, so Dispose goes straight to closing the pipes while the other thread
+        // starts its first read or write on them: the window in which the portable spawner's pipes
+        // (.NET's PipeStream) once hung for good, within a few rounds of this loop.
+        var clock = Stopwatch.StartNew();
+        int rounds = 0;
+        while (rounds < 300 && clock.Elapsed < TimeSpan.FromSeconds(4))
+        {
+            ChildProcess child = Command.Create("true").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
+            child.Wait();
+            using var go = new Barrier(2);
+            int round = rounds++;
+            int spin = Random.Shared.Next(20_000);
+            Task use = OnItsOwnThread(() =>
+            {
+                go.SignalAndWait();
+                Action first = (round % 3) switch
+                {
+                    0 => () => child.Communicate("input"u8.ToArray()),
+                    1 => () => child.CommunicateAsync("input"u8.ToArray()).GetAwaiter().GetResult(),
+                    _ => () => child.Stdout.ReadAsync(new byte[16]).AsTask().GetAwaiter().GetResult(),
+                };
+                try
+                {
+                    first();
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException)
+                {
+                    // Disposed first (ObjectDisposedException is an InvalidOperationException), or
+                    // while the pipes were in use: either is an answer, which is all this asks for.
+                }
+            });
+            Task dispose = OnItsOwnThread(() =>
+            {
+                go.SignalAndWait();
+                Thread.SpinWait(spin);
+                child.Dispose();
+            });
+
+            Task both = Task.WhenAll(use, dispose);
+            if (await Task.WhenAny(both, Task.Delay(TimeSpan.FromSeconds(20))) != both)
+            {
+                Assert.Fail($"round {round + 1} hung: {(use.IsCompleted ? "" : "the use ")}{(dispose.IsCompleted ? "" : "the Dispose ")}never returned");
+            }
+            await both;
+        }
+        Assert.True(rounds >= 20, $"only {rounds} rounds ran: too few to say anything");
+    }
+
+    private static Task OnItsOwnThread(Action action) =>
+        Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     /// <summary>Alive and not a zombie awaiting its reaper.</summary>
     private static bool IsAlive(int pid)
     {

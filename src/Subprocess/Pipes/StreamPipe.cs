@@ -37,9 +37,11 @@ internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
                 {
                     n = await stream.ReadAsync(free).ConfigureAwait(false);
                 }
-                catch (ObjectDisposedException)
+                catch (Exception e) when (e is ObjectDisposedException || (e is IOException && IsClosed))
                 {
-                    break; // the caller closed our end: what it read is not ours to report
+                    // The caller closed our end, before this read or during it (a read in progress ends
+                    // "Operation canceled"): what it read is not ours to report.
+                    break;
                 }
                 finally
                 {

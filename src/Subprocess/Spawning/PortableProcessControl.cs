@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Subprocess.Pipes;
 
 namespace Subprocess.Spawning;
 
@@ -7,9 +8,21 @@ internal sealed class PortableProcessControl : ProcessControl
 {
     private readonly Process _process;
     private readonly List<Task> _relays = [];
+    private readonly List<Stream> _pipes = [];
     private int _lastSignal;
 
     public PortableProcessControl(Process process) : base(process.Id, groupId: 0) => _process = process;
+
+    /// <summary>
+    /// One of the process's pipe streams, guarded so that it can be disposed while another thread
+    /// starts using it (see <see cref="GuardedPipeStream"/>), and released with the control.
+    /// </summary>
+    public Stream Guard(Stream pipe)
+    {
+        var guarded = new GuardedPipeStream(pipe);
+        _pipes.Add(guarded);
+        return guarded;
+    }
 
     /// <summary>Starts watching for exit once the spawner has started every relay, which must
     /// finish (their output written) before the exit counts, as a kernel redirection would have.</summary>
@@ -101,5 +114,14 @@ internal sealed class PortableProcessControl : ProcessControl
         return Native.Libc.kill(Pid, signal) == 0;
     }
 
-    public override void Dispose() => _process.Dispose();
+    public override void Dispose()
+    {
+        // Process.Close disposes the streams it made, past the guards: closing them through the guards
+        // first leaves it nothing to race.
+        foreach (Stream pipe in _pipes)
+        {
+            pipe.Dispose();
+        }
+        _process.Dispose();
+    }
 }

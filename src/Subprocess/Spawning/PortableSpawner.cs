@@ -90,29 +90,29 @@ internal sealed class PortableSpawner : ISpawner
         switch (stdinTo.Kind)
         {
             case StdioKind.Pipe or StdioKind.Stream:
-                stdin = new StreamPipe("stdin", process.StandardInput.BaseStream);
+                stdin = new StreamPipe("stdin", control.Guard(process.StandardInput.BaseStream));
                 break;
             case StdioKind.Null:
                 process.StandardInput.Close();
                 break;
             case StdioKind.File:
-                relays.Add(Relay.Start([stdinFile!], process.StandardInput.BaseStream));
+                relays.Add(Relay.Start([stdinFile!], control.Guard(process.StandardInput.BaseStream)));
                 break;
         }
 
         var outputs = new List<Stream>(2);
         if (info.RedirectStandardOutput)
         {
-            outputs.Add(process.StandardOutput.BaseStream);
+            outputs.Add(control.Guard(process.StandardOutput.BaseStream));
         }
         if (merge)
         {
-            outputs.Add(process.StandardError.BaseStream);
+            outputs.Add(control.Guard(process.StandardError.BaseStream));
         }
         stdout = Route(stdoutTo, "stdout", outputs, stdoutFile, relays);
         if (!merge && info.RedirectStandardError)
         {
-            stderr = Route(stderrTo, "stderr", [process.StandardError.BaseStream], stderrFile, relays);
+            stderr = Route(stderrTo, "stderr", [control.Guard(process.StandardError.BaseStream)], stderrFile, relays);
         }
         control.Watch(relays);
         return new Spawned(control, stdin, stdout, stderr, startTime);
@@ -135,7 +135,7 @@ internal sealed class PortableSpawner : ISpawner
                 // Not awaited for exit: the caller reads the merged pipe, and waiting for it here would
                 // make exit wait for the caller.
                 _ = Relay.Start(sources, writer);
-                return new StreamPipe(name, merged);
+                return new StreamPipe(name, new GuardedPipeStream(merged));
             case StdioKind.File:
                 relays.Add(Relay.Start(sources, file!));
                 return null;
