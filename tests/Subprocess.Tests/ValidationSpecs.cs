@@ -165,6 +165,25 @@ public class ValidationSpecs : Spec
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_blocking_write_that_the_child_stops_reading_half_way_is_an_IOException_that_says_so(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        await Task.Yield();
+        // More than a pipe holds: the write blocks with part of it written, then `head` exits. .NET's
+        // pipe stream (the portable spawner's) reported that as "Connection timed out".
+        await using ChildProcess child = Command.Create("head", "-c", "1").WithStdin(Stdio.Pipe).WithStdout(Stdio.Null).Start();
+
+        var error = Assert.ThrowsAny<IOException>(() =>
+        {
+            child.Stdin.Write(new byte[4 << 20]);
+            child.Stdin.Flush();
+        });
+        Assert.StartsWith("The child closed its stdin: 'head -c 1' exited or closed its input", error.Message);
+        Assert.Contains("broken pipe", error.Message);
+    }
+
+    [Theory(Timeout = 20_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task Kill_and_Signal_after_exit_do_nothing_and_throw_nothing(SpawnerKind kind)
     {
         using var spawner = Spawner.Use(kind);

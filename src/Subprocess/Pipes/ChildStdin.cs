@@ -106,11 +106,19 @@ internal sealed class ChildStdin(Stream pipe, string commandLine) : Stream
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>EPIPE: a FileStream (the Linux spawner) reports it as the HResult; Process's pipe
-    /// stream (the portable spawner) as an inner socket error.</summary>
+    /// <summary>
+    /// EPIPE: a FileStream (the Linux spawner) reports it as the HResult; Process's pipe stream (the
+    /// portable spawner) as an inner socket error, and a blocking write that had written part of its
+    /// buffer when the reader went away as "timed out": .NET writes a pipe through a Socket, and a
+    /// blocking socket's send that stops half way can only have met its send timeout, so it drops the
+    /// errno (EPIPE) and says ETIMEDOUT. A pipe has no send timeout, so here that means broken pipe.
+    /// </summary>
     private static bool IsBrokenPipe(IOException e) =>
         e.HResult == Errno.EPIPE
-        || e.InnerException is SocketException { SocketErrorCode: SocketError.Shutdown or SocketError.ConnectionReset or SocketError.ConnectionAborted }
+        || e.InnerException is SocketException
+        {
+            SocketErrorCode: SocketError.Shutdown or SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.TimedOut,
+        }
         || e.InnerException is SocketException { NativeErrorCode: Errno.EPIPE };
 
     private IOException Closed(IOException e) =>
