@@ -97,6 +97,20 @@ public class HygieneSpecs : Spec
         Assert.Equal(["0", "1", "2"], result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task An_inheritable_descriptor_reaches_the_children_of_the_portable_spawner_as_it_reaches_those_of_Process()
+    {
+        using var spawner = Spawner.Use(SpawnerKind.Portable);
+        // Pinned, not wished for (README, "Elsewhere"): Process.Start gives the child every descriptor
+        // not marked close-on-exec, and runs nothing in the child that could close them.
+        using var leaky = new AnonymousPipeServerStream(PipeDirection.Out, HandleInheritability.Inheritable);
+        string inheritable = leaky.GetClientHandleAsString();
+
+        CapturedResult result = await Command.Shell("ls /proc/$$/fd").CaptureAsync();
+
+        Assert.Contains(inheritable, result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [NativeFact("leaves SIGPIPE ignored in children, as Process does", Timeout = 30_000)]
     public async Task A_child_starts_with_no_blocked_signals_and_SIGPIPE_at_its_default()
     {
