@@ -28,6 +28,10 @@ public readonly record struct ExitStatus
     public int? Code { get; }
 
     /// <summary>The number of the signal that killed the process; null if it exited.</summary>
+    /// <remarks>With the portable spawner, where the wait status cannot be read (macOS, Linux before
+    /// 6.15, a child that ended while <c>Process.Start</c> was returning), a death by signal N is
+    /// <see cref="Code"/> 128+N, as <c>Process</c> reports it, unless Subprocess sent that signal
+    /// itself; see the README's "Elsewhere".</remarks>
     public int? Signal { get; }
 
     /// <summary>True when the process exited with code 0.</summary>

@@ -103,31 +103,64 @@ internal static unsafe class Pidfd
     /// </summary>
     private static ExitStatus? ReadExitInfo(SafePidfdHandle pidfd)
     {
-        // struct pidfd_info: mask at 0, exit_code (a wait status) at 60; 64 bytes in version 0.
-        byte* buffer = stackalloc byte[64];
-        new Span<byte>(buffer, 64).Clear();
-        *(ulong*)buffer = Libc.PIDFD_INFO_EXIT;
-        if (Libc.ioctl(pidfd.Fd, Libc.PIDFD_GET_INFO, buffer) < 0)
+        ExitStatus? status = TryReadExitInfo(pidfd, out int errno);
+        if (errno is 0 or Errno.ESRCH)
         {
-            if (Errno.Last == Errno.ESRCH)
+            // ESRCH: where the kernel reaps, it lets waitid say ECHILD a moment before it has recorded
+            // the exit for PIDFD_INFO_EXIT (seen 1 run in 30 of 3,000 spawns): not yet known, so
+            // the caller looks again, and the pidfd, readable, brings it back at once.
+            return status;
+        }
+        throw new IOException(
+            "The child was reaped by someone else (waitid: ECHILD) and this kernel cannot report its " +
+            $"exit status through PIDFD_GET_INFO (kernel 6.15+): {Errno.Describe(errno)}. " +
+            "This happens when the app runs as PID 1 without an init or ignores SIGCHLD.");
+    }
+
+    /// <summary>
+    /// The exit status the kernel recorded when the process was reaped, by whoever reaped it
+    /// (<c>PIDFD_GET_INFO</c> with <c>PIDFD_INFO_EXIT</c>, kernel 6.15+): a wait status, so a death by
+    /// signal N is told apart from an exit with code 128+N. Null while nothing is recorded (running, or
+    /// not yet reaped: <paramref name="errno"/> 0 or ESRCH) or where the kernel cannot say
+    /// (<paramref name="errno"/> set: older than 6.13, or the handle already closed: EBADF).
+    /// </summary>
+    public static ExitStatus? TryReadExitInfo(SafePidfdHandle pidfd, out int errno)
+    {
+        errno = 0;
+        bool added = false;
+        try
+        {
+            pidfd.DangerousAddRef(ref added);
+            // struct pidfd_info: mask at 0, exit_code (a wait status) at 60; 64 bytes in version 0,
+            // the same on every architecture (fixed-size fields only).
+            byte* buffer = stackalloc byte[64];
+            new Span<byte>(buffer, 64).Clear();
+            *(ulong*)buffer = Libc.PIDFD_INFO_EXIT;
+            if (Libc.ioctl(pidfd.Fd, Libc.PIDFD_GET_INFO, buffer) < 0)
             {
-                // Where the kernel reaps, it lets waitid say ECHILD a moment before it has recorded
-                // the exit for PIDFD_INFO_EXIT (seen 1 run in 30 of 3,000 spawns): not yet known, so
-                // the caller looks again, and the pidfd, readable, brings it back at once.
+                errno = Errno.Last;
                 return null;
             }
-            throw new IOException(
-                "The child was reaped by someone else (waitid: ECHILD) and this kernel cannot report its " +
-                $"exit status through PIDFD_GET_INFO (kernel 6.15+): {Errno.Describe(Errno.Last)}. " +
-                "This happens when the app runs as PID 1 without an init or ignores SIGCHLD.");
+            if ((*(ulong*)buffer & Libc.PIDFD_INFO_EXIT) == 0)
+            {
+                return null;
+            }
+            int waitStatus = *(int*)(buffer + 60);
+            int termSignal = waitStatus & 0x7f;
+            return termSignal == 0 ? ExitStatus.Exited((waitStatus >> 8) & 0xff) : ExitStatus.Killed(termSignal);
         }
-        if ((*(ulong*)buffer & Libc.PIDFD_INFO_EXIT) == 0)
+        catch (ObjectDisposedException)
         {
+            errno = Errno.EBADF;
             return null;
         }
-        int waitStatus = *(int*)(buffer + 60);
-        int termSignal = waitStatus & 0x7f;
-        return termSignal == 0 ? ExitStatus.Exited((waitStatus >> 8) & 0xff) : ExitStatus.Killed(termSignal);
+        finally
+        {
+            if (added)
+            {
+                pidfd.DangerousRelease();
+            }
+        }
     }
 
     /// <summary>
