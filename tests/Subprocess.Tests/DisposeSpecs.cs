@@ -91,10 +91,9 @@ public class DisposeSpecs : Spec
                 {
                     first();
                 }
-                catch (Exception e) when (e is InvalidOperationException or IOException)
+                catch (Exception e) when (e is ObjectDisposedException or IOException)
                 {
-                    // Disposed first (ObjectDisposedException is an InvalidOperationException), or
-                    // while the pipes were in use: either is an answer, which is all this asks for.
+                    // Disposed first, or while the pipes were in use: either is an answer.
                 }
             });
             Task dispose = OnItsOwnThread(() =>

@@ -16,7 +16,7 @@ internal sealed partial class RunningStages
         if (Volatile.Read(ref _released) != 0)
         {
             // Its pipes are closed: an empty result would look like a child that wrote nothing.
-            throw new ObjectDisposedException(objectName: null, message: $"'{CommandLine}' was disposed: its pipes are closed, so there is nothing to communicate.");
+            throw Disposed();
         }
         try
         {
@@ -28,7 +28,16 @@ internal sealed partial class RunningStages
             await EndAsync(waiter, tree: true).ConfigureAwait(false);
             throw;
         }
+        catch (InvalidOperationException e) when (e is not ObjectDisposedException && Volatile.Read(ref _released) != 0)
+        {
+            // Disposed on another thread after the check above: its pipes were closed under the
+            // starting communication, which then found stdin "already closed". The disposal is the news.
+            throw Disposed();
+        }
     }
+
+    private ObjectDisposedException Disposed() =>
+        new(objectName: null, message: $"'{CommandLine}' was disposed: its pipes are closed, so there is nothing to communicate.");
 
     /// <summary>
     /// The engine of <see cref="CommunicateAsync"/>, leaving the output where it was collected (in
