@@ -21,6 +21,13 @@ internal sealed class GuardedPipeStream(Stream pipe) : Stream
     private readonly Lock _gate = new();
     private volatile bool _disposed;
 
+    /// <summary>
+    /// <paramref name="pipe"/> behind a guard where it needs one. Not on Windows, whose pipe streams
+    /// make no socket, and where the guard's lock would only add a wait: Dispose there returns while a
+    /// blocking read is in progress (the handle's close waits for the read, not the caller).
+    /// </summary>
+    public static Stream Over(Stream pipe) => OperatingSystem.IsWindows() ? pipe : new GuardedPipeStream(pipe);
+
     public override bool CanRead => !_disposed && pipe.CanRead;
 
     public override bool CanSeek => false;

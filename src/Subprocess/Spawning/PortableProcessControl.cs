@@ -41,7 +41,7 @@ internal sealed class PortableProcessControl : ProcessControl
     /// </summary>
     public Stream Guard(Stream pipe)
     {
-        var guarded = new GuardedPipeStream(pipe);
+        Stream guarded = GuardedPipeStream.Over(pipe);
         _pipes.Add(guarded);
         return guarded;
     }

@@ -135,7 +135,7 @@ internal sealed class PortableSpawner : ISpawner
                 // Not awaited for exit: the caller reads the merged pipe, and waiting for it here would
                 // make exit wait for the caller.
                 _ = Relay.Start(sources, writer);
-                return new StreamPipe(name, new GuardedPipeStream(merged));
+                return new StreamPipe(name, GuardedPipeStream.Over(merged));
             case StdioKind.File:
                 relays.Add(Relay.Start(sources, file!));
                 return null;
