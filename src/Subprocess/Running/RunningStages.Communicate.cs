@@ -28,10 +28,12 @@ internal sealed partial class RunningStages
             await EndAsync(waiter, tree: true).ConfigureAwait(false);
             throw;
         }
-        catch (InvalidOperationException e) when (e is not ObjectDisposedException && Volatile.Read(ref _released) != 0)
+        catch (Exception e) when (e is InvalidOperationException or IOException && e is not ObjectDisposedException
+            && Volatile.Read(ref _released) != 0)
         {
             // Disposed on another thread after the check above: its pipes were closed under the
-            // starting communication, which then found stdin "already closed". The disposal is the news.
+            // communication, which then found stdin "already closed" or a pump's pipe gone. The
+            // disposal is the news.
             throw Disposed();
         }
     }
