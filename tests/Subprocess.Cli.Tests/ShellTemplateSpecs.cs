@@ -27,6 +27,12 @@ public sealed class ShellTemplateSpecs : Spec, IDisposable
         { "printf '%s\\n' \"${UNSET:-\"{}\"}\"", "{0}" },
         { "x={}; printf '%s\\n' \"$x\"", "{0}" },
         { "printf '%s\\n' done # {}", "done" },
+        { "printf '%s\\n' \"${UNSET:-'{}'}\"", "'{0}'" },  // quotes are plain characters there
+        { "printf '%s\\n' \"$(case \"{}\" in *) printf '%s' \"{}\";; esac)\"", "{0}" }, // a pattern's ) closes nothing
+        { "printf '%s\\n' a\\ #{}", "a #{0}" },                 // not a comment: the # is inside a word
+        { "printf '%s\\n' \"${UNSET:- #{}}\"", " #{0}" },
+        { "P=pre; printf '%s\\n' $P{}", "pre{0}" },               // the input does not lengthen the name
+        { "P=pre; printf '%s\\n' \"$P{}\"", "pre{0}" },
     };
 
     // {M} is a file the input tries to create.
@@ -77,6 +83,9 @@ public sealed class ShellTemplateSpecs : Spec, IDisposable
     [InlineData("cat <<'EOF'\n{}\nEOF", "here-document")]
     [InlineData("echo '{}", "open")]
     [InlineData("echo \"$(echo {}\"", "open")]
+    [InlineData("cat <<EOF\nhello\nEOF", "here-document")]        // appended inputs would hide its end
+    [InlineData("echo \"$\\\n(echo {})\"", "line ended by")]    // the shell joins the lines first
+    [InlineData("echo $'{}'", "dash")]
     public void Where_no_quoting_is_sure_the_template_is_refused(string template, string why)
     {
         var error = Assert.Throws<UsageException>(() => JobTemplate.Parse([template], shell: true));

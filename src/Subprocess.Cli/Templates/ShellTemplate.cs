@@ -13,13 +13,16 @@ namespace Subprocess.Cli.Templates;
 /// works as its author meant; where no quoting can be sure (inside backquotes, after a backslash, in a
 /// here-document), the template is refused, with the way to write it.
 /// </summary>
-internal sealed class ShellTemplate
+internal sealed partial class ShellTemplate
 {
+    [GeneratedRegex(@"\$[A-Za-z0-9_]+$")]
+    private static partial Regex NameBefore();
+
     private readonly string _script;
-    private readonly (Match Hole, ShellContext Context)[] _holes;
+    private readonly (Match Hole, ShellContext Context, bool AfterName)[] _holes;
     private readonly ShellContext _end;
 
-    private ShellTemplate(string script, (Match, ShellContext)[] holes, ShellContext end)
+    private ShellTemplate(string script, (Match, ShellContext, bool)[] holes, ShellContext end)
     {
         (_script, _holes, _end) = (script, holes, end);
     }
@@ -31,13 +34,15 @@ internal sealed class ShellTemplate
     public static ShellTemplate Parse(string script)
     {
         var starts = Replacements.Find(script).ToDictionary(match => match.Index);
-        var holes = new List<(Match, ShellContext)>();
+        var holes = new List<(Match, ShellContext, bool)>();
         var scanner = new Scanner(script, starts.ContainsKey);
         while (!scanner.AtEnd)
         {
             if (starts.TryGetValue(scanner.Position, out Match? hole))
             {
-                holes.Add((hole, scanner.Place(hole.Value)));
+                // After $NAME, a bare value would lengthen the name ($PREFIX{} with _x is $PREFIX_x).
+                bool afterName = NameBefore().IsMatch(script.AsSpan(0, hole.Index));
+                holes.Add((hole, scanner.Place(hole.Value), afterName));
                 scanner.Skip(hole.Length);
                 continue;
             }
@@ -56,10 +61,13 @@ internal sealed class ShellTemplate
         }
         var script = new StringBuilder(_script.Length + 32);
         int copied = 0;
-        foreach ((Match hole, ShellContext place) in _holes)
+        foreach ((Match hole, ShellContext place, bool afterName) in _holes)
         {
             script.Append(_script, copied, hole.Index - copied);
-            script.Append(Quote(Replacements.ValueOf(hole, inputs, context), place));
+            string value = Replacements.ValueOf(hole, inputs, context);
+            script.Append(!afterName || place is ShellContext.SingleQuoted or ShellContext.Comment ? Quote(value, place)
+                : place == ShellContext.Unquoted ? "'" + Quote(value, ShellContext.SingleQuoted) + "'"
+                : "\"\"" + Quote(value, place));
             copied = hole.Index + hole.Length;
         }
         return script.Append(_script, copied, _script.Length - copied).ToString();
@@ -90,21 +98,29 @@ internal sealed class ShellTemplate
         return escaped.ToString();
     }
 
-    /// <summary>Walks a script as <c>sh</c> reads its quoting: nested <c>$(...)</c>, <c>${...}</c>,
-    /// quotes, backquotes, comments and here-documents.</summary>
+    /// <summary>Walks a script as <c>sh</c> reads its quoting: nested <c>$(...)</c> (with the <c>)</c>
+    /// of a <c>case</c> pattern), <c>${...}</c>, quotes, backquotes, comments and here-documents.</summary>
     private sealed class Scanner(string script, Func<int, bool> holeAt)
     {
         private enum Level { Unquoted, Single, Double, Command, Brace, Backquote, Comment }
 
-        // The innermost level last; a Command level counts the parentheses open inside it.
-        private readonly List<(Level Level, int Parens)> _levels = [(Level.Unquoted, 0)];
+        // The innermost level last; a Command level counts the parentheses and the case commands open inside it.
+        private readonly List<(Level Level, int Parens, int Cases)> _levels = [(Level.Unquoted, 0, 0)];
         private bool _hereDocument, _inHereDocument;
+
+        // Whether the next character starts a word (after unquoted blanks and operators): where # opens a
+        // comment and case and esac are words.
+        private bool _wordStart = true;
 
         public int Position { get; private set; }
 
         public bool AtEnd => Position >= script.Length;
 
-        public void Skip(int length) => Position += length;
+        public void Skip(int length)
+        {
+            Position += length;
+            _wordStart = false;
+        }
 
         /// <summary>How text at the current position is read, for <paramref name="hole"/>.</summary>
         public ShellContext Place(string hole)
@@ -119,7 +135,7 @@ internal sealed class ShellTemplate
                 Level.Single => ShellContext.SingleQuoted,
                 Level.Double => ShellContext.DoubleQuoted,
                 // Inside ${...} the quoting is the enclosing one's.
-                Level.Brace => Enclosing(Level.Brace) == Level.Double ? ShellContext.DoubleQuotedParameter : ShellContext.Unquoted,
+                Level.Brace => InDoubleQuotedBrace ? ShellContext.DoubleQuotedParameter : ShellContext.Unquoted,
                 Level.Comment => ShellContext.Comment,
                 Level.Backquote => throw new UsageException(
                     $"{hole} inside `...` cannot be quoted for the shell; write $(...) instead"),
@@ -127,9 +143,14 @@ internal sealed class ShellTemplate
             };
         }
 
-        /// <summary>How text appended at the end would be read; a quote left open is refused.</summary>
+        /// <summary>How text appended at the end would be read; a quote left open, or a here-document
+        /// (whose end the appended text would hide), is refused.</summary>
         public ShellContext EndPlace()
         {
+            if (_hereDocument)
+            {
+                throw new UsageException($"inputs appended after a here-document cannot be quoted for the shell; put {{}} where they go: {script}");
+            }
             return _levels.Count switch
             {
                 1 => ShellContext.Unquoted,
@@ -144,6 +165,8 @@ internal sealed class ShellTemplate
             char c = script[Position];
             char next = Position + 1 < script.Length ? script[Position + 1] : '\0';
             Level level = Current;
+            bool wordStart = _wordStart;
+            _wordStart = false;
             if (c == '\n')
             {
                 _inHereDocument |= _hereDocument;
@@ -160,6 +183,7 @@ internal sealed class ShellTemplate
                     if (c == '\n')
                     {
                         Pop();
+                        _wordStart = true;
                     }
                     break;
                 case Level.Double or Level.Backquote:
@@ -177,20 +201,20 @@ internal sealed class ShellTemplate
                     }
                     break;
                 default:
-                    Unquoted(c, next);
+                    Unquoted(c, next, wordStart);
                     break;
             }
             Position++;
         }
 
-        private void Unquoted(char c, char next)
+        private void Unquoted(char c, char next, bool wordStart)
         {
             switch (c)
             {
                 case '\\':
                     Escape();
                     break;
-                case '\'':
+                case '\'' when !InDoubleQuotedBrace:
                     Push(Level.Single);
                     break;
                 case '"':
@@ -199,34 +223,54 @@ internal sealed class ShellTemplate
                 case '`':
                     Push(Level.Backquote);
                     break;
+                case '$' when next == '\'':
+                    throw new UsageException($"$'...' is read one way by dash and another by bash; write '...' instead: {script}");
                 case '$' when next is '(' or '{':
                     Open(c, next);
                     break;
                 case '(' when Current == Level.Command:
-                    _levels[^1] = (Level.Command, _levels[^1].Parens + 1);
+                    _levels[^1] = _levels[^1] with { Parens = _levels[^1].Parens + 1 };
+                    _wordStart = true;
                     break;
                 case ')' when Current == Level.Command:
-                    if (_levels[^1].Parens == 0)
+                    // A case pattern's ) closes nothing; the ) of $( closes it once its cases are done.
+                    (Level _, int parens, int cases) = _levels[^1];
+                    if (parens > 0)
+                    {
+                        _levels[^1] = _levels[^1] with { Parens = parens - 1 };
+                    }
+                    else if (cases == 0)
                     {
                         Pop();
                     }
-                    else
-                    {
-                        _levels[^1] = (Level.Command, _levels[^1].Parens - 1);
-                    }
+                    _wordStart = true;
                     break;
                 case '}' when Current == Level.Brace:
                     Pop();
                     break;
-                case '#' when StartsWord():
+                case '#' when wordStart && Current != Level.Brace:
                     Push(Level.Comment);
                     break;
                 case '<' when next == '<':
                     _hereDocument = true;
                     Position++;
                     break;
+                case 'c' when wordStart && Current == Level.Command && IsWord("case"):
+                    _levels[^1] = _levels[^1] with { Cases = _levels[^1].Cases + 1 };
+                    break;
+                case 'e' when wordStart && Current == Level.Command && IsWord("esac") && _levels[^1].Cases > 0:
+                    _levels[^1] = _levels[^1] with { Cases = _levels[^1].Cases - 1 };
+                    break;
+                default:
+                    _wordStart = char.IsWhiteSpace(c) || c is ';' or '&' or '|' or '(' or ')';
+                    break;
             }
         }
+
+        /// <summary>Whether <paramref name="word"/> stands at the current position as a whole word.</summary>
+        private bool IsWord(string word) =>
+            script.AsSpan(Position).StartsWith(word, StringComparison.Ordinal)
+            && (Position + word.Length == script.Length || char.IsWhiteSpace(script[Position + word.Length]) || script[Position + word.Length] is ';' or ')');
 
         /// <summary>A <c>$(</c>, <c>${</c> or backquote: a level of its own (<c>$((</c> is read as <c>$(</c> with one more parenthesis).</summary>
         private void Open(char c, char next)
@@ -242,10 +286,16 @@ internal sealed class ShellTemplate
             }
             Push(next == '(' ? Level.Command : Level.Brace);
             Position++;
+            _wordStart = next == '(';
         }
 
         private void Escape()
         {
+            if (Position + 1 < script.Length && script[Position + 1] == '\n')
+            {
+                // The shell joins the lines before it reads the quoting, which this scanner does not.
+                throw new UsageException($"a line ended by \\ in a --shell template: join the lines, or end them with ; instead: {script}");
+            }
             if (holeAt(Position + 1))
             {
                 throw new UsageException($"a replacement string right after a backslash cannot be quoted for the shell: {script}");
@@ -253,9 +303,10 @@ internal sealed class ShellTemplate
             Position++;
         }
 
-        private bool StartsWord() => Position == 0 || char.IsWhiteSpace(script[Position - 1]) || ";&|()".Contains(script[Position - 1], StringComparison.Ordinal);
-
         private Level Current => _levels[^1].Level;
+
+        /// <summary>Inside a <c>${...}</c> that double quotes enclose, where a quote is an ordinary character.</summary>
+        private bool InDoubleQuotedBrace => Current == Level.Brace && Enclosing(Level.Brace) == Level.Double;
 
         private Level Enclosing(Level of)
         {
@@ -269,7 +320,7 @@ internal sealed class ShellTemplate
             return Level.Unquoted;
         }
 
-        private void Push(Level level) => _levels.Add((level, 0));
+        private void Push(Level level) => _levels.Add((level, 0, 0));
 
         private void Pop()
         {
