@@ -76,8 +76,8 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
     /// <summary>
     /// Sends <paramref name="signal"/> to the child's whole process group: the child and everything it
     /// started that stayed in the group, even after the child itself has exited. Needs a child that
-    /// leads its own group (<see cref="Command.WithNewProcessGroup"/>, a timeout, or
-    /// <see cref="Command.Detached"/>). The portable spawner can only kill a tree, not signal it.
+    /// leads its own group (<see cref="Command.WithNewProcessGroup"/>, <see cref="Command.Detached"/>, or a
+    /// timeout when it does not read this process's terminal; see <see cref="HasOwnProcessGroup"/>). The portable spawner can only kill a tree, not signal it.
     /// </summary>
     /// <exception cref="InvalidOperationException">The child shares this process's group, so its tree cannot be told apart.</exception>
     public void SignalTree(int signal)

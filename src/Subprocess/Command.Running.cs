@@ -20,7 +20,7 @@ public sealed partial class Command
     /// </summary>
     /// <exception cref="ProcessStartException">The child could not be started.</exception>
     /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on (the default).</exception>
-    /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; its process group has been ended.</exception>
+    /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; it has been ended, with its process group where it has one.</exception>
     public ProcessResult Run()
     {
         using Waiter waiter = Waiter.Blocking();
@@ -35,9 +35,9 @@ public sealed partial class Command
     /// <remarks>
     /// So that cancelling can reach grandchildren, a token that can be cancelled starts the child in
     /// its own process group, as a timeout does (<see cref="WithNewProcessGroup"/>), unless the child
-    /// would share this process's terminal (a stdin, stdout or stderr left at <see cref="Stdio.Inherit"/>
-    /// that is a terminal): outside the terminal's foreground group such a child would be stopped as
-    /// soon as it read the terminal or set its modes. That child stays in this process's group, and
+    /// reads this process's terminal (a stdin left at <see cref="Stdio.Inherit"/> that is a terminal,
+    /// or a stdout or stderr under <c>stty tostop</c>): outside the terminal's foreground group such a
+    /// child would be stopped as soon as it read the terminal. That child stays in this process's group, and
     /// cancelling ends it alone; use <see cref="WithNewProcessGroup"/> to choose the group anyway.
     /// </remarks>
     public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>

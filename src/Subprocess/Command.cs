@@ -155,10 +155,11 @@ public sealed partial class Command
     /// A command that <see cref="Run"/> and <see cref="Capture"/> end after <paramref name="timeout"/>:
     /// SIGTERM to the child's whole process group, then SIGKILL after the grace period
     /// (<see cref="WithGracePeriod"/>), then <see cref="ProcessTimeoutException"/> with the output
-    /// captured so far. A command with a timeout starts in its own process group, unless it would share
-    /// this process's terminal (a standard stream left inherited that is one): outside the terminal's
-    /// foreground group, reading it would stop the child until the timeout. That child is ended alone,
-    /// as <c>timeout --foreground</c> ends its.
+    /// captured so far. A command with a timeout starts in its own process group, unless it reads this
+    /// process's terminal (a stdin left inherited that is one): outside the terminal's foreground group,
+    /// reading it would stop the child until the timeout. That child is ended alone, as
+    /// <c>timeout --foreground</c> ends its; <c>WithStdin(Stdio.Null)</c> or <see cref="WithNewProcessGroup"/>
+    /// end the tree instead.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
     public Command WithTimeout(TimeSpan timeout)
@@ -172,7 +173,7 @@ public sealed partial class Command
     /// friends reach everything it starts, and so that ending it (on <see cref="ChildProcess.Dispose"/>,
     /// cancellation, or this process's exit) ends its tree. Commands with a timeout or an output limit,
     /// <see cref="RunAsync"/>/<see cref="CaptureAsync"/> given a token that can be cancelled, and
-    /// pipeline stages get one anyway, unless they would share this process's terminal. A child
+    /// pipeline stages get one anyway, unless they read this process's terminal. A child
     /// without one is ended alone: whatever it started keeps running. A child in its own group is
     /// not in the terminal's foreground group: it no longer receives the terminal's Ctrl-C with its
     /// parent (the library ends it when the parent exits instead), and reading the terminal stops

@@ -9,7 +9,7 @@ namespace Subprocess;
 /// operator. Immutable, like <see cref="Command"/>, with the same <c>Start</c>, <c>Run</c> and
 /// <c>Capture</c> surface. On Linux the stages are joined by kernel pipes: the parent never touches
 /// a byte that flows between them, and all stages share one process group, so a timeout ends them
-/// all. Stdin comes from the first command's setting, stdout from the last's; each stage's stderr
+/// all with what they started (unless the first reads this process's terminal: see <see cref="Command.WithTimeout"/>). Stdin comes from the first command's setting, stdout from the last's; each stage's stderr
 /// goes where its own command says (inherited by default).
 /// </summary>
 /// <remarks>
@@ -61,7 +61,7 @@ public sealed class Pipeline
     }
 
     /// <summary>Run and Capture end every stage after <paramref name="timeout"/> (SIGTERM to the
-    /// pipeline's process group, the grace period, SIGKILL) and throw <see cref="ProcessTimeoutException"/>.</summary>
+    /// pipeline's process group, or each stage where they read this process's terminal; the grace period, SIGKILL) and throw <see cref="ProcessTimeoutException"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
     public Pipeline WithTimeout(TimeSpan timeout)
     {
@@ -153,7 +153,7 @@ public sealed class Pipeline
 
     internal static Pipeline Of(Command first, Command second) => Create(first, second);
 
-    /// <summary>The pipeline as the launcher starts it: every stage in one process group, unless one shares this process's terminal.</summary>
+    /// <summary>The pipeline as the launcher starts it: every stage in one process group, unless one reads this process's terminal.</summary>
     internal StartRequest Request => new([.. _commands.Select(command => command.Spec)], _settings, GroupNeed.ToEndTheTree);
 
     private static void Joinable(Command left, Command right)

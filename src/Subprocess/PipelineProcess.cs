@@ -8,7 +8,7 @@ namespace Subprocess;
 /// A running (or finished) <see cref="Pipeline"/>: every stage's <see cref="ChildProcess"/>, the
 /// first stage's stdin, the last stage's stdout and stderr. Statuses follow the pipeline's verdict
 /// rule (see <see cref="Pipeline"/>). Signals and disposal reach every stage: on Linux through the
-/// process group they share. Disposing a pipeline that still runs ends it.
+/// process group they share (each stage alone, where the pipeline reads this process's terminal and has none). Disposing a pipeline that still runs ends it.
 /// </summary>
 /// <example><code>
 /// await using var running = (Command.Create("sort") | Command.Create("uniq")).Start();
@@ -83,7 +83,7 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable
         return _run.CommunicateAsync(Waiter.Awaiting, input, timeout, cancellationToken).AsTask();
     }
 
-    /// <summary>Sends <paramref name="signal"/> to every stage (their process group on Linux).</summary>
+    /// <summary>Sends <paramref name="signal"/> to every stage (their process group on Linux, while its ID is still theirs).</summary>
     public void Signal(int signal)
     {
         ChildProcess.ValidSignal(signal);

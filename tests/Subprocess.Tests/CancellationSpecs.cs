@@ -83,15 +83,16 @@ public class CancellationSpecs : Spec
         // The test child runs under script(1), so its stdin is a terminal: a child inheriting it must
         // stay in the foreground group (else reading the terminal would stop it) whether a token, a
         // timeout, an output limit or a pipeline wants its tree reachable; one with stdin from
-        // /dev/null leads its own group as usual, and so does one that asks, and a job of JobRunner.
+        // /dev/null leads its own group as usual (writing to the terminal stops no one without stty
+        // tostop), and so does one that asks, and a job of JobRunner.
         Command child = TestChildProgram.Verb("terminal-group");
         string line = string.Join(' ', [child.Program, .. child.Arguments]);
         CapturedResult result = await Command.Create("script", "-qec", line, "/dev/null").WithTimeout(TimeSpan.FromSeconds(50)).CaptureAsync();
 
         string[] lines = result.StdoutText.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
-            ["cancellable: same own", "timeout: same own", "limit: same own", "pipeline: same own", "asked: own", "job: own"],
-            lines[^6..].Select(l => l[(l.LastIndexOf('=') + 1)..])); // after the escapes .NET sends a terminal
+            ["cancellable: same own", "timeout: same own", "limit: same own", "pipeline: same own", "stderr to the terminal: own", "asked: own", "job: own"],
+            lines[^7..].Select(l => l[(l.LastIndexOf('=') + 1)..])); // after the escapes .NET sends a terminal
     }
 
     [NativeFact("ends a tree by killing it whole (no SIGTERM, no grace period)", Timeout = 30_000)]

@@ -6,7 +6,7 @@ namespace Subprocess.Cli.Commands;
 /// <summary><c>subproc run</c>: one command with the library's guarantees; its exit code becomes ours.</summary>
 internal static class RunCommand
 {
-    private static readonly Option<string?> Timeout = new("--timeout") { Description = "End the command's whole process tree after this long (10, 1.5s, 500ms, 2m)" };
+    private static readonly Option<string?> Timeout = new("--timeout") { Description = "End the command after this long, with its whole process tree unless it reads this terminal (10, 1.5s, 500ms, 2m)" };
     private static readonly Option<string?> Grace = new("--grace") { Description = "Time between SIGTERM and SIGKILL when it is ended (default 2s; 0: SIGKILL at once)" };
     private static readonly Argument<string[]> Words = new("command") { Description = "PROGRAM ARGS...", Arity = ArgumentArity.OneOrMore };
 

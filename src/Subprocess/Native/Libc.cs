@@ -91,6 +91,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib)]
     public static partial int isatty(int fd);
 
+    [LibraryImport(Lib)]
+    public static partial int tcgetattr(int fd, byte* termios);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int epoll_create1(int flags);
 

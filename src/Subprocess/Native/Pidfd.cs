@@ -88,6 +88,21 @@ internal static unsafe class Pidfd
         return code == Libc.CLD_EXITED ? ExitStatus.Exited(status) : ExitStatus.Killed(status);
     }
 
+    /// <summary>Whether the zombie <see cref="TryWait"/> left is still there: something else may have
+    /// reaped it since (a runtime that reaps every child where SIGCHLD is ignored).</summary>
+    public static bool ZombieRemains(SafePidfdHandle pidfd)
+    {
+        byte* info = stackalloc byte[128];
+        new Span<byte>(info, 128).Clear();
+        int rc;
+        do
+        {
+            rc = Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED | Libc.WNOHANG | Libc.WNOWAIT);
+        }
+        while (rc < 0 && Errno.Last == Errno.EINTR);
+        return rc == 0 && *(int*)(info + 16) != 0;
+    }
+
     /// <summary>Reaps the zombie <see cref="TryWait"/> left, if it is still there; never blocks.</summary>
     public static void ReapZombie(int pidfd)
     {

@@ -16,11 +16,11 @@ internal sealed record StartRequest(IReadOnlyList<CommandSpec> Stages, RunSettin
     /// <summary>
     /// Whether the first stage leads a new process group and the others join it. Always when a command
     /// asked for one (<c>WithNewProcessGroup</c>, <c>Detached</c>) or <see cref="Group"/> says so. When
-    /// the tree should be reachable (<see cref="GroupNeed.ToEndTheTree"/>), unless a stage shares this process's terminal: outside
-    /// the terminal's foreground group, it would be stopped (SIGTTIN, SIGTTOU) the moment it read the
-    /// terminal or set its modes, as a pager, a password prompt or an editor does, and hang until
-    /// ended. Such stages stay in this process's group, as <c>timeout --foreground</c> keeps its child,
-    /// and are ended one by one.
+    /// the tree should be reachable (<see cref="GroupNeed.ToEndTheTree"/>), unless a stage reads this
+    /// process's terminal: outside the terminal's foreground group it would be stopped (SIGTTIN) at its
+    /// first read, as a prompt does, and hang until ended (or at its first write, under <c>stty tostop</c>).
+    /// Such stages stay in this process's group, as <c>timeout --foreground</c> keeps its child, and are
+    /// ended one by one.
     /// </summary>
     public bool GetsProcessGroup
     {
@@ -36,19 +36,20 @@ internal sealed record StartRequest(IReadOnlyList<CommandSpec> Stages, RunSettin
         }
     }
 
-    /// <summary>Whether the stage would get one of this process's standard streams that is a terminal
-    /// (between stages, stdin and stdout are the pipes that join them).</summary>
+    /// <summary>Whether the stage would use this process's terminal in a way that stops a process outside
+    /// its foreground group: reading it (stdin left inherited, and a terminal), or writing to it where
+    /// <c>stty tostop</c> is set. Between stages, stdin and stdout are the pipes that join them.</summary>
     private static bool SharesTerminal(CommandSpec spec, bool first, bool last)
     {
         if (OperatingSystem.IsWindows())
         {
             return false;
         }
-        bool stdoutIsTerminal = last && spec.Stdout.Kind == StdioKind.Inherit && Native.Libc.isatty(1) == 1;
-        return (first && spec.Stdin.Kind == StdioKind.Inherit && Native.Libc.isatty(0) == 1)
-            || stdoutIsTerminal
-            || (spec.Stderr.Kind == StdioKind.Inherit && Native.Libc.isatty(2) == 1)
-            || (spec.Stderr.Kind == StdioKind.ToStdout && stdoutIsTerminal);
+        bool stdoutStops = last && spec.Stdout.Kind == StdioKind.Inherit && Native.Terminal.StopsBackgroundWriters(1);
+        return (first && spec.Stdin.Kind == StdioKind.Inherit && Native.Terminal.Is(0))
+            || stdoutStops
+            || (spec.Stderr.Kind == StdioKind.Inherit && Native.Terminal.StopsBackgroundWriters(2))
+            || (spec.Stderr.Kind == StdioKind.ToStdout && stdoutStops);
     }
 
     /// <summary>The request as <c>Capture</c> runs it: stdout (of the last stage) and stderr (of every

@@ -130,7 +130,8 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
                 // A group's ID cannot be reused while one of its members is unreaped: this child running,
                 // or its zombie, held until the control is released. After that, the ID may name a
                 // stranger's group, so nothing is sent.
-                return !_pidfd.IsClosed && (Exit.Status is null || _pidfd.HoldsZombie) && Pidfd.SignalGroup(GroupId, signal);
+                return !_pidfd.IsClosed && (Exit.Status is null || _pidfd.HoldsZombie && Pidfd.ZombieRemains(_pidfd))
+                    && Pidfd.SignalGroup(GroupId, signal);
             }
             // Once reaped, the PID may belong to someone else; the pidfd would refuse (ESRCH) anyway.
             return Exit.Status is null && Pidfd.SendSignal(_pidfd, signal);

@@ -86,7 +86,10 @@ internal static class LiveChildren
     /// <param name="exiting">The process is exiting (or dying of an unhandled exception): starts stay closed.</param>
     private static void EndAll(bool exiting)
     {
-        _exiting |= exiting;
+        if (exiting)
+        {
+            _exiting = true; // never back to false: a signal's ending running at once must not undo it
+        }
         Interlocked.Increment(ref _endings);
         StartsOpen.Reset();
         Interlocked.MemoryBarrier();

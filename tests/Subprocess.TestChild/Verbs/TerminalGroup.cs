@@ -3,7 +3,8 @@ namespace Subprocess.TestChild.Verbs;
 /// <summary>
 /// Run with a terminal as stdin (under <c>script</c>): starts children every way that wants a process
 /// group to end their tree (a token that can be cancelled, a timeout, an output limit, a pipeline),
-/// once with stdin inherited (the terminal) and once with stdin from /dev/null, then once asking for a
+/// once with stdin inherited (the terminal) and once with stdin from /dev/null, once with only stderr
+/// on the terminal, then once asking for a
 /// group outright (<c>WithNewProcessGroup</c>, and a job of <c>JobRunner</c>), and prints for each
 /// whether the child shared this process's group ("same") or led its own ("own").
 /// </summary>
@@ -25,6 +26,11 @@ internal static class TerminalGroup
         {
             Console.WriteLine($"{name}: {Same(await capture(stat))} {Same(await capture(stat.WithStdin(Stdio.Null)))}");
         }
+        // Writing to the terminal from a group of its own stops a child only under stty tostop (not set here).
+        string file = Path.GetTempFileName();
+        await stat.WithStdin(Stdio.Null).WithStdout(Stdio.File(file)).RunAsync(cancel.Token);
+        Console.WriteLine($"stderr to the terminal: {SameIn(File.ReadAllText(file))}");
+        File.Delete(file);
         Console.WriteLine($"asked: {Same(await stat.WithNewProcessGroup().CaptureAsync())}");
         await foreach (JobResult job in JobRunner.RunAsync([stat], (command, _) => Pipeline.Create(command), new JobOptions()))
         {
