@@ -37,7 +37,7 @@ internal sealed class DescriptorPipe : ChildPipe
     {
         // A pump still running (the caller disposed the child mid-Communicate) is finished first,
         // so its communication completes instead of waiting for events a closed descriptor never sends.
-        _pump?.Finish(new ObjectDisposedException(objectName: null, message: $"The child's {this} was closed while it was being pumped."));
+        _pump?.Finish(Closed());
         CloseHandle();
     }
 
@@ -50,8 +50,12 @@ internal sealed class DescriptorPipe : ChildPipe
     private void Register(Pump pump, uint events, Communication communication)
     {
         communication.PumpStarting();
+        bool held = false;
         try
         {
+            // Held open while its number is used: a Dispose on another thread closes it only after,
+            // so the number cannot name someone else's file by the time epoll is told of it.
+            _handle.DangerousAddRef(ref held);
             Fcntl.SetNonBlocking(_handle);
             _pump = pump;
             // The token is the pump's before the descriptor is watched: a pump that finishes on its
@@ -62,9 +66,24 @@ internal sealed class DescriptorPipe : ChildPipe
         catch (Exception e)
         {
             _pump = null;
-            communication.PumpFinished(e);
+            communication.PumpFinished(e is ObjectDisposedException ? Closed() : e);
+            return;
+        }
+        finally
+        {
+            if (held)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+        if (_handle.IsClosed)
+        {
+            // Disposed while this registered, perhaps before there was a pump for it to finish.
+            pump.Finish(Closed());
         }
     }
+
+    private ObjectDisposedException Closed() => new(objectName: null, message: $"The child's {this} was closed while it was being pumped.");
 
     private abstract class Pump(DescriptorPipe pipe, Communication communication) : IReadyHandler
     {
@@ -111,8 +130,27 @@ internal sealed class DescriptorPipe : ChildPipe
                 return;
             }
             // A descriptor someone already closed has left epoll by itself, and its number may
-            // belong to another file by now: only the token is dropped then.
-            Loop.Unregister(Handle.IsClosed ? -1 : (int)Handle.DangerousGetHandle(), Token);
+            // belong to another file by now: only the token is dropped then. Held open meanwhile,
+            // so a Dispose on another thread cannot close it between the look and the use.
+            bool held = false;
+            try
+            {
+                Handle.DangerousAddRef(ref held);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            try
+            {
+                Loop.Unregister(held ? (int)Handle.DangerousGetHandle() : -1, Token);
+            }
+            finally
+            {
+                if (held)
+                {
+                    Handle.DangerousRelease();
+                }
+            }
             pipe._pump = null;
             pipe.CloseHandle();
             communication.PumpFinished(error);
