@@ -21,6 +21,8 @@ public sealed partial class Command
     /// <exception cref="ProcessStartException">The child could not be started.</exception>
     /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on (the default).</exception>
     /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; it has been ended, with its process group where it has one.</exception>
+    /// <exception cref="InvalidOperationException">A stream is set to <see cref="Stdio.Pipe"/>, which Run gives no way
+    /// to use (the child would wait on it forever): use <see cref="Capture"/> or <see cref="Start"/>.</exception>
     public ProcessResult Run()
     {
         using Waiter waiter = Waiter.Blocking();

@@ -5,6 +5,31 @@ namespace Subprocess.Tests;
 /// <summary>Every kind of bad input fails loudly, at the call that brought it, with a message that says what to do.</summary>
 public class ValidationSpecs : Spec
 {
+    [Fact(Timeout = 30_000)]
+    public async Task Run_refuses_a_pipe_it_gives_no_way_to_use_instead_of_hanging()
+    {
+        // Before, this filled the 64 KiB pipe and waited forever, as Python's run(stdout=PIPE) does not.
+        Command stdout = Command.Create("head", "-c", "10000000", "/dev/zero").WithStdout(Stdio.Pipe);
+        Command stdin = Command.Create("cat").WithStdin(Stdio.Pipe);
+        Command stderr = Command.Create("true").WithStderr(Stdio.Pipe);
+
+        foreach ((Func<Task> run, string piped) in new (Func<Task>, string)[]
+        {
+            (() => Task.Run(() => stdout.Run()), "stdout"),
+            (() => stdout.RunAsync(), "stdout"),
+            (() => stdin.RunAsync(), "stdin"),
+            (() => (Command.Create("true") | stderr).RunAsync(), "stderr"),
+        })
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(run);
+            Assert.Contains($"has its {piped} piped", error.Message);
+            Assert.Contains("use Capture", error.Message);
+            Assert.Contains("or Start", error.Message);
+        }
+        Assert.Equal(0, ChildrenStarted); // refused before anything ran
+        Assert.Equal(10_000_000, stdout.Capture().Stdout.Length); // Capture is the way
+    }
+
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
     public async Task A_missing_program_says_not_found_and_where_it_looked(SpawnerKind kind)

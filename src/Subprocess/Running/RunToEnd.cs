@@ -20,6 +20,10 @@ internal static class RunToEnd
         Waiter waiter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (!capture)
+        {
+            RefusePipes(request);
+        }
         RunningStages run = Launcher.Start(request, waiter);
         try
         {
@@ -102,5 +106,25 @@ internal static class RunToEnd
         await run.EndAsync(waiter, tree: true).ConfigureAwait(false);
         return (await run.DrainAfterEndAsync(waiter).ConfigureAwait(false), true);
     }
-}
 
+    /// <summary>
+    /// <c>Run</c> gives the caller no pipe to use: a child writing into one would stop once it filled
+    /// (64 KiB) and wait forever, and one reading from one would never see its end. Refused before
+    /// anything starts, naming the calls that do use pipes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A stream the caller could reach only through a handle is piped.</exception>
+    private static void RefusePipes(StartRequest request)
+    {
+        IReadOnlyList<CommandSpec> stages = request.Stages;
+        string? piped = stages[0].Stdin.Kind == StdioKind.Pipe ? "stdin"
+            : stages[^1].Stdout.Kind == StdioKind.Pipe ? "stdout"
+            : stages.Any(stage => stage.Stderr.Kind == StdioKind.Pipe) ? "stderr"
+            : null;
+        if (piped is not null)
+        {
+            throw new InvalidOperationException(
+                $"'{request.Settings.CommandLine}' has its {piped} piped, but Run gives no way to use the pipe, and the child would " +
+                "wait on it forever: use Capture to feed stdin and collect the output, or Start to use the pipes as it runs.");
+        }
+    }
+}
