@@ -68,6 +68,23 @@ public sealed partial class Command
         (CapturedResult)await RunToEnd.RunAsync(Request(capture: true, input, cancellationToken), capture: true, input, Waiter.Awaiting, cancellationToken)
             .ConfigureAwait(false);
 
+    /// <summary>
+    /// Starts the command and yields the lines of its stdout and stderr as they arrive, in the order
+    /// they arrive (where the command sends neither elsewhere): Python's <c>for line in p.stdout</c>,
+    /// CliWrap's <c>ListenAsync</c>. Ends once the child has exited and both streams are drained; the
+    /// command's check and timeout apply as in <see cref="Run"/>, the exception coming after the last
+    /// line. Leaving the loop early (<c>break</c>, an exception, cancellation) ends the child's tree.
+    /// </summary>
+    /// <example><code>
+    /// await foreach (OutputLine line in Command.Create("dotnet", "build").ReadLinesAsync())
+    ///     Console.WriteLine($"{line.Stream}: {line.Text}");
+    /// </code></example>
+    /// <exception cref="ProcessStartException">The child could not be started.</exception>
+    /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on; carries the tail of stderr.</exception>
+    /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; its tree has been ended.</exception>
+    public IAsyncEnumerable<OutputLine> ReadLinesAsync(CancellationToken cancellationToken = default) =>
+        LineReading.ReadAsync(StartRequest.Of(_spec), cancellationToken);
+
     /// <summary>The command as Run or Capture starts it. A call that can be cancelled must be able to
     /// end the tree, as a timeout does (see <see cref="StartRequest.GetsProcessGroup"/>).</summary>
     private StartRequest Request(bool capture, ReadOnlyMemory<byte> input, CancellationToken cancellationToken)

@@ -135,8 +135,14 @@ public sealed partial class Command
     public Command WithCleanEnvironment() => new(_spec with { CleanEnvironment = true });
 
     /// <summary>Where the child's standard input comes from (default <see cref="Stdio.Inherit"/>).</summary>
-    /// <exception cref="ArgumentException"><see cref="Stdio.ToStdout"/>, which only stderr can take.</exception>
-    public Command WithStdin(Stdio stdin) => new(_spec with { Stdin = NotToStdout(stdin, nameof(stdin)) });
+    /// <exception cref="ArgumentException"><see cref="Stdio.ToStdout"/>, which only stderr can take, or
+    /// <see cref="Stdio.Lines"/>, which only output can.</exception>
+    public Command WithStdin(Stdio stdin) => new(_spec with
+    {
+        Stdin = NotToStdout(stdin, nameof(stdin)) is Stdio.LinesTarget
+            ? throw new ArgumentException("Stdio.Lines takes a child's output; for its input, use Capture(input), Stdio.Stream or Stdio.Pipe.", nameof(stdin))
+            : stdin,
+    });
 
     /// <summary>Where the child's standard output goes (default <see cref="Stdio.Inherit"/>;
     /// <see cref="Capture"/> pipes it when left at the default).</summary>

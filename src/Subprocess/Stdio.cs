@@ -55,7 +55,39 @@ public abstract class Stdio
         return new StreamTarget(stream);
     }
 
+    /// <summary>
+    /// A callback handed each whole line of the child's output (UTF-8, without its <c>\n</c>) as it
+    /// arrives, and a last line without one at the end: log streaming under <c>Run</c>. The callback
+    /// runs on the thread that reads the pipe (on Linux the one event-loop thread every child shares),
+    /// so it must be quick and must not block. A wait on the child ends when the last line is handed over.
+    /// Output only.
+    /// </summary>
+    /// <example><code>
+    /// Command.Create("make").WithStdout(Stdio.Lines(line => logger.LogInformation("{Line}", line))).Run();
+    /// </code></example>
+    public static Stdio Lines(Action<string> onLine)
+    {
+        ArgumentNullException.ThrowIfNull(onLine);
+        return new LinesTarget(onLine);
+    }
+
     internal abstract StdioKind Kind { get; }
+
+    /// <summary>An output the parent pumps into a consumer of its own (<see cref="StdioKind.Stream"/>).</summary>
+    internal abstract class OutputConsumer : Stdio
+    {
+        internal override StdioKind Kind => StdioKind.Stream;
+
+        /// <summary>A fresh sink for one pump of the child's output.</summary>
+        public abstract Pipes.IByteSink Sink();
+    }
+
+    internal sealed class LinesTarget(Action<string> onLine) : OutputConsumer
+    {
+        public override Pipes.IByteSink Sink() => new Pipes.LineSink(onLine);
+
+        public override string ToString() => "Lines";
+    }
 
     private sealed class Simple(StdioKind kind, string name) : Stdio
     {
@@ -64,11 +96,11 @@ public abstract class Stdio
         public override string ToString() => name;
     }
 
-    internal sealed class StreamTarget(System.IO.Stream stream) : Stdio
+    internal sealed class StreamTarget(System.IO.Stream stream) : OutputConsumer
     {
-        internal override StdioKind Kind => StdioKind.Stream;
-
         public System.IO.Stream Target => stream;
+
+        public override Pipes.IByteSink Sink() => new Pipes.StreamSink(stream);
 
         public override string ToString() => $"Stream({stream.GetType().Name})";
     }

@@ -28,14 +28,15 @@ internal sealed class StreamCopies
         _copies.Add(Relay.CopyAsync(from, stdin.Stream, closeTo: true));
     }
 
-    /// <summary>Starts pumping the child's <paramref name="output"/> into <paramref name="to"/>.</summary>
-    public void CopyOutput(ChildPipe output, Stream to)
+    /// <summary>Starts pumping the child's <paramref name="output"/> into <paramref name="to"/> (a caller's
+    /// stream, or lines to a callback).</summary>
+    public void CopyOutput(ChildPipe output, IByteSink to)
     {
         _pipes.Add(output);
         // A one-pump communication reports when it reaches end of file.
         var copy = new Communication(stages: 0, limit: long.MaxValue);
         _outputs.Add(copy);
-        output.PumpInto(new StreamSink(to), copy);
+        output.PumpInto(to, copy);
         copy.Started();
         _copies.Add(copy.Done.Opened);
     }

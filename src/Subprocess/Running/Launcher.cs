@@ -162,14 +162,14 @@ internal static class Launcher
             (copies ??= new()).CopyInput(input.Target, stdin);
             stdin = null;
         }
-        if (plan.Stdout is Stdio.StreamTarget output && stdout is not null)
+        if (plan.Stdout is Stdio.OutputConsumer output && stdout is not null)
         {
-            (copies ??= new()).CopyOutput(stdout, output.Target);
+            (copies ??= new()).CopyOutput(stdout, output.Sink());
             stdout = null;
         }
-        if (plan.Stderr is Stdio.StreamTarget error && stderr is not null)
+        if (plan.Stderr is Stdio.OutputConsumer error && stderr is not null)
         {
-            (copies ??= new()).CopyOutput(stderr, error.Target);
+            (copies ??= new()).CopyOutput(stderr, error.Sink());
             stderr = null;
         }
         copies?.Started();

@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace Subprocess.Pipes;
+
+/// <summary>
+/// A pump's sink that hands each whole line (UTF-8, without its <c>\n</c>) to a callback as it
+/// arrives, and the last one, without a <c>\n</c>, at the end. The callback runs on the pumping thread
+/// (the event loop's, on Linux): it must be quick. A line longer than the buffer grows it.
+/// </summary>
+internal sealed class LineSink(Action<string> onLine) : IByteSink
+{
+    private byte[] _buffer = new byte[16 * 1024];
+
+    // The bytes of the line begun and not yet ended: [_start, _end).
+    private int _start, _end;
+
+    public Memory<byte> GetFreeSpace()
+    {
+        if (_buffer.Length - _end < 4096)
+        {
+            int pending = _end - _start;
+            if (pending > _buffer.Length / 2)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, pending);
+            (_start, _end) = (0, pending);
+        }
+        return _buffer.AsMemory(_end);
+    }
+
+    public void Advance(int count)
+    {
+        int scanned = _end;
+        _end += count;
+        int newline;
+        while ((newline = _buffer.AsSpan(scanned, _end - scanned).IndexOf((byte)'\n')) >= 0)
+        {
+            int end = scanned + newline;
+            onLine(Encoding.UTF8.GetString(_buffer, _start, end - _start));
+            _start = scanned = end + 1;
+        }
+        if (_start == _end)
+        {
+            (_start, _end) = (0, 0);
+        }
+    }
+
+    public void Finish()
+    {
+        if (_end > _start)
+        {
+            onLine(Encoding.UTF8.GetString(_buffer, _start, _end - _start));
+        }
+        (_start, _end) = (0, 0);
+    }
+}

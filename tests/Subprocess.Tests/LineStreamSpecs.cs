@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Tests;
+
+/// <summary>Output as it arrives: <c>ReadLinesAsync</c> and <c>Stdio.Lines</c>.</summary>
+public class LineStreamSpecs : Spec
+{
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Lines_of_stdout_and_stderr_come_in_the_order_they_arrive(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        var lines = new List<OutputLine>();
+        await foreach (OutputLine line in Command.Shell("echo a; sleep 0.2; echo b >&2; sleep 0.2; echo c; printf 'last without newline'").ReadLinesAsync())
+        {
+            lines.Add(line);
+        }
+
+        Assert.Equal(
+            [new("a", OutputStream.Stdout), new("b", OutputStream.Stderr), new("c", OutputStream.Stdout), new("last without newline", OutputStream.Stdout)],
+            lines);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task The_first_line_arrives_while_the_child_runs_and_leaving_early_ends_its_tree(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        string marker = $"subproc-lines-{Guid.NewGuid():N}";
+        var clock = Stopwatch.StartNew();
+        await foreach (OutputLine line in Command.Shell("echo first; sleep 30 & wait").Marked(marker).ReadLinesAsync())
+        {
+            Assert.Equal("first", line.Text);
+            Assert.True(ProcessTree.AnyRunning(marker), "the child had already ended: the line did not come live");
+            break;
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: the loop waited for the child");
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), "a child outlived the loop that left early");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_million_lines_are_counted_exactly()
+    {
+        long count = 0;
+        string? last = null;
+        await foreach (OutputLine line in Command.Create("seq", "1000000").ReadLinesAsync())
+        {
+            count++;
+            last = line.Text;
+        }
+
+        Assert.Equal(1_000_000, count);
+        Assert.Equal("1000000", last);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_failure_is_thrown_after_the_last_line_with_the_tail_of_stderr(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        Command failing = Command.Shell("echo out; sleep 0.2; echo 'it broke' >&2; exit 3");
+        var lines = new List<string>();
+
+        var error = await Assert.ThrowsAsync<ProcessFailedException>(async () =>
+        {
+            await foreach (OutputLine line in failing.ReadLinesAsync())
+            {
+                lines.Add(line.Text);
+            }
+        });
+
+        Assert.Equal(["out", "it broke"], lines);
+        Assert.Equal(3, error.ExitStatus.Code);
+        Assert.Equal("it broke\n", error.StderrText);
+        Assert.Equal(2, await failing.WithCheck(false).ReadLinesAsync().CountAsync());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task The_timeout_applies_as_in_Run_after_the_lines_so_far()
+    {
+        var lines = new List<string>();
+        var error = await Assert.ThrowsAsync<ProcessTimeoutException>(async () =>
+        {
+            await foreach (OutputLine line in Command.Shell("echo x; exec sleep 30").WithTimeout(TimeSpan.FromSeconds(0.5)).ReadLinesAsync())
+            {
+                lines.Add(line.Text);
+            }
+        });
+
+        Assert.Equal(["x"], lines);
+        Assert.NotNull(error.ExitStatus?.Signal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Cancelling_ends_the_loop_and_the_child()
+    {
+        string marker = $"subproc-lines-cancel-{Guid.NewGuid():N}";
+        using var cancel = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (OutputLine line in Command.Shell("echo go; exec sleep 30").Marked(marker).ReadLinesAsync(cancel.Token))
+            {
+                cancel.Cancel();
+            }
+        });
+
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), "the child outlived the cancelled loop");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_pipeline_yields_its_last_stages_lines()
+    {
+        var lines = new List<string>();
+        await foreach (OutputLine line in (Command.Create("seq", "3") | Command.Create("sed", "s/^/n/")).ReadLinesAsync())
+        {
+            lines.Add(line.Text);
+        }
+
+        Assert.Equal(["n1", "n2", "n3"], lines);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Stdio_Lines_hands_each_line_to_a_callback_under_Run(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        var stdout = new List<string>();
+        var stderr = new List<string>();
+
+        await Command.Shell("printf 'a\\nb\\n'; echo e >&2; printf tail")
+            .WithStdout(Stdio.Lines(line => { lock (stdout) { stdout.Add(line); } }))
+            .WithStderr(Stdio.Lines(line => { lock (stderr) { stderr.Add(line); } }))
+            .RunAsync();
+
+        Assert.Equal(["a", "b", "tail"], stdout); // all handed over before Run returns
+        Assert.Equal(["e"], stderr);
+    }
+
+    [Fact]
+    public void Stdio_Lines_takes_output_only()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Command.Create("cat").WithStdin(Stdio.Lines(_ => { })));
+        Assert.Contains("output", error.Message);
+    }
+}
