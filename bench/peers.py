@@ -1,6 +1,6 @@
 """Python's subprocess, measured the way bench/Peers measures the .NET libraries.
 
-Usage: python3 bench/peers.py spawn|capture|fanout|bigcapture N  (prints the same line as Peers)
+Usage: python3 bench/peers.py spawn|capture|fanout|bigcapture|lines N  (prints the same line as Peers)
 """
 import subprocess
 import sys
@@ -50,6 +50,26 @@ def bigcapture(count):
     return f"{len(out)} {wall:.3f} {status('VmHWM')}"
 
 
+def count_lines(count):
+    p = subprocess.Popen(["seq", str(count)], stdout=subprocess.PIPE)
+    counted = 0
+    for line in p.stdout:
+        counted += 1
+    p.stdout.close()
+    if p.wait() != 0:
+        raise SystemExit("seq failed")
+    if counted != count:
+        raise SystemExit(f"counted {counted} lines, expected {count}")
+    return counted
+
+
+def lines(count):
+    count_lines(1000)  # the same work once, small, as the .NET peers do
+    start = time.perf_counter()
+    counted = count_lines(count)
+    return f"{counted} {time.perf_counter() - start:.3f}"
+
+
 def main():
     measurement, n = sys.argv[1], int(sys.argv[2])
     if measurement == "spawn":
@@ -60,6 +80,8 @@ def main():
         print(fanout(n))
     elif measurement == "bigcapture":
         print(bigcapture(n))
+    elif measurement == "lines":
+        print(lines(n))
     else:
         raise SystemExit(f"unknown measurement {measurement}")
 

@@ -3,7 +3,8 @@
 
 Each row runs in a process of its own, rounds interleaved so that drift in the machine hits every
 row alike; the median of the rounds is reported, with its ratio to the row's reference. The
-pipeline and job-runner rows come from bench/pipeline.py and bench/jobs.sh, which this runs.
+pipeline, lines and job-runner rows come from bench/pipeline.py, bench/lines.py and bench/jobs.sh,
+which this runs.
 With --quick: few iterations, one round, BENCHMARKS.md untouched, and a failure if any row produced
 no number (CI runs this so that the suite never rots).
 
@@ -151,12 +152,17 @@ def main():
     print(big_md, flush=True)
     pipe, pipe_md = script_section([sys.executable, os.path.join(HERE, "pipeline.py"), "--rounds", str(rounds)], quick)
     print(pipe_md, flush=True)
+    lines, lines_md = script_section([sys.executable, os.path.join(HERE, "lines.py"), "--rounds", str(rounds)], quick)
+    print(lines_md, flush=True)
     jobs, jobs_md = script_section(["bash", os.path.join(HERE, "jobs.sh"), "5000", str(rounds)], quick)
     print(jobs_md, flush=True)
     alloc, alloc_md = allocations(quick)
     print(alloc_md, flush=True)
 
     sub_pipe = pipe["Subprocess"][0]
+    sub_lines = lines["Subprocess `ReadLinesAsync`"][0]
+    python_lines = lines["Python subprocess (`for line in p.stdout`)"][0]
+    cliwrap_lines = lines["CliWrap `ListenAsync`"][0]
     sub_jobs = jobs["subproc parallel -j 2"][0]
     xargs = jobs["xargs -P 2 -n 1"][0]
     gnu = jobs["GNU parallel -j 2"][0] if "GNU parallel -j 2" in jobs else float("nan")
@@ -175,6 +181,8 @@ def main():
         bar("Pipeline vs bash", "≤ 1.10x", f"{sub_pipe / pipe['bash'][0]:.3f}x", sub_pipe <= 1.10 * pipe["bash"][0]),
         bar("Pipeline: parent CPU", "< 0.1 s", f"{pipe['Subprocess'][2]:.3f} s", pipe["Subprocess"][2] < 0.1),
         bar("Pipeline: CliWrap / Subprocess", "≥ 2.5x", f"{pipe['CliWrap'][0] / sub_pipe:.3f}x", pipe["CliWrap"][0] >= 2.5 * sub_pipe),
+        bar("Lines: ReadLinesAsync vs Python", "≤ 1.2x", f"{sub_lines / python_lines:.3f}x", sub_lines <= 1.2 * python_lines),
+        bar("Lines: CliWrap `ListenAsync` / Subprocess", "≥ 10x", f"{cliwrap_lines / sub_lines:.3f}x", cliwrap_lines >= 10 * sub_lines),
         bar("Job runner vs xargs", "≤ 1.2x", f"{sub_jobs / xargs:.3f}x", sub_jobs <= 1.2 * xargs),
         bar("Job runner: GNU parallel / subproc", "≥ 4x", f"{gnu / sub_jobs:.3f}x", gnu >= 4 * sub_jobs),
     ]
@@ -184,8 +192,8 @@ def main():
     print(bars_md)
 
     check_numbers({"spawn": spawn, "capture": capture, "fan-out": fan, "capture of 1 GiB": big, "allocations": alloc,
-                   "pipeline": pipe, "jobs": jobs},
-                  expected={"spawn": 6, "capture": 6, "fan-out": 6, "capture of 1 GiB": 5, "allocations": 4, "pipeline": 6, "jobs": 3})
+                   "pipeline": pipe, "lines": lines, "jobs": jobs},
+                  expected={"spawn": 6, "capture": 6, "fan-out": 6, "capture of 1 GiB": 5, "allocations": 4, "pipeline": 6, "lines": 5, "jobs": 3})
     if quick:
         print("bench/run --quick: every row produced a number")
         return
@@ -206,7 +214,7 @@ def main():
         "# Benchmarks", "",
         "Written by `bench/run` (no number here is typed by hand); `bench/run --quick` is the smoke pass CI runs.", "",
         f"Machine: {machine()}.", "",
-        f"Each row is the median of interleaved rounds ({rounds} for sequential spawns, the pipeline and the job runner; "
+        f"Each row is the median of interleaved rounds ({rounds} for sequential spawns, the pipeline, lines and the job runner; "
         f"{few_rounds} for fan-out and the 1 GiB capture), every library in a process of its own, side by side in one run. Reproduce: `bench/run`.",
     ])
     text = "\n\n".join([
@@ -216,6 +224,7 @@ def main():
         fan_md + "\n\n" + notes["fanout"],
         big_md + "\n\n" + notes["big"],
         "<!-- pipeline:start -->\n" + pipe_md + "\n<!-- pipeline:end -->",
+        "<!-- lines:start -->\n" + lines_md + "\n<!-- lines:end -->",
         "<!-- jobs:start -->\n" + jobs_md + "\n<!-- jobs:end -->",
         alloc_md + "\n\n" + notes["alloc"],
     ]) + "\n"

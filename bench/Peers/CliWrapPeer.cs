@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
+using CliWrap.EventStream;
 
 /// <summary>CliWrap: asynchronous only.</summary>
 internal sealed class CliWrapPeer : IPeer
@@ -26,6 +27,19 @@ internal sealed class CliWrapPeer : IPeer
             | Cli.Wrap("wc").WithArguments("-c")
             | PipeTarget.ToStringBuilder(output)).ExecuteAsync();
         return output.ToString();
+    }
+
+    public async Task<long> CountLinesAsync(long lines)
+    {
+        long count = 0;
+        await foreach (CommandEvent e in Cli.Wrap("seq").WithArguments(N(lines)).ListenAsync())
+        {
+            if (e is StandardOutputCommandEvent)
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static string N(long bytes) => bytes.ToString(CultureInfo.InvariantCulture);

@@ -15,4 +15,7 @@ internal interface IPeer
 
     /// <summary>Run <c>head -c N /dev/zero | wc -c</c> and return wc's output.</summary>
     Task<string> PipelineAsync(long bytes);
+
+    /// <summary>Run <c>seq N</c> and count its stdout lines, read one at a time as they arrive, the library's own way.</summary>
+    Task<long> CountLinesAsync(long lines);
 }

@@ -70,6 +70,16 @@ internal static class Measurements
         return Line($"{captured.Length} {wall:F3} {Status("VmHWM")}");
     }
 
+    public static async Task<string> LinesAsync(IPeer peer, long lines)
+    {
+        Expect("1000", (await peer.CountLinesAsync(1000)).ToString(CultureInfo.InvariantCulture));
+        var clock = Stopwatch.StartNew();
+        long counted = await peer.CountLinesAsync(lines);
+        double wall = clock.Elapsed.TotalSeconds;
+        Expect(lines.ToString(CultureInfo.InvariantCulture), counted.ToString(CultureInfo.InvariantCulture));
+        return Line($"{counted} {wall:F3}");
+    }
+
     public static void Expect(string expected, string actual)
     {
         if (expected != actual)

@@ -31,5 +31,18 @@ internal sealed class MedallionPeer : IPeer
         return output;
     }
 
+    /// <summary>StandardOutput.GetLines(), as MedallionShell's README reads lines.</summary>
+    public Task<long> CountLinesAsync(long lines)
+    {
+        Command command = Command.Run("seq", N(lines));
+        long count = 0;
+        foreach (string _ in command.StandardOutput.GetLines())
+        {
+            count++;
+        }
+        command.Wait();
+        return Task.FromResult(count);
+    }
+
     private static string N(long bytes) => bytes.ToString(CultureInfo.InvariantCulture);
 }

@@ -48,5 +48,17 @@ internal sealed class ProcessPeer : IPeer
         return await output;
     }
 
+    public async Task<long> CountLinesAsync(long lines)
+    {
+        using Process process = Process.Start(new ProcessStartInfo("seq") { RedirectStandardOutput = true, ArgumentList = { N(lines) } })!;
+        long count = 0;
+        while (await process.StandardOutput.ReadLineAsync() is not null)
+        {
+            count++;
+        }
+        await process.WaitForExitAsync();
+        return count;
+    }
+
     private static string N(long bytes) => bytes.ToString(CultureInfo.InvariantCulture);
 }

@@ -6,11 +6,12 @@ using System.Globalization;
 //   capture    N sequential `echo hi` with stdout captured:   <ms per spawn>
 //   fanout     N `sleep 1` started at once, then all awaited:  <wall s> <idle threads> <warm threads> <peak threads> <peak RSS KiB>
 //   bigcapture N bytes of `head -c N /dev/zero` into a byte[]: <bytes> <wall s> <peak RSS KiB>
+//   lines      N lines of `seq N` read one at a time, counted:  <lines> <wall s>
 // LIBRARY is subprocess, process, cliwrap or medallion. Each run first does the same work once,
 // small, so JIT compilation counts as start-up, as an interpreter's would.
 if (args.Length != 3 || !long.TryParse(args[2], CultureInfo.InvariantCulture, out long n))
 {
-    Console.Error.WriteLine("usage: Peers pipeline|spawn|capture|fanout|bigcapture subprocess|process|cliwrap|medallion N");
+    Console.Error.WriteLine("usage: Peers pipeline|spawn|capture|fanout|bigcapture|lines subprocess|process|cliwrap|medallion N");
     return 2;
 }
 IPeer peer = args[1] switch
@@ -28,6 +29,7 @@ string line = args[0] switch
     "capture" => await Measurements.SequentialAsync(async () => Measurements.Expect("hi\n", await peer.EchoAsync()), (int)n),
     "fanout" => await Measurements.FanOutAsync(peer, (int)n),
     "bigcapture" => await Measurements.BigCaptureAsync(peer, n),
+    "lines" => await Measurements.LinesAsync(peer, n),
     _ => throw new ArgumentException($"unknown measurement {args[0]}"),
 };
 Console.WriteLine(line);

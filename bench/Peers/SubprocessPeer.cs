@@ -29,4 +29,17 @@ internal sealed class SubprocessPeer : IPeer
         var pipeline = Command.Create("head", "-c", bytes.ToString(CultureInfo.InvariantCulture), "/dev/zero") | Command.Create("wc", "-c");
         return (await pipeline.CaptureAsync()).StdoutText;
     }
+
+    public async Task<long> CountLinesAsync(long lines)
+    {
+        long count = 0;
+        await foreach (OutputLine line in Command.Create("seq", lines.ToString(CultureInfo.InvariantCulture)).ReadLinesAsync())
+        {
+            if (line.Stream == OutputStream.Stdout)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
 }
