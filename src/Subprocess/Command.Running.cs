@@ -83,7 +83,7 @@ public sealed partial class Command
     /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on; carries the tail of stderr.</exception>
     /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; its tree has been ended.</exception>
     public IAsyncEnumerable<OutputLine> ReadLinesAsync(CancellationToken cancellationToken = default) =>
-        LineReading.ReadAsync(StartRequest.Of(_spec), cancellationToken);
+        new LineReading(StartRequest.Of(_spec), cancellationToken);
 
     /// <summary>The command as Run or Capture starts it. A call that can be cancelled must be able to
     /// end the tree, as a timeout does (see <see cref="StartRequest.GetsProcessGroup"/>).</summary>

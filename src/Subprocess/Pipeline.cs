@@ -156,7 +156,7 @@ public sealed class Pipeline
     /// <summary><see cref="Command.ReadLinesAsync"/> for the pipeline: the last stage's stdout and every
     /// stage's stderr, line by line as they arrive; the verdict and the check apply at the end.</summary>
     public IAsyncEnumerable<OutputLine> ReadLinesAsync(CancellationToken cancellationToken = default) =>
-        LineReading.ReadAsync(Request, cancellationToken);
+        new LineReading(Request, cancellationToken);
 
     /// <summary>The pipeline as the launcher starts it: every stage in one process group, unless one reads this process's terminal.</summary>
     internal StartRequest Request => new([.. _commands.Select(command => command.Spec)], _settings, GroupNeed.ToEndTheTree);

@@ -82,9 +82,11 @@ public abstract class Stdio
         public abstract Pipes.IByteSink Sink();
     }
 
-    internal sealed class LinesTarget(Action<string> onLine) : OutputConsumer
+    /// <param name="onLine">Takes each line.</param>
+    /// <param name="onRead">Follows the lines of each read (see <see cref="Pipes.LineSink"/>).</param>
+    internal sealed class LinesTarget(Action<string> onLine, Action? onRead = null) : OutputConsumer
     {
-        public override Pipes.IByteSink Sink() => new Pipes.LineSink(onLine);
+        public override Pipes.IByteSink Sink() => new Pipes.LineSink(onLine, onRead);
 
         public override string ToString() => "Lines";
     }

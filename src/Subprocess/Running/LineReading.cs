@@ -9,39 +9,44 @@ namespace Subprocess.Running;
 /// <c>ReadLinesAsync</c> of a command or a pipeline: the last stage's stdout and every stage's stderr
 /// (where not sent elsewhere) become <see cref="Stdio.Lines"/> targets feeding one channel, read in the
 /// order the lines arrive. The end is <c>Run</c>'s: the exits and the drained pipes, then the timeout
-/// and the check. Leaving the loop early, by break, exception or cancellation, ends the tree.
+/// and the check. Leaving the loop early, by break, exception or cancellation, ends the tree. The child
+/// starts when the enumeration does.
 /// </summary>
-internal static class LineReading
+/// <remarks>The lines of one read of a pipe travel as one batch, and the enumerator is written by
+/// hand: a channel item and three nested async iterators per line cost three times Python's
+/// <c>for line in p.stdout</c> on <c>seq 1000000</c> (see BENCHMARKS.md, "lines").</remarks>
+internal sealed class LineReading(StartRequest request, CancellationToken cancellationToken) : IAsyncEnumerable<OutputLine>
 {
     /// <summary>How much of stderr a failure keeps for its exception, at most: the tail.</summary>
     private const int StderrKept = 64 * 1024;
 
-    public static async IAsyncEnumerable<OutputLine> ReadAsync(StartRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerator<OutputLine> GetAsyncEnumerator(CancellationToken enumerationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        // The lines wait for the reader here: the pumps that produce them must never wait (on Linux
-        // one thread pumps every child), so a reader slower than the child lets them pile up.
-        var lines = Channel.CreateUnbounded<OutputLine>(new UnboundedChannelOptions { SingleReader = true });
-        var stderr = new StderrTail();
-        StartRequest lined = WithLineTargets(request, lines.Writer, stderr);
-        RunningStages run = Launcher.Start(lined, Waiter.Awaiting);
+        CancellationTokenSource? linked = enumerationToken.CanBeCanceled && cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, enumerationToken)
+            : null;
+        CancellationToken token = linked?.Token ?? (enumerationToken.CanBeCanceled ? enumerationToken : cancellationToken);
         try
         {
-            _ = EndAsync(run, lines.Writer, stderr, cancellationToken);
-            await foreach (OutputLine line in lines.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return line;
-            }
+            token.ThrowIfCancellationRequested();
+            // The lines wait for the reader here: the pumps that produce them must never wait (on Linux
+            // one thread pumps every child), so a reader slower than the child lets them pile up.
+            var lines = Channel.CreateUnbounded<OutputLine[]>(new UnboundedChannelOptions { SingleReader = true });
+            var stderr = new StderrTail();
+            RunningStages run = Launcher.Start(WithLineTargets(request, lines.Writer, stderr), Waiter.Awaiting);
+            _ = EndAsync(run, lines.Writer, stderr, token);
+            return new Enumerator(run, lines.Reader, linked, token);
         }
-        finally
+        catch
         {
-            await run.DisposeAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+            linked?.Dispose();
+            throw;
         }
     }
 
     /// <summary>Waits for the exits and the last lines, then closes the channel: plainly, or with the
     /// timeout's or the check's exception, which the reader gets after the last line.</summary>
-    private static async Task EndAsync(RunningStages run, ChannelWriter<OutputLine> lines, StderrTail stderr, CancellationToken cancellationToken)
+    private static async Task EndAsync(RunningStages run, ChannelWriter<OutputLine[]> lines, StderrTail stderr, CancellationToken cancellationToken)
     {
         try
         {
@@ -66,26 +71,99 @@ internal static class LineReading
     }
 
     /// <summary>The request with its outputs, where left inherited or piped, turned into line targets.</summary>
-    private static StartRequest WithLineTargets(StartRequest request, ChannelWriter<OutputLine> lines, StderrTail stderr)
+    private static StartRequest WithLineTargets(StartRequest request, ChannelWriter<OutputLine[]> lines, StderrTail stderr)
     {
-        Stdio stdoutLines = Stdio.Lines(text => lines.TryWrite(new OutputLine(text, OutputStream.Stdout)));
-        Stdio stderrLines = Stdio.Lines(text =>
-        {
-            stderr.Add(text);
-            lines.TryWrite(new OutputLine(text, OutputStream.Stderr));
-        });
+        var stdout = new Batch(OutputStream.Stdout, lines, tail: null);
         var stages = new CommandSpec[request.Stages.Count];
         for (int i = 0; i < stages.Length; i++)
         {
             CommandSpec stage = request.Stages[i];
+            // Each stage's stderr is a pipe of its own, pumped apart: a batch each.
+            var errors = new Batch(OutputStream.Stderr, lines, stderr);
             stages[i] = stage with
             {
-                Stdout = i == stages.Length - 1 && stage.Stdout.Kind is StdioKind.Inherit or StdioKind.Pipe ? stdoutLines : stage.Stdout,
-                Stderr = stage.Stderr.Kind is StdioKind.Inherit or StdioKind.Pipe ? stderrLines : stage.Stderr,
+                Stdout = i == stages.Length - 1 && stage.Stdout.Kind is StdioKind.Inherit or StdioKind.Pipe ? stdout.Target : stage.Stdout,
+                Stderr = stage.Stderr.Kind is StdioKind.Inherit or StdioKind.Pipe ? errors.Target : stage.Stderr,
             };
         }
         // Leaving the loop early ends the tree, which takes a group (unless a stage reads our terminal).
         return request with { Stages = stages, Group = request.Group == GroupNeed.None ? GroupNeed.ToEndTheTree : request.Group };
+    }
+
+    /// <summary>The lines of one read of one pipe, handed to the channel together.</summary>
+    private sealed class Batch(OutputStream stream, ChannelWriter<OutputLine[]> lines, StderrTail? tail)
+    {
+        private readonly List<OutputLine> _lines = [];
+
+        public Stdio Target => new Stdio.LinesTarget(Add, Send);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Add(string text)
+        {
+            _lines.Add(new OutputLine(text, stream));
+            tail?.Add(text);
+        }
+
+        private void Send()
+        {
+            if (_lines.Count > 0)
+            {
+                lines.TryWrite([.. _lines]);
+                _lines.Clear();
+            }
+        }
+    }
+
+    /// <summary>Walks the batches; waits only when none is left. Disposing it (leaving the loop) ends the tree.</summary>
+    private sealed class Enumerator(RunningStages run, ChannelReader<OutputLine[]> lines, CancellationTokenSource? linked,
+        CancellationToken cancellationToken) : IAsyncEnumerator<OutputLine>
+    {
+        private OutputLine[] _batch = [];
+        private int _next;
+
+        public OutputLine Current { get; private set; }
+
+        // Optimised from the first call, as the sink's splitting is: it runs once a line.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_next < _batch.Length || TryTakeBatch())
+            {
+                Current = _batch[_next++];
+                return new ValueTask<bool>(true);
+            }
+            return WaitAsync();
+        }
+
+        private bool TryTakeBatch()
+        {
+            if (!lines.TryRead(out OutputLine[]? batch))
+            {
+                return false;
+            }
+            (_batch, _next) = (batch, 0);
+            return true;
+        }
+
+        /// <summary>Nothing is waiting: waits for the next batch, or the end (and its exception).</summary>
+        private async ValueTask<bool> WaitAsync()
+        {
+            while (await lines.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (TryTakeBatch())
+                {
+                    Current = _batch[_next++];
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await run.DisposeAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+            linked?.Dispose();
+        }
     }
 
     /// <summary>The last lines of stderr, for the exception of a failure or a timeout.</summary>
