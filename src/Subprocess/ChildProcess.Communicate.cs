@@ -34,4 +34,20 @@ public sealed partial class ChildProcess
         timeout = ValidTimeout(timeout);
         return _run.CommunicateAsync(Waiter.Awaiting, input, timeout, cancellationToken).AsTask();
     }
+
+    /// <summary>
+    /// The lines of whichever of the child's stdout and stderr are piped, as they arrive, until it has
+    /// exited and they are drained (see <see cref="Command.ReadLinesAsync"/> for a command run to its
+    /// end). No check and no timeout apply, and leaving the loop leaves the child running: it is the
+    /// caller's, ended by its <see cref="Dispose"/>. Its output can be read this way once, and not
+    /// also through <see cref="Communicate"/>.
+    /// </summary>
+    /// <example><code>
+    /// await using ChildProcess server = Command.Create("my-server").WithStdout(Stdio.Pipe).Start();
+    /// await foreach (OutputLine line in server.ReadLinesAsync())
+    ///     if (line.Text.Contains("listening")) break;      // the server keeps running
+    /// </code></example>
+    /// <exception cref="InvalidOperationException">Neither stream is piped, or the output is read already.</exception>
+    public IAsyncEnumerable<OutputLine> ReadLinesAsync(CancellationToken cancellationToken = default) =>
+        Running.LineReading.OfStarted(_run, cancellationToken);
 }

@@ -138,6 +138,40 @@ public class LineStreamSpecs : Spec
         Assert.Equal(["e"], stderr);
     }
 
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task A_started_childs_piped_output_is_read_as_lines_and_the_child_is_left_to_its_owner(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        await using ChildProcess child = Command.Shell("echo ready; echo warn >&2; exec sleep 30")
+            .WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
+        var seen = new List<OutputLine>();
+        await foreach (OutputLine line in child.ReadLinesAsync())
+        {
+            seen.Add(line);
+            if (seen.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([new("ready", OutputStream.Stdout), new("warn", OutputStream.Stderr)], seen.OrderBy(line => line.Stream));
+        Assert.Null(child.Poll()); // still running: the caller's to end
+        Assert.Throws<InvalidOperationException>(() => child.Communicate());
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await child.ReadLinesAsync().CountAsync());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_started_childs_lines_end_when_it_has_exited()
+    {
+        await using ChildProcess child = Command.Create("seq", "3").WithStdout(Stdio.Pipe).Start();
+        Assert.Equal(["1", "2", "3"], await child.ReadLinesAsync().Select(line => line.Text).ToListAsync());
+        Assert.Equal(0, child.Poll()?.Code);
+        await using ChildProcess unpiped = Command.Create("true").Start();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await unpiped.ReadLinesAsync().CountAsync());
+        Assert.Contains("WithStdout(Stdio.Pipe)", error.Message);
+    }
+
     [Fact]
     public void Stdio_Lines_takes_output_only()
     {

@@ -11,6 +11,29 @@ internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyLis
 {
     private readonly Lock _gate = new();
     private Communication? _communication;
+    private bool _readAsLines;
+
+    /// <summary>Gives the piped stdout and stderr (of the last stage) to one line reader, once, and to
+    /// nothing else: not after a communication has started, and none starts after.</summary>
+    /// <exception cref="InvalidOperationException">They were given already, or neither is piped.</exception>
+    public (ChildPipe? Stdout, ChildPipe? Stderr) TakeForLines()
+    {
+        lock (_gate)
+        {
+            ChildPipe? errors = stderrs.Count > 0 ? stderrs[^1] : null;
+            if (_communication is not null || _readAsLines)
+            {
+                throw new InvalidOperationException("The child's output is already being read (by Communicate or an earlier ReadLinesAsync).");
+            }
+            if (stdout is null && errors is null)
+            {
+                throw new InvalidOperationException(
+                    "Neither the child's stdout nor its stderr was piped; start the command with WithStdout(Stdio.Pipe) or WithStderr(Stdio.Pipe).");
+            }
+            _readAsLines = true;
+            return (stdout, errors);
+        }
+    }
 
     public ChildPipe? Stdin => stdin;
 
@@ -32,6 +55,7 @@ internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyLis
 
     /// <summary>Starts the communication, its pumps waiting on <paramref name="loop"/> (null: the shared
     /// event loop); or returns the one already started, wherever its pumps are.</summary>
+    /// <exception cref="InvalidOperationException">The output is being read as lines.</exception>
     public Communication Start(ReadOnlyMemory<byte> input, long limit, string? spool = null, IReadyLoop? loop = null)
     {
         lock (_gate)
@@ -39,6 +63,10 @@ internal sealed class Exchange(ChildPipe? stdin, ChildPipe? stdout, IReadOnlyLis
             if (_communication is not null)
             {
                 return _communication;
+            }
+            if (_readAsLines)
+            {
+                throw new InvalidOperationException("The child's output is being read as lines (ReadLinesAsync): there is nothing left to communicate.");
             }
             if (!input.IsEmpty && stdin is null)
             {

@@ -35,12 +35,66 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
             var stderr = new StderrTail();
             RunningStages run = Launcher.Start(WithLineTargets(request, lines.Writer, stderr), Waiter.Awaiting);
             _ = EndAsync(run, lines.Writer, stderr, token);
-            return new Enumerator(run, lines.Reader, linked, token);
+            return new Enumerator(lines.Reader, () => run.DisposeAsync(Waiter.Awaiting, tree: true), linked, token);
         }
         catch
         {
             linked?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// <c>ChildProcess.ReadLinesAsync</c>: the piped stdout and stderr of a child the caller started,
+    /// line by line as they arrive, until it has exited and they are drained (for at most the drain
+    /// timeout). No check, no timeout: the caller holds the child, and leaving the loop leaves it running.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither stream is piped, or they are read already.</exception>
+    public static async IAsyncEnumerable<OutputLine> OfStarted(RunningStages run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        (Pipes.ChildPipe? stdout, Pipes.ChildPipe? stderr) = run.Exchange.TakeForLines();
+        var lines = Channel.CreateUnbounded<OutputLine[]>(new UnboundedChannelOptions { SingleReader = true });
+        var pumps = new List<Pipes.Communication>(2);
+        Pump(stdout, new Batch(OutputStream.Stdout, lines.Writer, tail: null));
+        Pump(stderr, new Batch(OutputStream.Stderr, lines.Writer, tail: null));
+        _ = EndOfStartedAsync(run, pumps, lines.Writer);
+        await using var enumerator = new Enumerator(lines.Reader, () => ValueTask.CompletedTask, linked: null, cancellationToken);
+        while (await enumerator.MoveNextAsync().ConfigureAwait(false))
+        {
+            yield return enumerator.Current;
+        }
+
+        void Pump(Pipes.ChildPipe? pipe, Batch batch)
+        {
+            if (pipe is not null)
+            {
+                // A one-pump communication reports when it reaches end of file, as a stream copy's does.
+                var pump = new Pipes.Communication(stages: 0, limit: long.MaxValue);
+                pipe.PumpInto(new Pipes.LineSink(batch.Add, batch.Send), pump);
+                pump.Started();
+                pumps.Add(pump);
+            }
+        }
+    }
+
+    /// <summary>After the exit: the pumps' last lines, for at most the drain timeout, then the end.</summary>
+    private static async Task EndOfStartedAsync(RunningStages run, List<Pipes.Communication> pumps, ChannelWriter<OutputLine[]> lines)
+    {
+        try
+        {
+            await run.WaitAllAsync(Waiter.Awaiting, timeout: null, default).ConfigureAwait(false);
+            foreach (Pipes.Communication pump in pumps)
+            {
+                if (!await Waiter.Awaiting.WaitAsync(pump.Done, run.Settings.DrainTimeout, default).ConfigureAwait(false))
+                {
+                    pump.Abandon(); // something the child started holds the pipe: given up on, as Communicate does
+                }
+            }
+            lines.TryComplete();
+        }
+        catch (Exception e)
+        {
+            lines.TryComplete(e);
         }
     }
 
@@ -98,13 +152,13 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
         public Stdio Target => new Stdio.LinesTarget(Add, Send);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Add(string text)
+        public void Add(string text)
         {
             _lines.Add(new OutputLine(text, stream));
             tail?.Add(text);
         }
 
-        private void Send()
+        public void Send()
         {
             if (_lines.Count > 0)
             {
@@ -114,8 +168,9 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
         }
     }
 
-    /// <summary>Walks the batches; waits only when none is left. Disposing it (leaving the loop) ends the tree.</summary>
-    private sealed class Enumerator(RunningStages run, ChannelReader<OutputLine[]> lines, CancellationTokenSource? linked,
+    /// <summary>Walks the batches; waits only when none is left. Disposing it (leaving the loop) does
+    /// <c>leave</c>: ends the tree of a command it started, nothing for a child the caller started.</summary>
+    private sealed class Enumerator(ChannelReader<OutputLine[]> lines, Func<ValueTask> leave, CancellationTokenSource? linked,
         CancellationToken cancellationToken) : IAsyncEnumerator<OutputLine>
     {
         private OutputLine[] _batch = [];
@@ -161,7 +216,7 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
 
         public async ValueTask DisposeAsync()
         {
-            await run.DisposeAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+            await leave().ConfigureAwait(false);
             linked?.Dispose();
         }
     }
