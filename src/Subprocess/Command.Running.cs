@@ -42,6 +42,7 @@ public sealed partial class Command
     /// child would be stopped as soon as it read the terminal. That child stays in this process's group, and
     /// cancelling ends it alone; use <see cref="WithNewProcessGroup"/> to choose the group anyway.
     /// </remarks>
+    /// <exception cref="InvalidOperationException">A stream is set to <see cref="Stdio.Pipe"/> (see <see cref="Run"/>).</exception>
     public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
         await RunToEnd.RunAsync(Request(capture: false, default, cancellationToken), capture: false, default, Waiter.Awaiting, cancellationToken)
             .ConfigureAwait(false);
@@ -82,6 +83,8 @@ public sealed partial class Command
     /// <exception cref="ProcessStartException">The child could not be started.</exception>
     /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on; carries the tail of stderr.</exception>
     /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; its tree has been ended.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the tree has been ended.</exception>
+    /// <exception cref="InvalidOperationException">Its stdin is set to <see cref="Stdio.Pipe"/>, which nothing would feed.</exception>
     public IAsyncEnumerable<OutputLine> ReadLinesAsync(CancellationToken cancellationToken = default) =>
         new LineReading(StartRequest.Of(_spec), cancellationToken);
 

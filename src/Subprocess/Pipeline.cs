@@ -101,6 +101,7 @@ public sealed class Pipeline
     /// <summary>Runs every stage to its end; the result holds every stage's status.</summary>
     /// <exception cref="ProcessFailedException">A stage failed (see the class remarks) and checking is on.</exception>
     /// <exception cref="ProcessTimeoutException">The pipeline ran past its timeout; every stage has been ended.</exception>
+    /// <exception cref="InvalidOperationException">A stream is set to <see cref="Stdio.Pipe"/>, which Run gives no way to use.</exception>
     public ProcessResult Run()
     {
         using Waiter waiter = Waiter.Blocking();
@@ -108,6 +109,7 @@ public sealed class Pipeline
     }
 
     /// <summary>The async twin of <see cref="Run"/>; cancellation ends every stage and throws <see cref="OperationCanceledException"/>.</summary>
+    /// <exception cref="InvalidOperationException">A stream is set to <see cref="Stdio.Pipe"/>, which Run gives no way to use.</exception>
     public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
         await RunToEnd.RunAsync(Request, capture: false, default, Waiter.Awaiting, cancellationToken).ConfigureAwait(false);
 
@@ -154,7 +156,11 @@ public sealed class Pipeline
     internal static Pipeline Of(Command first, Command second) => Create(first, second);
 
     /// <summary><see cref="Command.ReadLinesAsync"/> for the pipeline: the last stage's stdout and every
-    /// stage's stderr, line by line as they arrive; the verdict and the check apply at the end.</summary>
+    /// stage's stderr, line by line as they arrive; the verdict and the check apply at the end (the
+    /// failing stage's stderr in its exception).</summary>
+    /// <exception cref="ProcessFailedException">The verdict is a failure and checking is on.</exception>
+    /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; the stages have been ended.</exception>
+    /// <exception cref="InvalidOperationException">The first stage's stdin is set to <see cref="Stdio.Pipe"/>.</exception>
     public IAsyncEnumerable<OutputLine> ReadLinesAsync(CancellationToken cancellationToken = default) =>
         new LineReading(Request, cancellationToken);
 

@@ -172,6 +172,54 @@ public class LineStreamSpecs : Spec
         Assert.Contains("WithStdout(Stdio.Pipe)", error.Message);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Leaving_early_ends_what_the_child_left_running_after_it_exited()
+    {
+        // sh exits at once; the sleep it left in the background holds the pipe (and so the lines) open.
+        string marker = $"subproc-lines-left-{Guid.NewGuid():N}";
+        await foreach (OutputLine line in Command.Shell("echo first; sleep 30 &").Marked(marker).ReadLinesAsync())
+        {
+            Assert.True(ProcessTree.AnyRunning(marker));
+            break;
+        }
+
+        Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), "the background sleep outlived the loop");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_cancellation_ends_the_loop_at_once_not_after_the_lines_queued()
+    {
+        using var cancel = new CancellationTokenSource();
+        int read = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (OutputLine line in Command.Create("seq", "1000000").ReadLinesAsync(cancel.Token))
+            {
+                if (++read == 10)
+                {
+                    cancel.Cancel();
+                }
+            }
+        });
+
+        Assert.Equal(10, read);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_failing_pipeline_stage_carries_its_own_stderr()
+    {
+        Pipeline pipeline = Command.Shell("echo noise >&2") | Command.Shell("sleep 0.2; echo bad >&2; exit 1");
+        var error = await Assert.ThrowsAsync<ProcessFailedException>(async () => await pipeline.ReadLinesAsync().CountAsync());
+        Assert.Equal("bad\n", error.StderrText);
+    }
+
+    [Fact]
+    public void A_piped_stdin_is_refused_since_nothing_would_feed_it()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Command.Create("cat").WithStdin(Stdio.Pipe).ReadLinesAsync().GetAsyncEnumerator());
+        Assert.Contains("has its stdin piped", error.Message);
+    }
+
     [Fact]
     public void Stdio_Lines_takes_output_only()
     {

@@ -29,13 +29,23 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
         try
         {
             token.ThrowIfCancellationRequested();
+            RunToEnd.RefusePipes(request, "ReadLinesAsync", outputs: false);
             // The lines wait for the reader here: the pumps that produce them must never wait (on Linux
             // one thread pumps every child), so a reader slower than the child lets them pile up.
             var lines = Channel.CreateUnbounded<OutputLine[]>(new UnboundedChannelOptions { SingleReader = true });
-            var stderr = new StderrTail();
+            var stderr = new StderrTail[request.Stages.Count];
             RunningStages run = Launcher.Start(WithLineTargets(request, lines.Writer, stderr), Waiter.Awaiting);
             _ = EndAsync(run, lines.Writer, stderr, token);
-            return new Enumerator(lines.Reader, () => run.DisposeAsync(Waiter.Awaiting, tree: true), linked, token);
+            return new Enumerator(lines.Reader, async early =>
+            {
+                if (early && !run.Settings.Detached)
+                {
+                    // Left early: the tree is ended even if the child itself has exited and left
+                    // something running (a group's zombie leader keeps signalling it safe).
+                    await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+                }
+                await run.DisposeAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+            }, linked, token);
         }
         catch
         {
@@ -58,7 +68,13 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
         Pump(stdout, new Batch(OutputStream.Stdout, lines.Writer, tail: null));
         Pump(stderr, new Batch(OutputStream.Stderr, lines.Writer, tail: null));
         _ = EndOfStartedAsync(run, pumps, lines.Writer);
-        await using var enumerator = new Enumerator(lines.Reader, () => ValueTask.CompletedTask, linked: null, cancellationToken);
+        // Left early, the lines that still come are dropped (the pumps read on, so the child never
+        // blocks on a full pipe), not kept for a reader who is gone.
+        await using var enumerator = new Enumerator(lines.Reader, _ =>
+        {
+            lines.Writer.TryComplete();
+            return ValueTask.CompletedTask;
+        }, linked: null, cancellationToken);
         while (await enumerator.MoveNextAsync().ConfigureAwait(false))
         {
             yield return enumerator.Current;
@@ -87,7 +103,7 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
             {
                 if (!await Waiter.Awaiting.WaitAsync(pump.Done, run.Settings.DrainTimeout, default).ConfigureAwait(false))
                 {
-                    pump.Abandon(); // something the child started holds the pipe: given up on, as Communicate does
+                    pump.Abandon(); // something the child started holds the pipe: given up on
                 }
             }
             lines.TryComplete();
@@ -100,23 +116,29 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
 
     /// <summary>Waits for the exits and the last lines, then closes the channel: plainly, or with the
     /// timeout's or the check's exception, which the reader gets after the last line.</summary>
-    private static async Task EndAsync(RunningStages run, ChannelWriter<OutputLine[]> lines, StderrTail stderr, CancellationToken cancellationToken)
+    private static async Task EndAsync(RunningStages run, ChannelWriter<OutputLine[]> lines, StderrTail[] stderr, CancellationToken cancellationToken)
     {
         try
         {
             if (!await run.WaitAllAsync(Waiter.Awaiting, run.Settings.Timeout, cancellationToken).ConfigureAwait(false))
             {
                 await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
-                throw new ProcessTimeoutException(run.CommandLine, run.Settings.Timeout!.Value, [], stderr.Bytes(), run.Poll());
+                throw new ProcessTimeoutException(run.CommandLine, run.Settings.Timeout!.Value, [], stderr[^1].Bytes(), run.Poll());
             }
             IReadOnlyList<ExitStatus> statuses = run.PollAll()!;
             int failing = Verdict.FailingStage(statuses);
             if (run.Settings.Check && failing >= 0)
             {
                 string? stage = statuses.Count > 1 ? $"stage {failing + 1} of {statuses.Count} ('{run.StageCommandLine(failing)}')" : null;
-                throw new ProcessFailedException(run.CommandLine, statuses[failing], [], stderr.Bytes(), stage);
+                throw new ProcessFailedException(run.CommandLine, statuses[failing], [], stderr[failing].Bytes(), stage);
             }
             lines.TryComplete();
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled: the tree ends now, not once the reader has worked through the lines queued.
+            lines.TryComplete(e);
+            await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -125,15 +147,16 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
     }
 
     /// <summary>The request with its outputs, where left inherited or piped, turned into line targets.</summary>
-    private static StartRequest WithLineTargets(StartRequest request, ChannelWriter<OutputLine[]> lines, StderrTail stderr)
+    private static StartRequest WithLineTargets(StartRequest request, ChannelWriter<OutputLine[]> lines, StderrTail[] stderr)
     {
         var stdout = new Batch(OutputStream.Stdout, lines, tail: null);
         var stages = new CommandSpec[request.Stages.Count];
         for (int i = 0; i < stages.Length; i++)
         {
             CommandSpec stage = request.Stages[i];
-            // Each stage's stderr is a pipe of its own, pumped apart: a batch each.
-            var errors = new Batch(OutputStream.Stderr, lines, stderr);
+            // Each stage's stderr is a pipe of its own, pumped apart: a batch and a tail each.
+            stderr[i] = new StderrTail();
+            var errors = new Batch(OutputStream.Stderr, lines, stderr[i]);
             stages[i] = stage with
             {
                 Stdout = i == stages.Length - 1 && stage.Stdout.Kind is StdioKind.Inherit or StdioKind.Pipe ? stdout.Target : stage.Stdout,
@@ -168,13 +191,15 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
         }
     }
 
-    /// <summary>Walks the batches; waits only when none is left. Disposing it (leaving the loop) does
-    /// <c>leave</c>: ends the tree of a command it started, nothing for a child the caller started.</summary>
-    private sealed class Enumerator(ChannelReader<OutputLine[]> lines, Func<ValueTask> leave, CancellationTokenSource? linked,
+    /// <summary>Walks the batches; waits only when none is left. Disposing it does <c>leave</c>, told
+    /// whether the loop was left early: the tree of a command it started is ended then; a child the
+    /// caller started is left running, its later lines dropped.</summary>
+    private sealed class Enumerator(ChannelReader<OutputLine[]> lines, Func<bool, ValueTask> leave, CancellationTokenSource? linked,
         CancellationToken cancellationToken) : IAsyncEnumerator<OutputLine>
     {
         private OutputLine[] _batch = [];
         private int _next;
+        private bool _ended;
 
         public OutputLine Current { get; private set; }
 
@@ -182,6 +207,8 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ValueTask<bool> MoveNextAsync()
         {
+            // A cancellation ends the loop at once, not after the lines already queued.
+            cancellationToken.ThrowIfCancellationRequested();
             if (_next < _batch.Length || TryTakeBatch())
             {
                 Current = _batch[_next++];
@@ -211,12 +238,13 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
                     return true;
                 }
             }
+            _ended = true;
             return false;
         }
 
         public async ValueTask DisposeAsync()
         {
-            await leave().ConfigureAwait(false);
+            await leave(!_ended).ConfigureAwait(false);
             linked?.Dispose();
         }
     }

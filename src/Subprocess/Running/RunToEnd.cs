@@ -113,17 +113,20 @@ internal static class RunToEnd
     /// anything starts, naming the calls that do use pipes.
     /// </summary>
     /// <exception cref="InvalidOperationException">A stream the caller could reach only through a handle is piped.</exception>
-    private static void RefusePipes(StartRequest request)
+    /// <param name="request">What is to run.</param>
+    /// <param name="call">The call refusing (Run, ReadLinesAsync).</param>
+    /// <param name="outputs">Whether piped outputs count too (ReadLinesAsync reads them itself).</param>
+    internal static void RefusePipes(StartRequest request, string call = "Run", bool outputs = true)
     {
         IReadOnlyList<CommandSpec> stages = request.Stages;
         string? piped = stages[0].Stdin.Kind == StdioKind.Pipe ? "stdin"
-            : stages[^1].Stdout.Kind == StdioKind.Pipe ? "stdout"
-            : stages.Any(stage => stage.Stderr.Kind == StdioKind.Pipe) ? "stderr"
+            : outputs && stages[^1].Stdout.Kind == StdioKind.Pipe ? "stdout"
+            : outputs && stages.Any(stage => stage.Stderr.Kind == StdioKind.Pipe) ? "stderr"
             : null;
         if (piped is not null)
         {
             throw new InvalidOperationException(
-                $"'{request.Settings.CommandLine}' has its {piped} piped, but Run gives no way to use the pipe, and the child would " +
+                $"'{request.Settings.CommandLine}' has its {piped} piped, but {call} gives no way to use the pipe, and the child would " +
                 "wait on it forever: use Capture to feed stdin and collect the output, or Start to use the pipes as it runs.");
         }
     }
