@@ -220,6 +220,28 @@ public class LineStreamSpecs : Spec
         Assert.Contains("has its stdin piped", error.Message);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData("printf '\\n\\nx\\n'", new[] { "", "", "x" })]                   // empty lines are lines
+    [InlineData("printf 'a\\r\\nb\\r\\n'", new[] { "a\r", "b\r" })]           // a \r stays, as written
+    [InlineData("printf 'caf\\303\\251 \\377\\n'", new[] { "café \uFFFD" })]   // UTF-8 decoded; a stray byte is U+FFFD
+    public async Task Lines_are_split_on_newlines_only_and_decoded_as_UTF8(string script, string[] expected)
+    {
+        Assert.Equal(expected, await Command.Shell(script).ReadLinesAsync().Select(line => line.Text).ToListAsync());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Lines_longer_than_any_read_come_whole()
+    {
+        // 300,000 bytes with no newline span many reads and grow the sink's buffer; the lines around them stay whole.
+        string script = "echo first; head -c 300000 /dev/zero | tr '\\0' a; echo; echo last";
+        List<string> lines = await Command.Shell(script).ReadLinesAsync().Select(line => line.Text).ToListAsync();
+
+        Assert.Equal(3, lines.Count);
+        Assert.Equal("first", lines[0]);
+        Assert.Equal(new string('a', 300_000), lines[1]);
+        Assert.Equal("last", lines[2]);
+    }
+
     [Fact]
     public void Stdio_Lines_takes_output_only()
     {
