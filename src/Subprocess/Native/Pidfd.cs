@@ -61,24 +61,14 @@ internal static unsafe class Pidfd
     public static ExitStatus? TryWait(SafePidfdHandle pidfd, bool leaveZombie, out bool zombieLeft)
     {
         zombieLeft = false;
-        byte* info = stackalloc byte[128];
-        new Span<byte>(info, 128).Clear();
-        int rc;
-        do
-        {
-            rc = Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED | Libc.WNOHANG | (leaveZombie ? Libc.WNOWAIT : 0));
-        }
-        while (rc < 0 && Errno.Last == Errno.EINTR);
-
+        byte* info = stackalloc byte[SizeOfSiginfo];
+        int rc = WaitId(pidfd.Fd, Libc.WNOHANG | (leaveZombie ? Libc.WNOWAIT : 0), info);
         if (rc < 0)
         {
             int errno = Errno.Last;
             return errno == Errno.ECHILD ? ReadExitInfo(pidfd) : throw Errno.Failure("waitid", errno);
         }
-
-        // x86-64 and arm64 glibc siginfo_t: si_code at 8, si_pid at 16, si_status at 24.
-        int pid = *(int*)(info + 16);
-        if (pid == 0)
+        if (ExitedPid(info) == 0)
         {
             return null;
         }
@@ -92,25 +82,36 @@ internal static unsafe class Pidfd
     /// reaped it since (a runtime that reaps every child where SIGCHLD is ignored).</summary>
     public static bool ZombieRemains(SafePidfdHandle pidfd)
     {
-        byte* info = stackalloc byte[128];
-        new Span<byte>(info, 128).Clear();
-        int rc;
-        do
-        {
-            rc = Libc.waitid(Libc.P_PIDFD, pidfd.Fd, info, Libc.WEXITED | Libc.WNOHANG | Libc.WNOWAIT);
-        }
-        while (rc < 0 && Errno.Last == Errno.EINTR);
-        return rc == 0 && *(int*)(info + 16) != 0;
+        byte* info = stackalloc byte[SizeOfSiginfo];
+        return WaitId(pidfd.Fd, Libc.WNOHANG | Libc.WNOWAIT, info) == 0 && ExitedPid(info) != 0;
     }
 
     /// <summary>Reaps the zombie <see cref="TryWait"/> left, if it is still there; never blocks.</summary>
     public static void ReapZombie(int pidfd)
     {
-        byte* info = stackalloc byte[128];
-        while (Libc.waitid(Libc.P_PIDFD, pidfd, info, Libc.WEXITED | Libc.WNOHANG) < 0 && Errno.Last == Errno.EINTR)
-        {
-        }
+        byte* info = stackalloc byte[SizeOfSiginfo];
+        _ = WaitId(pidfd, Libc.WNOHANG, info);
     }
+
+    private const int SizeOfSiginfo = 128;
+
+    /// <summary><c>waitid(P_PIDFD, WEXITED | <paramref name="options"/>)</c> into a cleared
+    /// <paramref name="info"/>, again when a signal interrupts it; the result as waitid's (errno set).</summary>
+    private static int WaitId(int pidfd, int options, byte* info)
+    {
+        new Span<byte>(info, SizeOfSiginfo).Clear();
+        int rc;
+        do
+        {
+            rc = Libc.waitid(Libc.P_PIDFD, pidfd, info, Libc.WEXITED | options);
+        }
+        while (rc < 0 && Errno.Last == Errno.EINTR);
+        return rc;
+    }
+
+    /// <summary>si_pid of a siginfo_t (offset 16 on x86-64 and arm64 glibc; si_code at 8, si_status at
+    /// 24): 0 when WNOHANG found nothing exited.</summary>
+    private static int ExitedPid(byte* info) => *(int*)(info + 16);
 
     /// <summary>
     /// Reads the exit status of an already-reaped process (kernel 6.15+). On older kernels, or if
