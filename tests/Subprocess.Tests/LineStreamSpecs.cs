@@ -11,10 +11,23 @@ public class LineStreamSpecs : Spec
     public async Task Lines_of_stdout_and_stderr_come_in_the_order_they_arrive(SpawnerKind kind)
     {
         using var spawner = Spawner.Use(kind);
+        // The child writes each line only once the spec has read the one before (it waits for a file
+        // named after it), so the order across the two streams is fixed by the reads, not by timing.
+        string dir = Directory.CreateTempSubdirectory("subproc-order-").FullName;
+        string script = "await() { while [ ! -e \"$1\" ]; do sleep 0.01; done; }; " +
+            "echo a; await a; echo b >&2; await b; echo c; await c; printf 'last without newline'";
         var lines = new List<OutputLine>();
-        await foreach (OutputLine line in Command.Shell("echo a; sleep 0.2; echo b >&2; sleep 0.2; echo c; printf 'last without newline'").ReadLinesAsync())
+        try
         {
-            lines.Add(line);
+            await foreach (OutputLine line in Command.Shell(script).WithWorkingDirectory(dir).ReadLinesAsync())
+            {
+                lines.Add(line);
+                File.WriteAllText(Path.Combine(dir, line.Text), "");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
 
         Assert.Equal(
@@ -60,7 +73,7 @@ public class LineStreamSpecs : Spec
     public async Task A_failure_is_thrown_after_the_last_line_with_the_tail_of_stderr(SpawnerKind kind)
     {
         using var spawner = Spawner.Use(kind);
-        Command failing = Command.Shell("echo out; sleep 0.2; echo 'it broke' >&2; exit 3");
+        Command failing = Command.Shell("echo out; echo 'it broke' >&2; exit 3");
         var lines = new List<string>();
 
         var error = await Assert.ThrowsAsync<ProcessFailedException>(async () =>
@@ -71,7 +84,7 @@ public class LineStreamSpecs : Spec
             }
         });
 
-        Assert.Equal(["out", "it broke"], lines);
+        Assert.Equal(["it broke", "out"], lines.Order()); // two pipes: which comes first is the scheduler's
         Assert.Equal(3, error.ExitStatus.Code);
         Assert.Equal("it broke\n", error.StderrText);
         Assert.Equal(2, await failing.WithCheck(false).ReadLinesAsync().CountAsync());
@@ -208,7 +221,7 @@ public class LineStreamSpecs : Spec
     [Fact(Timeout = 30_000)]
     public async Task A_failing_pipeline_stage_carries_its_own_stderr()
     {
-        Pipeline pipeline = Command.Shell("echo noise >&2") | Command.Shell("sleep 0.2; echo bad >&2; exit 1");
+        Pipeline pipeline = Command.Shell("echo noise >&2") | Command.Shell("echo bad >&2; exit 1");
         var error = await Assert.ThrowsAsync<ProcessFailedException>(async () => await pipeline.ReadLinesAsync().CountAsync());
         Assert.Equal("bad\n", error.StderrText);
     }
