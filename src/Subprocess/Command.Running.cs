@@ -86,7 +86,7 @@ public sealed partial class Command
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the tree has been ended.</exception>
     /// <exception cref="InvalidOperationException">Its stdin is set to <see cref="Stdio.Pipe"/>, which nothing would feed.</exception>
     public IAsyncEnumerable<OutputLine> ReadLinesAsync(CancellationToken cancellationToken = default) =>
-        new LineReading(StartRequest.Of(_spec), cancellationToken);
+        LineReading.Of(StartRequest.Of(_spec), cancellationToken);
 
     /// <summary>The command as Run or Capture starts it. A call that can be cancelled must be able to
     /// end the tree, as a timeout does (see <see cref="StartRequest.GetsProcessGroup"/>).</summary>

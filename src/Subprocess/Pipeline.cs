@@ -162,7 +162,7 @@ public sealed class Pipeline
     /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; the stages have been ended.</exception>
     /// <exception cref="InvalidOperationException">The first stage's stdin is set to <see cref="Stdio.Pipe"/>.</exception>
     public IAsyncEnumerable<OutputLine> ReadLinesAsync(CancellationToken cancellationToken = default) =>
-        new LineReading(Request, cancellationToken);
+        LineReading.Of(Request, cancellationToken);
 
     /// <summary>The pipeline as the launcher starts it: every stage in one process group, unless one reads this process's terminal.</summary>
     internal StartRequest Request => new([.. _commands.Select(command => command.Spec)], _settings, GroupNeed.ToEndTheTree);

@@ -6,19 +6,34 @@ using Subprocess.Waiting;
 namespace Subprocess.Running;
 
 /// <summary>
-/// <c>ReadLinesAsync</c> of a command or a pipeline: the last stage's stdout and every stage's stderr
-/// (where not sent elsewhere) become <see cref="Stdio.Lines"/> targets feeding one channel, read in the
-/// order the lines arrive. The end is <c>Run</c>'s: the exits and the drained pipes, then the timeout
-/// and the check. Leaving the loop early, by break, exception or cancellation, ends the tree. The child
-/// starts when the enumeration does.
+/// <c>ReadLinesAsync</c>, one enumeration for its two sources. A command or a pipeline (<see cref="Of"/>):
+/// the last stage's stdout and every stage's stderr (where not sent elsewhere) become
+/// <see cref="Stdio.Lines"/> targets feeding one channel, read in the order the lines arrive; the end
+/// is <c>Run</c>'s (the exits and the drained pipes, then the timeout and the check), and leaving the
+/// loop early ends the tree. The child starts when the enumeration does. A started child
+/// (<see cref="OfStarted"/>): its piped outputs, pumped into the same batches.
 /// </summary>
 /// <remarks>The lines of one read of a pipe travel as one batch, and the enumerator is written by
 /// hand: a channel item and three nested async iterators per line cost three times Python's
 /// <c>for line in p.stdout</c> on <c>seq 1000000</c> (see BENCHMARKS.md, "lines").</remarks>
-internal sealed class LineReading(StartRequest request, CancellationToken cancellationToken) : IAsyncEnumerable<OutputLine>
+internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, CancellationToken, Func<bool, ValueTask>> start,
+    CancellationToken cancellationToken) : IAsyncEnumerable<OutputLine>
 {
     /// <summary>How much of stderr a failure keeps for its exception, at most: the tail.</summary>
     private const int StderrKept = 64 * 1024;
+
+    /// <summary>A command or pipeline, started when the enumeration starts and run to its end.</summary>
+    public static LineReading Of(StartRequest request, CancellationToken cancellationToken) =>
+        new((lines, token) => StartCommand(request, lines, token), cancellationToken);
+
+    /// <summary>
+    /// <c>ChildProcess.ReadLinesAsync</c>: the piped stdout and stderr of a child the caller started,
+    /// line by line as they arrive, until it has exited and they are drained (for at most the drain
+    /// timeout). No check, no timeout: the caller holds the child, and leaving the loop leaves it running.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither stream is piped, or they are read already (at the enumeration's start).</exception>
+    public static LineReading OfStarted(RunningStages run, CancellationToken cancellationToken) =>
+        new((lines, _) => PumpStarted(run, lines), cancellationToken);
 
     public IAsyncEnumerator<OutputLine> GetAsyncEnumerator(CancellationToken enumerationToken = default)
     {
@@ -29,23 +44,11 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
         try
         {
             token.ThrowIfCancellationRequested();
-            RunToEnd.RefusePipes(request, "ReadLinesAsync", outputs: false);
             // The lines wait for the reader here: the pumps that produce them must never wait (on Linux
             // one thread pumps every child), so a reader slower than the child lets them pile up.
             var lines = Channel.CreateUnbounded<OutputLine[]>(new UnboundedChannelOptions { SingleReader = true });
-            var stderr = new StderrTail[request.Stages.Count];
-            RunningStages run = Launcher.Start(WithLineTargets(request, lines.Writer, stderr), Waiter.Awaiting);
-            _ = EndAsync(run, lines.Writer, stderr, token);
-            return new Enumerator(lines.Reader, async early =>
-            {
-                if (early && !run.Settings.Detached)
-                {
-                    // Left early: the tree is ended even if the child itself has exited and left
-                    // something running (a group's zombie leader keeps signalling it safe).
-                    await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
-                }
-                await run.DisposeAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
-            }, linked, token);
+            Func<bool, ValueTask> leave = start(lines.Writer, token);
+            return new Enumerator(lines.Reader, leave, linked, token);
         }
         catch
         {
@@ -54,31 +57,40 @@ internal sealed class LineReading(StartRequest request, CancellationToken cancel
         }
     }
 
-    /// <summary>
-    /// <c>ChildProcess.ReadLinesAsync</c>: the piped stdout and stderr of a child the caller started,
-    /// line by line as they arrive, until it has exited and they are drained (for at most the drain
-    /// timeout). No check, no timeout: the caller holds the child, and leaving the loop leaves it running.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">Neither stream is piped, or they are read already.</exception>
-    public static async IAsyncEnumerable<OutputLine> OfStarted(RunningStages run, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Starts the command with line targets; what leaving the loop does: end the tree if early, release.</summary>
+    private static Func<bool, ValueTask> StartCommand(StartRequest request, ChannelWriter<OutputLine[]> lines, CancellationToken cancellationToken)
+    {
+        RunToEnd.RefusePipes(request, "ReadLinesAsync", outputs: false);
+        var stderr = new StderrTail[request.Stages.Count];
+        RunningStages run = Launcher.Start(WithLineTargets(request, lines, stderr), Waiter.Awaiting);
+        _ = EndAsync(run, lines, stderr, cancellationToken);
+        return async early =>
+        {
+            if (early && !run.Settings.Detached)
+            {
+                // Left early: the tree is ended even if the child itself has exited and left
+                // something running (a group's zombie leader keeps signalling it safe).
+                await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+            }
+            await run.DisposeAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+        };
+    }
+
+    /// <summary>Pumps a started child's piped outputs into line batches; leaving the loop drops the
+    /// lines that still come (the pumps read on, so the child never blocks on a full pipe) rather than
+    /// keeping them for a reader who is gone.</summary>
+    private static Func<bool, ValueTask> PumpStarted(RunningStages run, ChannelWriter<OutputLine[]> lines)
     {
         (Pipes.ChildPipe? stdout, Pipes.ChildPipe? stderr) = run.Exchange.TakeForLines();
-        var lines = Channel.CreateUnbounded<OutputLine[]>(new UnboundedChannelOptions { SingleReader = true });
         var pumps = new List<Pipes.Communication>(2);
-        Pump(stdout, new Batch(OutputStream.Stdout, lines.Writer, tail: null));
-        Pump(stderr, new Batch(OutputStream.Stderr, lines.Writer, tail: null));
-        _ = EndOfStartedAsync(run, pumps, lines.Writer);
-        // Left early, the lines that still come are dropped (the pumps read on, so the child never
-        // blocks on a full pipe), not kept for a reader who is gone.
-        await using var enumerator = new Enumerator(lines.Reader, _ =>
+        Pump(stdout, new Batch(OutputStream.Stdout, lines, tail: null));
+        Pump(stderr, new Batch(OutputStream.Stderr, lines, tail: null));
+        _ = EndOfStartedAsync(run, pumps, lines);
+        return _ =>
         {
-            lines.Writer.TryComplete();
+            lines.TryComplete();
             return ValueTask.CompletedTask;
-        }, linked: null, cancellationToken);
-        while (await enumerator.MoveNextAsync().ConfigureAwait(false))
-        {
-            yield return enumerator.Current;
-        }
+        };
 
         void Pump(Pipes.ChildPipe? pipe, Batch batch)
         {
