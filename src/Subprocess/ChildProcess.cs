@@ -22,6 +22,7 @@ namespace Subprocess;
 public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
 {
     private readonly RunningStages _run;
+    private Terminal? _terminal;
 
     internal ChildProcess(RunningStages run) => _run = run;
 
@@ -49,6 +50,23 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
     /// <summary>The child's stderr, readable, when the command used <see cref="Stdio.Pipe"/> for it.</summary>
     /// <exception cref="InvalidOperationException">stderr was not piped.</exception>
     public Stream Stderr => _run.Stderr;
+
+    /// <summary>The child's pseudo-terminal, when it was started with <see cref="Command.WithTerminal"/>:
+    /// read what it shows, type to it, expect, resize.</summary>
+    /// <exception cref="InvalidOperationException">It was started without a terminal.</exception>
+    public Terminal Terminal
+    {
+        get
+        {
+            if (_terminal is null)
+            {
+                Pipes.TerminalStream stream = _run.Terminal ?? throw new InvalidOperationException(
+                    $"'{CommandLine}' was started without a terminal; start it with WithTerminal() to have one.");
+                _ = Interlocked.CompareExchange(ref _terminal, new Terminal(stream), null);
+            }
+            return _terminal;
+        }
+    }
 
     /// <summary>Whether the child leads its own process group, so ending it ends its tree: see
     /// <see cref="Command.WithNewProcessGroup"/> for when it does.</summary>

@@ -158,6 +158,38 @@ public sealed partial class Command
     }
 
     /// <summary>
+    /// A command whose child's stdin, stdout and stderr are the slave of a new pseudo-terminal of
+    /// <paramref name="columns"/> by <paramref name="rows"/>, which is also its controlling terminal (it
+    /// leads a new session, and its process group is its own): <c>isatty</c> is true on 0, 1 and 2,
+    /// <c>/dev/tty</c> opens, <c>stty size</c> answers the size, and Ctrl-C typed there interrupts it.
+    /// Programs that change behaviour without a terminal (<c>ls --color=auto</c>, progress bars) or
+    /// only talk to one (password prompts, <c>bash -i</c>) work as they do for a person. Talk to it
+    /// through <see cref="ChildProcess.Terminal"/> after <see cref="Start"/>; <see cref="Capture(ReadOnlyMemory{byte})"/> and
+    /// <see cref="ReadLinesAsync"/> read what it shows as stdout (<c>\n</c> shows as <c>\r\n</c>, and
+    /// input is echoed, as on any terminal). A later <see cref="WithStdout"/> (or stdin, stderr)
+    /// moves that one stream elsewhere. Linux spawner only: Python's <c>pty</c> and pexpect, node-pty.
+    /// </summary>
+    /// <example><code>
+    /// await using ChildProcess child = Command.Create("python3", "-c", "import getpass; print(len(getpass.getpass()))").WithTerminal().Start();
+    /// await child.Terminal.ExpectAsync("Password: ");
+    /// await child.Terminal.SendLineAsync("hunter2");
+    /// string echo = await child.Terminal.ExpectAsync("7");
+    /// </code></example>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 1 or above 65,535.</exception>
+    /// <remarks>Starting it throws <see cref="PlatformNotSupportedException"/> with the portable spawner,
+    /// and joining it into a pipeline throws <see cref="ArgumentException"/> (it leads a session of its own,
+    /// outside the pipeline's process group).</remarks>
+    public Command WithTerminal(int columns = 80, int rows = 24)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, ushort.MaxValue);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, ushort.MaxValue);
+        var terminal = new Stdio.TerminalTarget(columns, rows);
+        return new(_spec with { Stdin = terminal, Stdout = terminal, Stderr = terminal });
+    }
+
+    /// <summary>
     /// A command that <see cref="Run"/> and <see cref="Capture"/> end after <paramref name="timeout"/>:
     /// SIGTERM to the child's whole process group, then SIGKILL after the grace period
     /// (<see cref="WithGracePeriod"/>), then <see cref="ProcessTimeoutException"/> with the output

@@ -179,6 +179,12 @@ public sealed class Pipeline
         }
         foreach (Command command in (Command[])[left, right])
         {
+            if (command.Spec.Stdin is Stdio.TerminalTarget || command.Spec.Stdout is Stdio.TerminalTarget || command.Spec.Stderr is Stdio.TerminalTarget)
+            {
+                throw new ArgumentException(
+                    $"'{command}' has a terminal (WithTerminal), and leads a session of its own, so it cannot be a stage of a pipeline; " +
+                    "run the pipeline on the terminal instead: Command.Create(\"sh\", \"-c\", \"a | b\").WithTerminal().");
+            }
             if (command.Timeout is not null)
             {
                 throw new ArgumentException($"'{command}' has its own timeout; in a pipeline, set it on the pipeline: (a | b).WithTimeout(...).");

@@ -78,15 +78,15 @@ public abstract class Stdio
     {
         internal override StdioKind Kind => StdioKind.Stream;
 
-        /// <summary>A fresh sink for one pump of the child's output.</summary>
-        public abstract Pipes.IByteSink Sink();
+        /// <summary>A fresh sink for one pump of the child's output (from its <paramref name="terminal"/>, or a pipe).</summary>
+        public abstract Pipes.IByteSink Sink(bool terminal = false);
     }
 
     /// <param name="onLine">Takes each line.</param>
     /// <param name="onRead">Follows the lines of each read (see <see cref="Pipes.LineSink"/>).</param>
     internal sealed class LinesTarget(Action<string> onLine, Action? onRead = null) : OutputConsumer
     {
-        public override Pipes.IByteSink Sink() => new Pipes.LineSink(onLine, onRead);
+        public override Pipes.IByteSink Sink(bool terminal = false) => new Pipes.LineSink(onLine, onRead, terminal);
 
         public override string ToString() => "Lines";
     }
@@ -102,9 +102,31 @@ public abstract class Stdio
     {
         public System.IO.Stream Target => stream;
 
-        public override Pipes.IByteSink Sink() => new Pipes.StreamSink(stream);
+        public override Pipes.IByteSink Sink(bool terminal = false) => new Pipes.StreamSink(stream);
 
         public override string ToString() => $"Stream({stream.GetType().Name})";
+    }
+
+    /// <summary>The slave of a new pseudo-terminal (<see cref="Command.WithTerminal"/>): one per child,
+    /// whichever of its streams are set to it.</summary>
+    /// <param name="columns">Its width.</param>
+    /// <param name="rows">Its height.</param>
+    internal sealed class TerminalTarget(int columns, int rows) : Stdio
+    {
+        internal override StdioKind Kind => StdioKind.Terminal;
+
+        public int Columns => columns;
+
+        public int Rows => rows;
+
+        /// <summary>Where the parent pumps what the terminal shows, when the call consumes it
+        /// (<c>ReadLinesAsync</c>); null: left to the caller, through <see cref="ChildProcess.Terminal"/>.</summary>
+        public OutputConsumer? Output { get; private init; }
+
+        /// <summary>The same terminal, its output pumped into <paramref name="output"/>.</summary>
+        public TerminalTarget ShowingTo(OutputConsumer output) => new(columns, rows) { Output = output };
+
+        public override string ToString() => $"Terminal({columns}x{rows})";
     }
 
     internal sealed class FileTarget(string path, bool append) : Stdio
@@ -127,4 +149,5 @@ internal enum StdioKind
     Pipe,
     ToStdout,
     File,
+    Terminal,
 }

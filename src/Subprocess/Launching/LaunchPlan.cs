@@ -39,6 +39,9 @@ internal sealed record LaunchPlan
 
     public Stdio Stderr { get; init; }
 
+    /// <summary>The pseudo-terminal the child gets, if any of its streams is set to one (the same for all).</summary>
+    public Stdio.TerminalTarget? Terminal => Stdout as Stdio.TerminalTarget ?? Stderr as Stdio.TerminalTarget ?? Stdin as Stdio.TerminalTarget;
+
     /// <summary>A descriptor the launcher holds that the child gets as its stdin (the read end of the
     /// kernel pipe from the previous stage), in place of <see cref="Stdin"/>.</summary>
     public SafeFileHandle? StdinFrom { get; init; }

@@ -16,6 +16,7 @@ internal static unsafe partial class Libc
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int F_SETPIPE_SZ = 1031;
+    public const int F_DUPFD_CLOEXEC = 1030;
 
     public const int X_OK = 1;
 
@@ -28,6 +29,14 @@ internal static unsafe partial class Libc
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
+    public const short POSIX_SPAWN_SETSID = 0x80;
+
+    public const int O_RDWR = 2;
+    public const int O_NOCTTY = 0x100;
+
+    // asm-generic/ioctls.h, the same on x86-64 and arm64.
+    public const ulong TIOCGWINSZ = 0x5413;
+    public const ulong TIOCSWINSZ = 0x5414;
 
     public const int P_PIDFD = 3;
     public const int WNOHANG = 1;
@@ -91,6 +100,21 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib)]
     public static partial int isatty(int fd);
 
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int open(byte* path, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int posix_openpt(int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int grantpt(int fd);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int unlockpt(int fd);
+
+    [LibraryImport(Lib)]
+    public static partial int ptsname_r(int fd, byte* buffer, nuint length);
+
     [LibraryImport(Lib)]
     public static partial int tcgetattr(int fd, byte* termios);
 
@@ -137,6 +161,9 @@ internal static unsafe partial class Libc
     public static partial int posix_spawn_file_actions_addopen(void* actions, int fd, byte* path, int flags, int mode);
 
     [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_addclose(void* actions, int fd);
+
+    [LibraryImport(Lib)]
     public static partial int posix_spawn_file_actions_addchdir_np(void* actions, byte* path);
 
     [LibraryImport(Lib)]
@@ -167,6 +194,8 @@ internal static unsafe partial class Libc
     }
 
     public const short POLLIN = 0x001;
+    public const short POLLOUT = 0x004;
+    public const short POLLHUP = 0x010;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd

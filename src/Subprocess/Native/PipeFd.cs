@@ -25,12 +25,16 @@ internal static unsafe class PipeFd
         _ = Libc.fcntl((int)pipe.DangerousGetHandle(), Libc.F_SETPIPE_SZ, 1 << 20);
 
     /// <summary>Bytes read (0 at end of file), or <see cref="WouldBlock"/>.</summary>
-    public static int TryRead(SafeFileHandle fd, Span<byte> buffer)
+    /// <param name="fd">The descriptor.</param>
+    /// <param name="buffer">Where the bytes go.</param>
+    /// <param name="terminal">A pseudo-terminal's master, which answers EIO once the last holder of its
+    /// slave has closed it, after everything written before: its end of file.</param>
+    public static int TryRead(SafeFileHandle fd, Span<byte> buffer, bool terminal = false)
     {
         fixed (byte* p = buffer)
         {
             int n;
-            while ((n = Outcome(Libc.read((int)fd.DangerousGetHandle(), p, buffer.Length), "read")) == Interrupted)
+            while ((n = Outcome(Libc.read((int)fd.DangerousGetHandle(), p, buffer.Length), "read", terminal)) == Interrupted)
             {
             }
             return n;
@@ -54,7 +58,7 @@ internal static unsafe class PipeFd
     private const int Interrupted = -2;
 
     /// <summary>A read or write result: the count, <see cref="WouldBlock"/>, <see cref="Interrupted"/> (try again), or an exception.</summary>
-    private static int Outcome(nint result, string call)
+    private static int Outcome(nint result, string call, bool terminal = false)
     {
         if (result >= 0)
         {
@@ -65,6 +69,7 @@ internal static unsafe class PipeFd
         {
             Errno.EAGAIN => WouldBlock,
             Errno.EINTR => Interrupted,
+            Errno.EIO when terminal => 0,
             _ => throw Errno.Failure(call, errno),
         };
     }

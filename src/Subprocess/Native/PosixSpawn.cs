@@ -5,7 +5,8 @@ namespace Subprocess.Native;
 /// <summary>
 /// One <c>posix_spawn</c> call with the attributes every child needs: an empty signal mask, signals
 /// at their defaults but those the process ignores (never SIGPIPE or SIGXFSZ), descriptors 0-2 wired as asked and everything from 3 up
-/// closed, the working directory changed, optionally a new process group.
+/// closed, the working directory changed, optionally a new process group, or a new session whose
+/// controlling terminal is a pseudo-terminal's slave.
 /// </summary>
 internal static unsafe class PosixSpawn
 {
@@ -24,7 +25,12 @@ internal static unsafe class PosixSpawn
     /// exec instead of about 120, 4% of a 5,000-job run of `true`.
     /// (glibc itself leaves its internal signals 32 and 33 ignored in the child, whatever the set says.)
     /// </summary>
-    private static readonly byte[] DefaultSignals = CollectDefaultSignals();
+    private static readonly byte[] DefaultSignals = CollectDefaultSignals(keepIgnored: true);
+
+    /// <summary>For a child in a session of its own: every signal at its default. What this process
+    /// ignores because of its own terminal (nohup's SIGHUP, a background job's SIGINT) is no matter of
+    /// a child on a terminal of its own, and Ctrl-C typed there must interrupt it.</summary>
+    private static readonly byte[] AllSignals = CollectDefaultSignals(keepIgnored: false);
 
     private static readonly bool HasCloseFrom =
         NativeLibrary.TryLoad("libc.so.6", out nint libc) &&
@@ -41,8 +47,11 @@ internal static unsafe class PosixSpawn
     /// <param name="childFds">For the child's descriptors 0, 1, 2 in order: a parent descriptor to
     /// duplicate onto it, or <see cref="Inherit"/>. Applied in order, so stderr may name 1 to follow stdout.</param>
     /// <param name="processGroup"><see cref="NoGroup"/>, 0 to lead a new process group, or the ID of a group to join.</param>
-    public static int Spawn(
-        byte[] path, byte[][] argv, byte[][] envp, byte[]? workingDirectory, ReadOnlySpan<int> childFds, int processGroup)
+    /// <param name="controllingTerminal">NUL-terminated path of a terminal's slave: the child leads a new
+    /// session (and so a new process group; <paramref name="processGroup"/> must be <see cref="NoGroup"/>)
+    /// and opens it as its controlling terminal.</param>
+    public static int Spawn(byte[] path, byte[][] argv, byte[][] envp, byte[]? workingDirectory, ReadOnlySpan<int> childFds,
+        int processGroup, byte[]? controllingTerminal = null)
     {
         byte* attr = stackalloc byte[Libc.OpaqueSize];
         byte* actions = stackalloc byte[Libc.OpaqueSize];
@@ -58,11 +67,17 @@ internal static unsafe class PosixSpawn
             short flags = Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF;
             Check(Libc.sigemptyset(sigset), "sigemptyset");
             Check(Libc.posix_spawnattr_setsigmask(attr, sigset), "posix_spawnattr_setsigmask");
-            fixed (byte* defaults = DefaultSignals)
+            fixed (byte* defaults = controllingTerminal is null ? DefaultSignals : AllSignals)
             {
                 Check(Libc.posix_spawnattr_setsigdefault(attr, defaults), "posix_spawnattr_setsigdefault");
             }
-            if (processGroup != NoGroup)
+            if (controllingTerminal is not null)
+            {
+                // glibc calls setsid before the file actions, so the open below finds a session leader
+                // without a terminal, which is what makes a terminal it opens its controlling one.
+                flags |= Libc.POSIX_SPAWN_SETSID;
+            }
+            else if (processGroup != NoGroup)
             {
                 flags |= Libc.POSIX_SPAWN_SETPGROUP;
                 Check(Libc.posix_spawnattr_setpgroup(attr, processGroup), "posix_spawnattr_setpgroup");
@@ -75,6 +90,16 @@ internal static unsafe class PosixSpawn
                 {
                     Check(Libc.posix_spawn_file_actions_adddup2(actions, childFds[target], target), "adddup2");
                 }
+            }
+            if (controllingTerminal is not null)
+            {
+                // After the dup2s, so descriptor 3 is free to use; the terminal stays the session's once closed.
+                const int spare = 3;
+                fixed (byte* terminal = controllingTerminal)
+                {
+                    Check(Libc.posix_spawn_file_actions_addopen(actions, spare, terminal, Libc.O_RDWR, 0), "addopen");
+                }
+                Check(Libc.posix_spawn_file_actions_addclose(actions, spare), "addclose");
             }
             if (workingDirectory is not null)
             {
@@ -111,7 +136,7 @@ internal static unsafe class PosixSpawn
 
     private const int SigsetSize = 128;
 
-    private static byte[] CollectDefaultSignals()
+    private static byte[] CollectDefaultSignals(bool keepIgnored)
     {
         var signals = new byte[SigsetSize];
         fixed (byte* set = signals)
@@ -120,7 +145,7 @@ internal static unsafe class PosixSpawn
             for (int signal = 1; signal <= Signals.SIGRTMAX; signal++)
             {
                 // glibc will not report its own internal signals; sigfillset left them out already.
-                if (Libc.IsIgnored(signal))
+                if (keepIgnored && Libc.IsIgnored(signal))
                 {
                     Check(Libc.sigdelset(set, signal), "sigdelset");
                 }

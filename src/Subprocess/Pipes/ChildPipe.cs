@@ -20,6 +20,9 @@ internal abstract class ChildPipe : IDisposable
     /// of file. A child that closes its end early ends the pump quietly, as in Python.</summary>
     public abstract void PumpFrom(ReadOnlyMemory<byte> input, Communication communication);
 
+    /// <summary>Whether this is a pseudo-terminal's master rather than a pipe.</summary>
+    public virtual bool IsTerminal => false;
+
     /// <summary>Whether the pipe has been closed (by the caller through <see cref="Stream"/>, or by a pump).</summary>
     public abstract bool IsClosed { get; }
 

@@ -14,16 +14,23 @@ internal sealed class DescriptorPipe : ChildPipe
 {
     private readonly SafeFileHandle _handle;
     private readonly FileAccess _access;
-    private FileStream? _stream;
+    private readonly bool _terminal;
+    private Stream? _stream;
     private Pump? _pump;
 
-    public DescriptorPipe(string name, SafeFileHandle handle, FileAccess access) : base(name)
+    /// <param name="name">Which stream it is, for messages.</param>
+    /// <param name="handle">The parent's end.</param>
+    /// <param name="access">Which way it goes.</param>
+    /// <param name="terminal">A pseudo-terminal's master (non-blocking, both ways) rather than a pipe:
+    /// its stream is a <see cref="TerminalStream"/>, and EIO from it is end of file.</param>
+    public DescriptorPipe(string name, SafeFileHandle handle, FileAccess access, bool terminal = false) : base(name)
     {
         _handle = handle;
         _access = access;
+        _terminal = terminal;
     }
 
-    public override Stream Stream => _stream ??= new FileStream(_handle, _access, bufferSize: 0);
+    public override Stream Stream => _stream ??= _terminal ? new TerminalStream(_handle) : new FileStream(_handle, _access, bufferSize: 0);
 
     public override void PumpInto(IByteSink sink, Communication communication) =>
         Register(new Reader(this, sink, communication), Libc.EPOLLIN, communication);
@@ -32,6 +39,8 @@ internal sealed class DescriptorPipe : ChildPipe
         Register(new Writer(this, input, communication), Libc.EPOLLOUT, communication);
 
     public override bool IsClosed => _handle.IsClosed;
+
+    public override bool IsTerminal => _terminal;
 
     public override void Dispose()
     {
@@ -95,6 +104,8 @@ internal sealed class DescriptorPipe : ChildPipe
         public ulong Token { get; set; }
 
         protected SafeFileHandle Handle => pipe._handle;
+
+        protected bool IsTerminal => pipe._terminal;
 
         public void OnReady(uint events)
         {
@@ -174,6 +185,7 @@ internal sealed class DescriptorPipe : ChildPipe
 
     private sealed class Reader(DescriptorPipe pipe, IByteSink sink, Communication communication) : Pump(pipe, communication)
     {
+
         protected override bool Step(uint events)
         {
             while (true)
@@ -182,7 +194,7 @@ internal sealed class DescriptorPipe : ChildPipe
                 int n = 0;
                 try
                 {
-                    n = PipeFd.TryRead(Handle, free.Span);
+                    n = PipeFd.TryRead(Handle, free.Span, IsTerminal);
                 }
                 finally
                 {

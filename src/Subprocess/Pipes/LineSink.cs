@@ -8,9 +8,10 @@ namespace Subprocess.Pipes;
 /// arrives, and the last one, without a <c>\n</c>, at the end. The callback runs on the pumping thread
 /// (the event loop's, on Linux): it must be quick. A line longer than the buffer grows it.
 /// <paramref name="onRead"/>, if given, follows the lines of each read, so that a consumer can hand
-/// them on together instead of one at a time.
+/// them on together instead of one at a time. From a <paramref name="terminal"/>, the <c>\r</c> the
+/// terminal puts before each <c>\n</c> is not part of the line.
 /// </summary>
-internal sealed class LineSink(Action<string> onLine, Action? onRead = null) : IByteSink
+internal sealed class LineSink(Action<string> onLine, Action? onRead = null, bool terminal = false) : IByteSink
 {
     private byte[] _buffer = new byte[16 * 1024];
 
@@ -42,7 +43,8 @@ internal sealed class LineSink(Action<string> onLine, Action? onRead = null) : I
         while ((newline = _buffer.AsSpan(scanned, _end - scanned).IndexOf((byte)'\n')) >= 0)
         {
             int end = scanned + newline;
-            onLine(Encoding.UTF8.GetString(_buffer, _start, end - _start));
+            int text = terminal && end > _start && _buffer[end - 1] == '\r' ? end - 1 : end;
+            onLine(Encoding.UTF8.GetString(_buffer, _start, text - _start));
             _start = scanned = end + 1;
         }
         if (_start == _end)

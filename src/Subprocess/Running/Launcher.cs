@@ -152,11 +152,19 @@ internal static class Launcher
     }
 
     /// <summary>The stage as the caller sees it: a pipe whose command named a stream of the caller's
-    /// (<see cref="Stdio.Stream"/>) is copied to or from it, and is not the caller's to use.</summary>
+    /// (<see cref="Stdio.Stream"/>) is copied to or from it, and is not the caller's to use; so is a
+    /// terminal whose output the call consumes.</summary>
     private static Stage WithCopies(LaunchPlan plan, Spawned spawned)
     {
         StreamCopies? copies = null;
-        ChildPipe? stdin = spawned.Stdin, stdout = spawned.Stdout, stderr = spawned.Stderr;
+        ChildPipe? stdin = spawned.Stdin, stdout = spawned.Stdout, stderr = spawned.Stderr, terminal = spawned.Terminal;
+        if (plan.Terminal is { Output: { } shown } && terminal is not null)
+        {
+            (copies ??= new()).CopyOutput(terminal, shown.Sink(terminal: true));
+            stdout = stdout == terminal ? null : stdout;
+            stderr = stderr == terminal ? null : stderr;
+            terminal = null;
+        }
         if (plan.Stdin is Stdio.StreamTarget input && stdin is not null)
         {
             (copies ??= new()).CopyInput(input.Target, stdin);
@@ -173,6 +181,6 @@ internal static class Launcher
             stderr = null;
         }
         copies?.Started();
-        return new Stage(plan.Command, spawned.Control, stdin, stdout, stderr, copies, spawned.StartTime);
+        return new Stage(plan.Command, spawned.Control, stdin, stdout, stderr, copies, spawned.StartTime) { Terminal = terminal };
     }
 }

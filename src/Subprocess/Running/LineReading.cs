@@ -98,7 +98,7 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
             {
                 // A one-pump communication reports when it reaches end of file, as a stream copy's does.
                 var pump = new Pipes.Communication(stages: 0, limit: long.MaxValue);
-                pipe.PumpInto(new Pipes.LineSink(batch.Add, batch.Send), pump);
+                pipe.PumpInto(new Pipes.LineSink(batch.Add, batch.Send, pipe.IsTerminal), pump);
                 pump.Started();
                 pumps.Add(pump);
             }
@@ -171,8 +171,10 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
             var errors = new Batch(OutputStream.Stderr, lines, stderr[i]);
             stages[i] = stage with
             {
-                Stdout = i == stages.Length - 1 && stage.Stdout.Kind is StdioKind.Inherit or StdioKind.Pipe ? stdout.Target : stage.Stdout,
-                Stderr = stage.Stderr.Kind is StdioKind.Inherit or StdioKind.Pipe ? errors.Target : stage.Stderr,
+                Stdout = i == stages.Length - 1 && stage.Stdout.Kind is StdioKind.Inherit or StdioKind.Pipe ? stdout.Target
+                    : stage.Stdout is Stdio.TerminalTarget terminal ? terminal.ShowingTo(stdout.Target) : stage.Stdout,
+                Stderr = stage.Stderr.Kind is StdioKind.Inherit or StdioKind.Pipe ? errors.Target
+                    : stage.Stderr is Stdio.TerminalTarget alone && stage.Stdout is not Stdio.TerminalTarget ? alone.ShowingTo(errors.Target) : stage.Stderr,
             };
         }
         // Leaving the loop early ends the tree, which takes a group (unless a stage reads our terminal).
@@ -184,7 +186,7 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
     {
         private readonly List<OutputLine> _lines = [];
 
-        public Stdio Target => new Stdio.LinesTarget(Add, Send);
+        public Stdio.LinesTarget Target => new(Add, Send);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(string text)

@@ -123,6 +123,12 @@ internal static class RunToEnd
             : outputs && stages[^1].Stdout.Kind == StdioKind.Pipe ? "stdout"
             : outputs && stages.Any(stage => stage.Stderr.Kind == StdioKind.Pipe) ? "stderr"
             : null;
+        if (outputs && stages[0].Stdin.Kind == StdioKind.Terminal)
+        {
+            throw new InvalidOperationException(
+                $"'{request.Settings.CommandLine}' has a terminal, but {call} gives no way to read it or type to it, and the child would " +
+                "wait on it forever: use Capture or ReadLinesAsync to collect what it shows, or Start it and talk to it through its Terminal.");
+        }
         if (piped is not null)
         {
             throw new InvalidOperationException(

@@ -40,6 +40,9 @@ internal sealed partial class RunningStages
     /// <summary>The first stage's stdin, the last stage's stdout and every stage's stderr, where piped for the caller.</summary>
     public Exchange Exchange { get; }
 
+    /// <summary>The master of the child's pseudo-terminal, or null if it has none (or a call consumes it).</summary>
+    public TerminalStream? Terminal => (TerminalStream?)_stages[0].Terminal?.Stream;
+
     /// <summary>When the first stage was spawned.</summary>
     public DateTimeOffset StartTime => _stages[0].StartTime;
 
@@ -153,6 +156,7 @@ internal sealed partial class RunningStages
         Exchange.Dispose();
         foreach (Stage stage in _stages)
         {
+            stage.Terminal?.Dispose();
             stage.Copies?.Close();
             stage.Control.Dispose();
         }

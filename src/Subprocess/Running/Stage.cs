@@ -13,4 +13,8 @@ namespace Subprocess.Running;
 /// <param name="Copies">Copies between its pipes and the caller's streams (null: none).</param>
 /// <param name="StartTime">When it was spawned.</param>
 internal sealed record Stage(CommandSpec Command, ProcessControl Control, ChildPipe? Stdin, ChildPipe? Stdout, ChildPipe? Stderr,
-    StreamCopies? Copies, DateTimeOffset StartTime);
+    StreamCopies? Copies, DateTimeOffset StartTime)
+{
+    /// <summary>The master of its pseudo-terminal, if it has one and the caller may use it.</summary>
+    public ChildPipe? Terminal { get; init; }
+}

@@ -45,10 +45,10 @@ internal sealed record StartRequest(IReadOnlyList<CommandSpec> Stages, RunSettin
         {
             return false;
         }
-        bool stdoutStops = last && spec.Stdout.Kind == StdioKind.Inherit && Native.Terminal.StopsBackgroundWriters(1);
-        return (first && spec.Stdin.Kind == StdioKind.Inherit && Native.Terminal.Is(0))
+        bool stdoutStops = last && spec.Stdout.Kind == StdioKind.Inherit && Native.Tty.StopsBackgroundWriters(1);
+        return (first && spec.Stdin.Kind == StdioKind.Inherit && Native.Tty.Is(0))
             || stdoutStops
-            || (spec.Stderr.Kind == StdioKind.Inherit && Native.Terminal.StopsBackgroundWriters(2))
+            || (spec.Stderr.Kind == StdioKind.Inherit && Native.Tty.StopsBackgroundWriters(2))
             || (spec.Stderr.Kind == StdioKind.ToStdout && stdoutStops);
     }
 
@@ -74,6 +74,9 @@ internal sealed record StartRequest(IReadOnlyList<CommandSpec> Stages, RunSettin
     private Stdio PipedForInput(Stdio stdin) => stdin.Kind switch
     {
         StdioKind.Inherit or StdioKind.Pipe => Stdio.Pipe,
+        StdioKind.Terminal => throw new InvalidOperationException(
+            "Input was given but stdin is a terminal, whose input is typed: Start the command and use its Terminal " +
+            "(SendLineAsync, Stream), or give the input with WithStdin(Stdio.Pipe) after WithTerminal()."),
         _ => throw new InvalidOperationException(
             $"Input was given but {(Stages.Count == 1 ? "stdin" : "the first stage's stdin")} is set to {stdin}."),
     };

@@ -28,13 +28,33 @@ internal sealed class LinuxSpawner : ISpawner
         // the child's stdin never sees EOF and our reads never see it either.
         var childEnds = new List<SafeFileHandle>(3);
         ChildPipe? stdin = null, stdout = null, stderr = null;
+        DescriptorPipe? terminal = null;
         try
         {
+            byte[]? slavePath = null;
+            int slave = PosixSpawn.Inherit;
+            if (plan.Terminal is { } size)
+            {
+                (SafeFileHandle master, slavePath) = Pty.Open(size.Columns, size.Rows);
+                terminal = new DescriptorPipe("terminal", master, FileAccess.ReadWrite, terminal: true);
+                SafeFileHandle slaveEnd = Pty.OpenSlave(slavePath);
+                childEnds.Add(slaveEnd);
+                slave = (int)slaveEnd.DangerousGetHandle();
+            }
             Span<int> childFds = [PosixSpawn.Inherit, PosixSpawn.Inherit, PosixSpawn.Inherit];
             // A pipeline's kernel pipe ends are the launcher's: it closes them once every stage holds its own.
-            childFds[0] = plan.StdinFrom is { } from ? (int)from.DangerousGetHandle() : Wire(plan.Stdin, 0, childEnds, ref stdin);
-            childFds[1] = plan.StdoutTo is { } to ? (int)to.DangerousGetHandle() : Wire(plan.Stdout, 1, childEnds, ref stdout);
-            childFds[2] = plan.Stderr.Kind == StdioKind.ToStdout ? 1 : Wire(plan.Stderr, 2, childEnds, ref stderr);
+            childFds[0] = plan.StdinFrom is { } from ? (int)from.DangerousGetHandle() : Wire(plan.Stdin, 0, childEnds, ref stdin, slave);
+            childFds[1] = plan.StdoutTo is { } to ? (int)to.DangerousGetHandle() : Wire(plan.Stdout, 1, childEnds, ref stdout, slave);
+            childFds[2] = plan.Stderr.Kind == StdioKind.ToStdout ? 1 : Wire(plan.Stderr, 2, childEnds, ref stderr, slave);
+            // What the terminal shows is read as the output it stands for (stdout, or stderr alone).
+            if (plan.Stdout.Kind == StdioKind.Terminal && plan.StdoutTo is null)
+            {
+                stdout = terminal;
+            }
+            else if (plan.Stderr.Kind == StdioKind.Terminal)
+            {
+                stderr = terminal;
+            }
 
             byte[][] argv = new byte[spec.Arguments.Count + 1][];
             argv[0] = NulTerminated(spec.Program);
@@ -44,7 +64,8 @@ internal sealed class LinuxSpawner : ISpawner
             }
             byte[]? cwd = spec.WorkingDirectory is string dir ? NulTerminated(dir) : null;
 
-            int processGroup = plan.ProcessGroup == LaunchPlan.ParentGroup ? PosixSpawn.NoGroup : plan.ProcessGroup;
+            // A child with a terminal leads a session of its own, and so a process group of its own.
+            int processGroup = plan.ProcessGroup == LaunchPlan.ParentGroup || slavePath is not null ? PosixSpawn.NoGroup : plan.ProcessGroup;
             byte[] path = NulTerminated(plan.ExecutablePath);
             byte[][] envp = plan.Environment.Envp;
             int[] fds = childFds.ToArray();
@@ -53,7 +74,7 @@ internal sealed class LinuxSpawner : ISpawner
             // pidfd is sure to be this child's; AutoReap covers the processes where the kernel reaps.
             (int pid, SafePidfdHandle? pidfd, int openErrno) = AutoReap.Suspended(() =>
             {
-                int pid = PosixSpawn.Spawn(path, argv, envp, cwd, fds, processGroup);
+                int pid = PosixSpawn.Spawn(path, argv, envp, cwd, fds, processGroup, slavePath);
                 if (pid < 0)
                 {
                     return (pid, null, 0);
@@ -78,14 +99,16 @@ internal sealed class LinuxSpawner : ISpawner
                     "so it was ended; with too many files open, close some or raise the limit (ulimit -n)");
             }
 
-            var control = new LinuxProcessControl(pid, pidfd, processGroup == 0 ? pid : Math.Max(processGroup, 0), plan.DeferReaping);
-            return new Spawned(control, stdin, stdout, stderr, startTime);
+            int group = processGroup == 0 || slavePath is not null ? pid : Math.Max(processGroup, 0);
+            var control = new LinuxProcessControl(pid, pidfd, group, plan.DeferReaping);
+            return new Spawned(control, stdin, stdout, stderr, startTime) { Terminal = terminal };
         }
         catch
         {
             stdin?.Dispose();
             stdout?.Dispose();
             stderr?.Dispose();
+            terminal?.Dispose();
             throw;
         }
         finally
@@ -97,8 +120,9 @@ internal sealed class LinuxSpawner : ISpawner
         }
     }
 
-    /// <summary>The descriptor the child gets as <paramref name="target"/>; any parent-side pipe end goes to <paramref name="pipe"/>.</summary>
-    private static int Wire(Stdio stdio, int target, List<SafeFileHandle> childEnds, ref ChildPipe? pipe)
+    /// <summary>The descriptor the child gets as <paramref name="target"/>; any parent-side pipe end goes to
+    /// <paramref name="pipe"/>. <paramref name="terminal"/> is the terminal's slave, if the child has one.</summary>
+    private static int Wire(Stdio stdio, int target, List<SafeFileHandle> childEnds, ref ChildPipe? pipe, int terminal)
     {
         bool input = target == 0;
         SafeFileHandle childEnd;
@@ -106,6 +130,8 @@ internal sealed class LinuxSpawner : ISpawner
         {
             case StdioKind.Inherit:
                 return PosixSpawn.Inherit;
+            case StdioKind.Terminal:
+                return terminal;
             case StdioKind.Null:
                 childEnd = File.OpenHandle("/dev/null", FileMode.Open, input ? FileAccess.Read : FileAccess.Write);
                 break;

@@ -25,6 +25,12 @@ internal sealed class PortableSpawner : ISpawner
     public Spawned Start(LaunchPlan plan)
     {
         CommandSpec spec = plan.Command;
+        if (plan.Terminal is not null)
+        {
+            throw new PlatformNotSupportedException(
+                $"'{spec.CommandLine}' asks for a terminal (WithTerminal), which only the Linux spawner can give; the portable spawner " +
+                "(System.Diagnostics.Process) has no pseudo-terminals. Leave SUBPROCESS_SPAWNER unset on Linux.");
+        }
         (Stdio stdinTo, Stdio stdoutTo, Stdio stderrTo) = (plan.Stdin, plan.Stdout, plan.Stderr);
         bool merge = stderrTo.Kind == StdioKind.ToStdout;
         var info = new ProcessStartInfo(plan.ExecutablePath)

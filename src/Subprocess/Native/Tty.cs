@@ -1,7 +1,7 @@
 namespace Subprocess.Native;
 
 /// <summary>What this process's standard descriptors tell of its terminal.</summary>
-internal static unsafe class Terminal
+internal static unsafe class Tty
 {
     // glibc's struct termios (x86-64 and arm64): c_lflag at 12, 60 bytes in all.
     private const int SizeOfTermios = 60;
