@@ -9,7 +9,11 @@ public sealed record CapturedResult : ProcessResult
         Stdout = output.Stdout;
         Stderr = output.Stderr;
         OutputComplete = output.Complete;
+        TextEncoding = output.TextEncoding;
     }
+
+    /// <summary>The encoding of the text views.</summary>
+    private System.Text.Encoding TextEncoding { get; }
 
     /// <summary>False when the child exited while something it started still held stdout or stderr
     /// open past the drain timeout (<see cref="Command.WithDrainTimeout"/>): the output is what was read
@@ -22,9 +26,9 @@ public sealed record CapturedResult : ProcessResult
     /// <summary>Everything the child wrote to stderr (empty when stderr was not captured).</summary>
     public byte[] Stderr { get; }
 
-    /// <summary><see cref="Stdout"/> decoded as UTF-8.</summary>
-    public string StdoutText => ProcessOutput.Decode(Stdout);
+    /// <summary><see cref="Stdout"/> decoded as UTF-8, or the command's encoding (<see cref="Command.WithEncoding"/>).</summary>
+    public string StdoutText => TextEncoding.GetString(Stdout);
 
-    /// <summary><see cref="Stderr"/> decoded as UTF-8.</summary>
-    public string StderrText => ProcessOutput.Decode(Stderr);
+    /// <summary><see cref="Stderr"/> decoded as <see cref="StdoutText"/> is.</summary>
+    public string StderrText => TextEncoding.GetString(Stderr);
 }

@@ -17,7 +17,7 @@ public sealed partial class ChildProcess
     /// Blocks until the child exits and returns its status (Python's <c>wait()</c>). With a
     /// <paramref name="timeout"/>, throws <see cref="ProcessTimeoutException"/> when it passes and
     /// leaves the child running. Does not read the child's pipes: a child that fills a piped stdout
-    /// nobody reads will block; use <see cref="Communicate"/> for that.
+    /// nobody reads will block; use <see cref="Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/> for that.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
     /// <exception cref="ProcessTimeoutException">The child was still running after <paramref name="timeout"/>.</exception>

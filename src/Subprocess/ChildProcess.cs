@@ -37,7 +37,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
     public DateTimeOffset StartTime => _run.StartTime;
 
     /// <summary>The child's stdin, writable, when the command used <see cref="Stdio.Pipe"/> for it.
-    /// Dispose it (or let <see cref="Communicate"/> close it) to send end of file.</summary>
+    /// Dispose it (or let <see cref="Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/> close it) to send end of file.</summary>
     /// <exception cref="InvalidOperationException">stdin was not piped.</exception>
     /// <exception cref="IOException">(From writes) The child has closed its stdin, by exiting or otherwise;
     /// the message says so and names the command.</exception>

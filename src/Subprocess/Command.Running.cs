@@ -9,7 +9,7 @@ public sealed partial class Command
     /// Starts the child and returns at once (Python's <c>Popen</c>). The caller owns the result:
     /// dispose it, which ends the child if it is still running. <see cref="WithTimeout"/> and
     /// <see cref="WithCheck"/> do not apply here; pass a timeout to <see cref="ChildProcess.Wait"/>
-    /// or <see cref="ChildProcess.Communicate"/> instead.
+    /// or <see cref="ChildProcess.Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/> instead.
     /// </summary>
     /// <exception cref="ProcessStartException">The program is missing, not executable or a directory, or the working directory is missing.</exception>
     public ChildProcess Start() => new(Launcher.Start(StartRequest.Of(_spec), Waiter.Awaiting));
@@ -22,11 +22,11 @@ public sealed partial class Command
     /// <exception cref="ProcessFailedException">It did not exit with code 0 and checking is on (the default).</exception>
     /// <exception cref="ProcessTimeoutException">It ran past <see cref="WithTimeout"/>; it has been ended, with its process group where it has one.</exception>
     /// <exception cref="InvalidOperationException">A stream is set to <see cref="Stdio.Pipe"/>, which Run gives no way
-    /// to use (the child would wait on it forever): use <see cref="Capture"/> or <see cref="Start"/>.</exception>
+    /// to use (the child would wait on it forever): use <see cref="Capture(ReadOnlyMemory{byte})"/> or <see cref="Start"/>.</exception>
     public ProcessResult Run()
     {
         using Waiter waiter = Waiter.Blocking();
-        return Synchronously.Result(RunToEnd.RunAsync(Request(capture: false, default, default), capture: false, default, waiter, default));
+        return Synchronously.Result(RunToEnd.RunAsync(Request(capture: false, inputGiven: false, default), capture: false, default, waiter, default));
     }
 
     /// <summary>
@@ -44,7 +44,7 @@ public sealed partial class Command
     /// </remarks>
     /// <exception cref="InvalidOperationException">A stream is set to <see cref="Stdio.Pipe"/> (see <see cref="Run"/>).</exception>
     public async Task<ProcessResult> RunAsync(CancellationToken cancellationToken = default) =>
-        await RunToEnd.RunAsync(Request(capture: false, default, cancellationToken), capture: false, default, Waiter.Awaiting, cancellationToken)
+        await RunToEnd.RunAsync(Request(capture: false, inputGiven: false, cancellationToken), capture: false, default, Waiter.Awaiting, cancellationToken)
             .ConfigureAwait(false);
 
     /// <summary>
@@ -59,15 +59,38 @@ public sealed partial class Command
     public CapturedResult Capture(ReadOnlyMemory<byte> input = default)
     {
         using Waiter waiter = Waiter.Blocking();
-        return (CapturedResult)Synchronously.Result(RunToEnd.RunAsync(Request(capture: true, input, default), capture: true, input, waiter, default));
+        return (CapturedResult)Synchronously.Result(RunToEnd.RunAsync(Request(capture: true, !input.IsEmpty, default), capture: true, input, waiter, default));
     }
 
-    /// <summary>The async twin of <see cref="Capture"/>; cancelling <paramref name="cancellationToken"/> ends the
+    /// <summary>
+    /// <see cref="Capture(ReadOnlyMemory{byte})"/> with text as input, encoded as UTF-8 (or as
+    /// <see cref="WithEncoding"/> says): Python's <c>run(input="...", text=True)</c>. Stdin is piped even for
+    /// an empty string, so the child reads end of file at once.
+    /// </summary>
+    /// <example><code>string sorted = Command.Create("sort").Capture("b\na\n").StdoutText; // "a\nb\n"</code></example>
+    public CapturedResult Capture(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        byte[] bytes = _spec.Encoding.GetBytes(input);
+        using Waiter waiter = Waiter.Blocking();
+        return (CapturedResult)Synchronously.Result(RunToEnd.RunAsync(Request(capture: true, inputGiven: true, default), capture: true, bytes, waiter, default));
+    }
+
+    /// <summary>The async twin of <see cref="Capture(ReadOnlyMemory{byte})"/>; cancelling <paramref name="cancellationToken"/> ends the
     /// child's whole tree and throws <see cref="OperationCanceledException"/>, as for <see cref="RunAsync"/>
     /// (a token that can be cancelled starts the child in its own process group).</summary>
     public async Task<CapturedResult> CaptureAsync(ReadOnlyMemory<byte> input = default, CancellationToken cancellationToken = default) =>
-        (CapturedResult)await RunToEnd.RunAsync(Request(capture: true, input, cancellationToken), capture: true, input, Waiter.Awaiting, cancellationToken)
+        (CapturedResult)await RunToEnd.RunAsync(Request(capture: true, !input.IsEmpty, cancellationToken), capture: true, input, Waiter.Awaiting, cancellationToken)
             .ConfigureAwait(false);
+
+    /// <summary>The async twin of <see cref="Capture(string)"/>.</summary>
+    public async Task<CapturedResult> CaptureAsync(string input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        byte[] bytes = _spec.Encoding.GetBytes(input);
+        return (CapturedResult)await RunToEnd.RunAsync(Request(capture: true, inputGiven: true, cancellationToken), capture: true, bytes, Waiter.Awaiting, cancellationToken)
+            .ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Starts the command and yields the lines of its stdout and stderr as they arrive, in the order
@@ -90,12 +113,12 @@ public sealed partial class Command
 
     /// <summary>The command as Run or Capture starts it. A call that can be cancelled must be able to
     /// end the tree, as a timeout does (see <see cref="StartRequest.GetsProcessGroup"/>).</summary>
-    private StartRequest Request(bool capture, ReadOnlyMemory<byte> input, CancellationToken cancellationToken)
+    private StartRequest Request(bool capture, bool inputGiven, CancellationToken cancellationToken)
     {
         StartRequest request = StartRequest.Of(_spec);
         if (capture)
         {
-            request = request.ForCapture(!input.IsEmpty);
+            request = request.ForCapture(inputGiven);
         }
         return cancellationToken.CanBeCanceled && request.Group == GroupNeed.None ? request with { Group = GroupNeed.ToEndTheTree } : request;
     }

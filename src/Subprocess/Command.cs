@@ -7,7 +7,7 @@ namespace Subprocess;
 /// A description of one program to run: program, arguments, working directory, environment, where
 /// its standard streams go, timeout and check. Immutable: every <c>With*</c> returns a new
 /// <see cref="Command"/>, so a command can be shared and started many times. Nothing runs until
-/// <see cref="Start"/>, <see cref="Run"/> or <see cref="Capture"/>.
+/// <see cref="Start"/>, <see cref="Run"/> or <see cref="Capture(ReadOnlyMemory{byte})"/>.
 /// </summary>
 /// <example><code>
 /// var result = Command.Create("git", "rev-parse", "HEAD").WithWorkingDirectory(repo).Capture();
@@ -145,12 +145,12 @@ public sealed partial class Command
     });
 
     /// <summary>Where the child's standard output goes (default <see cref="Stdio.Inherit"/>;
-    /// <see cref="Capture"/> pipes it when left at the default).</summary>
+    /// <see cref="Capture(ReadOnlyMemory{byte})"/> pipes it when left at the default).</summary>
     /// <exception cref="ArgumentException"><see cref="Stdio.ToStdout"/>, which only stderr can take.</exception>
     public Command WithStdout(Stdio stdout) => new(_spec with { Stdout = NotToStdout(stdout, nameof(stdout)) });
 
     /// <summary>Where the child's standard error goes (default <see cref="Stdio.Inherit"/>;
-    /// <see cref="Capture"/> pipes it when left at the default). <see cref="Stdio.ToStdout"/> joins it to stdout.</summary>
+    /// <see cref="Capture(ReadOnlyMemory{byte})"/> pipes it when left at the default). <see cref="Stdio.ToStdout"/> joins it to stdout.</summary>
     public Command WithStderr(Stdio stderr)
     {
         ArgumentNullException.ThrowIfNull(stderr);
@@ -190,7 +190,7 @@ public sealed partial class Command
     }
 
     /// <summary>
-    /// A command that <see cref="Run"/> and <see cref="Capture"/> end after <paramref name="timeout"/>:
+    /// A command that <see cref="Run"/> and <see cref="Capture(ReadOnlyMemory{byte})"/> end after <paramref name="timeout"/>:
     /// SIGTERM to the child's whole process group, then SIGKILL after the grace period
     /// (<see cref="WithGracePeriod"/>), then <see cref="ProcessTimeoutException"/> with the output
     /// captured so far. A command with a timeout starts in its own process group, unless it reads this
@@ -210,7 +210,7 @@ public sealed partial class Command
     /// A command whose child leads its own process group, so <see cref="ChildProcess.KillTree"/> and
     /// friends reach everything it starts, and so that ending it (on <see cref="ChildProcess.Dispose"/>,
     /// cancellation, or this process's exit) ends its tree. Commands with a timeout or an output limit,
-    /// <see cref="RunAsync"/>/<see cref="CaptureAsync"/> given a token that can be cancelled, and
+    /// <see cref="RunAsync"/>/<see cref="CaptureAsync(ReadOnlyMemory{byte}, CancellationToken)"/> given a token that can be cancelled, and
     /// pipeline stages get one anyway, unless they read this process's terminal. A child
     /// without one is ended alone: whatever it started keeps running. A child in its own group is
     /// not in the terminal's foreground group: it no longer receives the terminal's Ctrl-C with its
@@ -254,7 +254,7 @@ public sealed partial class Command
 
     /// <summary>
     /// A command whose captured stdout and stderr may each hold at most <paramref name="maxBytes"/>
-    /// (<see cref="Capture"/>, <see cref="ChildProcess.Communicate"/>). A child that writes more has its
+    /// (<see cref="Capture(ReadOnlyMemory{byte})"/>, <see cref="ChildProcess.Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/>). A child that writes more has its
     /// tree ended (SIGTERM, grace period, SIGKILL) and the call throws <see cref="OutputLimitException"/>
     /// naming the stream. So that the whole tree can be ended, a command with a limit starts in its
     /// own process group, as one with a timeout does (and with the same exception for a child sharing
@@ -269,7 +269,29 @@ public sealed partial class Command
         return new(_spec with { MaxOutput = maxBytes });
     }
 
-    /// <summary>Whether <see cref="Run"/> and <see cref="Capture"/> throw
+    /// <summary>
+    /// How text is encoded going in (<see cref="Capture(string)"/>, <see cref="ChildProcess.Communicate(string, TimeSpan?)"/>)
+    /// and decoded coming out (<c>StdoutText</c>, <c>StderrText</c>, <see cref="ReadLinesAsync"/>,
+    /// <see cref="Stdio.Lines"/>): UTF-8 by default (Python's <c>encoding=</c>). Bytes that are not valid in
+    /// it become U+FFFD. Lines are split at the byte <c>\n</c>, so the encoding must write <c>\n</c> as that
+    /// byte alone (UTF-8, ASCII, Latin-1 and the single-byte code pages do; UTF-16 does not).
+    /// </summary>
+    /// <example><code>string text = Command.Create("iconv", "-t", "latin1", "notes.txt").WithEncoding(Encoding.Latin1).Capture().StdoutText;</code></example>
+    /// <exception cref="ArgumentException">An encoding that does not write <c>\n</c> as the single byte 0x0A.</exception>
+    public Command WithEncoding(System.Text.Encoding encoding) => new(_spec with { Encoding = LineCompatible(encoding) });
+
+    /// <summary>Refuses an encoding whose lines the byte <c>\n</c> would not split.</summary>
+    internal static System.Text.Encoding LineCompatible(System.Text.Encoding encoding)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        return encoding.GetBytes("\n") is [(byte)'\n']
+            ? encoding
+            : throw new ArgumentException(
+                $"{encoding.EncodingName} does not write a newline as the single byte 0x0A, so output in it cannot be split into lines; " +
+                "read the bytes (Capture().Stdout) and decode them yourself.", nameof(encoding));
+    }
+
+    /// <summary>Whether <see cref="Run"/> and <see cref="Capture(ReadOnlyMemory{byte})"/> throw
     /// <see cref="ProcessFailedException"/> when the child does not exit with code 0 (default true,
     /// Python's <c>check=True</c>).</summary>
     public Command WithCheck(bool check) => new(_spec with { Check = check });

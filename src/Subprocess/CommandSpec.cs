@@ -43,6 +43,12 @@ internal sealed record CommandSpec(string Program, ImmutableList<string> Argumen
 
     public bool Check { get; init; } = true;
 
+    /// <summary>UTF-8 without a byte-order mark: what Python's <c>text=True</c> uses on Linux.</summary>
+    public static readonly System.Text.Encoding DefaultEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>How text going in is encoded and text coming out decoded.</summary>
+    public System.Text.Encoding Encoding { get; init; } = DefaultEncoding;
+
     /// <summary>Start the child as leader of its own process group, so the whole tree can be signalled.
     /// Always true when a timeout is set.</summary>
     public bool NewProcessGroup { get; init; }

@@ -57,8 +57,13 @@ public sealed class Pipeline
         ArgumentNullException.ThrowIfNull(next);
         Joinable(_commands[^1], next);
         ImmutableList<Command> commands = _commands.Add(next);
-        return new(commands, _settings with { CommandLine = string.Join(" | ", commands) });
+        return new(commands, _settings with { CommandLine = string.Join(" | ", commands), Encoding = next.Spec.Encoding });
     }
+
+    /// <summary>How text is encoded going in and decoded coming out, as <see cref="Command.WithEncoding"/>
+    /// says for a command; by default, the last stage's.</summary>
+    /// <exception cref="ArgumentException">An encoding that does not write <c>\n</c> as the single byte 0x0A.</exception>
+    public Pipeline WithEncoding(System.Text.Encoding encoding) => new(_commands, _settings with { Encoding = Command.LineCompatible(encoding) });
 
     /// <summary>Run and Capture end every stage after <paramref name="timeout"/> (SIGTERM to the
     /// pipeline's process group, or each stage where they read this process's terminal; the grace period, SIGKILL) and throw <see cref="ProcessTimeoutException"/>.</summary>
@@ -121,10 +126,29 @@ public sealed class Pipeline
         return (CapturedResult)Synchronously.Result(RunToEnd.RunAsync(Request.ForCapture(!input.IsEmpty), capture: true, input, waiter, default));
     }
 
-    /// <summary>The async twin of <see cref="Capture"/>.</summary>
+    /// <summary>The async twin of <see cref="Capture(ReadOnlyMemory{byte})"/>.</summary>
     public async Task<CapturedResult> CaptureAsync(ReadOnlyMemory<byte> input = default, CancellationToken cancellationToken = default) =>
         (CapturedResult)await RunToEnd.RunAsync(Request.ForCapture(!input.IsEmpty), capture: true, input, Waiter.Awaiting, cancellationToken)
             .ConfigureAwait(false);
+
+    /// <summary><see cref="Capture(ReadOnlyMemory{byte})"/> with text as input, encoded as UTF-8 (or as
+    /// <see cref="WithEncoding"/> says); stdin is piped even for an empty string.</summary>
+    public CapturedResult Capture(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        byte[] bytes = _settings.Encoding.GetBytes(input);
+        using Waiter waiter = Waiter.Blocking();
+        return (CapturedResult)Synchronously.Result(RunToEnd.RunAsync(Request.ForCapture(inputGiven: true), capture: true, bytes, waiter, default));
+    }
+
+    /// <summary>The async twin of <see cref="Capture(string)"/>.</summary>
+    public async Task<CapturedResult> CaptureAsync(string input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        byte[] bytes = _settings.Encoding.GetBytes(input);
+        return (CapturedResult)await RunToEnd.RunAsync(Request.ForCapture(inputGiven: true), capture: true, bytes, Waiter.Awaiting, cancellationToken)
+            .ConfigureAwait(false);
+    }
 
     /// <summary>A pipeline of <paramref name="commands"/> in order; one command makes a pipeline of one
     /// stage, which runs like the command but reports as a pipeline.</summary>
@@ -150,7 +174,7 @@ public sealed class Pipeline
             throw new ArgumentException($"'{list[0]}' has its own timeout; in a pipeline, set it on the pipeline.", nameof(commands));
         }
         return new(list, new RunSettings(string.Join(" | ", list), Timeout: null, CommandSpec.DefaultGracePeriod, CommandSpec.DefaultDrainTimeout,
-            MaxOutput: long.MaxValue, Check: true, Detached: false));
+            MaxOutput: long.MaxValue, Check: true, Detached: false) { Encoding = list[^1].Spec.Encoding });
     }
 
     internal static Pipeline Of(Command first, Command second) => Create(first, second);

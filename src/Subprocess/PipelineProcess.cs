@@ -66,7 +66,7 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable
     public Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
         _run.WaitAsync(Waiter.Awaiting, null, cancellationToken).AsTask();
 
-    /// <summary><see cref="ChildProcess.Communicate"/> for the whole pipeline: feeds the first stage,
+    /// <summary><see cref="ChildProcess.Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/> for the whole pipeline: feeds the first stage,
     /// drains the last stage's stdout and every piped stderr (joined in stage order), waits for all.</summary>
     public ProcessOutput Communicate(ReadOnlyMemory<byte> input = default, TimeSpan? timeout = null)
     {
@@ -75,13 +75,23 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable
         return Synchronously.Result(_run.CommunicateAsync(waiter, input, timeout, default));
     }
 
-    /// <summary>The async twin of <see cref="Communicate"/>.</summary>
+    /// <summary>The async twin of <see cref="Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/>.</summary>
     public Task<ProcessOutput> CommunicateAsync(ReadOnlyMemory<byte> input = default, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
         timeout = ChildProcess.ValidTimeout(timeout);
         return _run.CommunicateAsync(Waiter.Awaiting, input, timeout, cancellationToken).AsTask();
     }
+
+    /// <summary><see cref="Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/> with text as input, encoded as
+    /// UTF-8 (or as the command's <c>WithEncoding</c> says): Python's <c>communicate(input="...")</c> with
+    /// <c>text=True</c>.</summary>
+    /// <example><code>string sorted = child.Communicate("b\na\n").StdoutText;</code></example>
+    public ProcessOutput Communicate(string input, TimeSpan? timeout = null) => Communicate(_run.Encode(input), timeout);
+
+    /// <summary>The async twin of <see cref="Communicate(string, TimeSpan?)"/>.</summary>
+    public Task<ProcessOutput> CommunicateAsync(string input, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        CommunicateAsync(_run.Encode(input), timeout, cancellationToken);
 
     /// <summary>Sends <paramref name="signal"/> to every stage (their process group on Linux, while its ID is still theirs).</summary>
     public void Signal(int signal)

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Subprocess;
 
-/// <summary>What <see cref="ChildProcess.Communicate"/> collected: the bytes of stdout and stderr
+/// <summary>What <see cref="ChildProcess.Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/> collected: the bytes of stdout and stderr
 /// (empty for a stream that was not piped).</summary>
 /// <param name="Stdout">Everything the child wrote to its piped stdout.</param>
 /// <param name="Stderr">Everything the child wrote to its piped stderr.</param>
@@ -15,11 +15,13 @@ public sealed record ProcessOutput(byte[] Stdout, byte[] Stderr)
     /// </summary>
     public bool Complete { get; init; } = true;
 
-    /// <summary><see cref="Stdout"/> decoded as UTF-8 (invalid bytes become U+FFFD).</summary>
-    public string StdoutText => Decode(Stdout);
+    /// <summary><see cref="Stdout"/> decoded as UTF-8, or the command's encoding (<see cref="Command.WithEncoding"/>);
+    /// invalid bytes become U+FFFD.</summary>
+    public string StdoutText => TextEncoding.GetString(Stdout);
 
-    /// <summary><see cref="Stderr"/> decoded as UTF-8 (invalid bytes become U+FFFD).</summary>
-    public string StderrText => Decode(Stderr);
+    /// <summary><see cref="Stderr"/> decoded as <see cref="StdoutText"/> is.</summary>
+    public string StderrText => TextEncoding.GetString(Stderr);
 
-    internal static string Decode(byte[] bytes) => Encoding.UTF8.GetString(bytes);
+    /// <summary>The encoding of the text views.</summary>
+    internal Encoding TextEncoding { get; init; } = CommandSpec.DefaultEncoding;
 }

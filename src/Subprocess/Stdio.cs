@@ -56,7 +56,7 @@ public abstract class Stdio
     }
 
     /// <summary>
-    /// A callback handed each whole line of the child's output (UTF-8, without its <c>\n</c>) as it
+    /// A callback handed each whole line of the child's output (UTF-8 or the command's encoding, without its <c>\n</c>) as it
     /// arrives, and a last line without one at the end: log streaming under <c>Run</c>. The callback
     /// runs on the thread that reads the pipe (on Linux the one event-loop thread every child shares),
     /// so it must be quick and must not block. A wait on the child ends when the last line is handed over.
@@ -78,15 +78,16 @@ public abstract class Stdio
     {
         internal override StdioKind Kind => StdioKind.Stream;
 
-        /// <summary>A fresh sink for one pump of the child's output (from its <paramref name="terminal"/>, or a pipe).</summary>
-        public abstract Pipes.IByteSink Sink(bool terminal = false);
+        /// <summary>A fresh sink for one pump of the child's output (from its <paramref name="terminal"/>, or a
+        /// pipe), decoding text as <paramref name="encoding"/> says.</summary>
+        public abstract Pipes.IByteSink Sink(System.Text.Encoding encoding, bool terminal = false);
     }
 
     /// <param name="onLine">Takes each line.</param>
     /// <param name="onRead">Follows the lines of each read (see <see cref="Pipes.LineSink"/>).</param>
     internal sealed class LinesTarget(Action<string> onLine, Action? onRead = null) : OutputConsumer
     {
-        public override Pipes.IByteSink Sink(bool terminal = false) => new Pipes.LineSink(onLine, onRead, terminal);
+        public override Pipes.IByteSink Sink(System.Text.Encoding encoding, bool terminal = false) => new Pipes.LineSink(onLine, onRead, terminal, encoding);
 
         public override string ToString() => "Lines";
     }
@@ -102,7 +103,7 @@ public abstract class Stdio
     {
         public System.IO.Stream Target => stream;
 
-        public override Pipes.IByteSink Sink(bool terminal = false) => new Pipes.StreamSink(stream);
+        public override Pipes.IByteSink Sink(System.Text.Encoding encoding, bool terminal = false) => new Pipes.StreamSink(stream);
 
         public override string ToString() => $"Stream({stream.GetType().Name})";
     }

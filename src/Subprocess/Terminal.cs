@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -70,8 +69,6 @@ public sealed class Terminal
     /// <exception cref="ExpectEndOfStreamException">The output ended first; carries what was seen.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
     /// <exception cref="InvalidOperationException">Another <c>ExpectAsync</c> on this terminal is waiting.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
-        Justification = "The text and Regex overloads differ in their first, required parameter, so no call is ambiguous.")]
     public Task<string> ExpectAsync(string text, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
@@ -81,8 +78,6 @@ public sealed class Terminal
 
     /// <summary>The same for the first match of <paramref name="pattern"/>, tried against everything seen since the last match.</summary>
     /// <example><code>string prompt = await child.Terminal.ExpectAsync(new Regex(@"[$#] $"));</code></example>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters",
-        Justification = "The text and Regex overloads differ in their first, required parameter, so no call is ambiguous.")]
     public Task<string> ExpectAsync(Regex pattern, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pattern);

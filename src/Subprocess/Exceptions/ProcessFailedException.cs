@@ -7,9 +7,11 @@ namespace Subprocess;
 /// </summary>
 public sealed class ProcessFailedException : SubprocessException
 {
-    internal ProcessFailedException(string commandLine, ExitStatus exitStatus, byte[] stdout, byte[] stderr, string? stage = null)
-        : base(Describe(commandLine, exitStatus, stderr, stage))
+    internal ProcessFailedException(string commandLine, ExitStatus exitStatus, byte[] stdout, byte[] stderr, string? stage = null,
+        System.Text.Encoding? encoding = null)
+        : base(Describe(commandLine, exitStatus, stderr, stage, encoding ?? CommandSpec.DefaultEncoding))
     {
+        TextEncoding = encoding ?? CommandSpec.DefaultEncoding;
         CommandLine = commandLine;
         ExitStatus = exitStatus;
         Stdout = stdout;
@@ -28,10 +30,12 @@ public sealed class ProcessFailedException : SubprocessException
     /// <summary>Captured standard error (empty if it was not captured); for a pipeline, the failing stage's.</summary>
     public byte[] Stderr { get; }
 
-    /// <summary><see cref="Stderr"/> decoded as UTF-8.</summary>
-    public string StderrText => ProcessOutput.Decode(Stderr);
+    /// <summary><see cref="Stderr"/> decoded as UTF-8, or the command's encoding (<see cref="Command.WithEncoding"/>).</summary>
+    public string StderrText => TextEncoding.GetString(Stderr);
 
-    private static string Describe(string commandLine, ExitStatus status, byte[] stderr, string? stage)
+    private System.Text.Encoding TextEncoding { get; }
+
+    private static string Describe(string commandLine, ExitStatus status, byte[] stderr, string? stage, System.Text.Encoding encoding)
     {
         string message = stage is null ? $"Command '{commandLine}' {status}." : $"Pipeline '{commandLine}' failed: {stage} {status}.";
         if (stderr.Length == 0)
@@ -40,7 +44,7 @@ public sealed class ProcessFailedException : SubprocessException
         }
         // The tail of stderr is where tools put the reason; keep messages readable.
         const int Limit = 2000;
-        string text = ProcessOutput.Decode(stderr.Length > Limit ? stderr[^Limit..] : stderr).TrimEnd();
+        string text = encoding.GetString(stderr.Length > Limit ? stderr[^Limit..] : stderr).TrimEnd();
         return $"{message} Stderr{(stderr.Length > Limit ? " (last 2000 bytes)" : "")}:\n{text}";
     }
 }

@@ -3,7 +3,7 @@ namespace Subprocess;
 /// <summary>
 /// A wait, <c>Communicate</c>, <c>Run</c> or <c>Capture</c> ran past its timeout (Python's
 /// <c>TimeoutExpired</c>). From <see cref="ChildProcess.Wait"/> and
-/// <see cref="ChildProcess.Communicate"/> the child is left running, as in Python: call
+/// <see cref="ChildProcess.Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/> the child is left running, as in Python: call
 /// <see cref="ChildProcess.Terminate"/> or try again. From <c>Run</c> and <c>Capture</c> the whole
 /// process tree has already been ended. Carries the output captured up to that point.
 /// </summary>

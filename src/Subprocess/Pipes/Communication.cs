@@ -86,12 +86,14 @@ internal sealed class Communication
     /// <param name="release">True once the pumps are done (or abandoned) and this is the output to hand
     /// over: large buffers then give up their chunks as they are copied (see
     /// <see cref="OutputBuffer.ToArrayAndRelease"/>), so a big capture is not held twice.</param>
-    public ProcessOutput Snapshot(bool release = false)
+    /// <param name="encoding">How its text views decode it.</param>
+    public ProcessOutput Snapshot(System.Text.Encoding encoding, bool release = false)
     {
         Func<OutputBuffer, byte[]> read = release ? static s => s.ToArrayAndRelease() : static s => s.ToArray();
         return new(read(Stdout), Stderr.Count == 1 ? read(Stderr[0]) : [.. Stderr.SelectMany(read)])
         {
             Complete = !_abandoned,
+            TextEncoding = encoding,
         };
     }
 }

@@ -8,11 +8,14 @@ namespace Subprocess.Pipes;
 /// arrives, and the last one, without a <c>\n</c>, at the end. The callback runs on the pumping thread
 /// (the event loop's, on Linux): it must be quick. A line longer than the buffer grows it.
 /// <paramref name="onRead"/>, if given, follows the lines of each read, so that a consumer can hand
-/// them on together instead of one at a time. From a <paramref name="terminal"/>, the <c>\r</c> the
+/// them on together instead of one at a time. Lines are split at the byte <c>\n</c>, so
+/// <paramref name="encoding"/> must write <c>\n</c> as that byte alone (see <c>Command.WithEncoding</c>). From a <paramref name="terminal"/>, the <c>\r</c> the
 /// terminal puts before each <c>\n</c> is not part of the line.
 /// </summary>
-internal sealed class LineSink(Action<string> onLine, Action? onRead = null, bool terminal = false) : IByteSink
+internal sealed class LineSink(Action<string> onLine, Action? onRead = null, bool terminal = false, Encoding? encoding = null) : IByteSink
 {
+    private readonly Encoding _encoding = encoding ?? Encoding.UTF8;
+
     private byte[] _buffer = new byte[16 * 1024];
 
     // The bytes of the line begun and not yet ended: [_start, _end).
@@ -44,7 +47,7 @@ internal sealed class LineSink(Action<string> onLine, Action? onRead = null, boo
         {
             int end = scanned + newline;
             int text = terminal && end > _start && _buffer[end - 1] == '\r' ? end - 1 : end;
-            onLine(Encoding.UTF8.GetString(_buffer, _start, text - _start));
+            onLine(_encoding.GetString(_buffer, _start, text - _start));
             _start = scanned = end + 1;
         }
         if (_start == _end)
@@ -58,7 +61,7 @@ internal sealed class LineSink(Action<string> onLine, Action? onRead = null, boo
     {
         if (_end > _start)
         {
-            onLine(Encoding.UTF8.GetString(_buffer, _start, _end - _start));
+            onLine(_encoding.GetString(_buffer, _start, _end - _start));
         }
         (_start, _end) = (0, 0);
         onRead?.Invoke();

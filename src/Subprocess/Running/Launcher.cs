@@ -33,7 +33,7 @@ internal static class Launcher
         var stages = new Stage[plans.Length];
         for (int k = 0; k < plans.Length; k++)
         {
-            stages[k] = WithCopies(plans[k], spawned[k]);
+            stages[k] = WithCopies(plans[k], spawned[k], request.Settings.Encoding);
         }
         return new RunningStages(stages, request.Settings);
     }
@@ -154,13 +154,13 @@ internal static class Launcher
     /// <summary>The stage as the caller sees it: a pipe whose command named a stream of the caller's
     /// (<see cref="Stdio.Stream"/>) is copied to or from it, and is not the caller's to use; so is a
     /// terminal whose output the call consumes.</summary>
-    private static Stage WithCopies(LaunchPlan plan, Spawned spawned)
+    private static Stage WithCopies(LaunchPlan plan, Spawned spawned, System.Text.Encoding encoding)
     {
         StreamCopies? copies = null;
         ChildPipe? stdin = spawned.Stdin, stdout = spawned.Stdout, stderr = spawned.Stderr, terminal = spawned.Terminal;
         if (plan.Terminal is { Output: { } shown } && terminal is not null)
         {
-            (copies ??= new()).CopyOutput(terminal, shown.Sink(terminal: true));
+            (copies ??= new()).CopyOutput(terminal, shown.Sink(encoding, terminal: true));
             stdout = stdout == terminal ? null : stdout;
             stderr = stderr == terminal ? null : stderr;
             terminal = null;
@@ -172,12 +172,12 @@ internal static class Launcher
         }
         if (plan.Stdout is Stdio.OutputConsumer output && stdout is not null)
         {
-            (copies ??= new()).CopyOutput(stdout, output.Sink());
+            (copies ??= new()).CopyOutput(stdout, output.Sink(encoding));
             stdout = null;
         }
         if (plan.Stderr is Stdio.OutputConsumer error && stderr is not null)
         {
-            (copies ??= new()).CopyOutput(stderr, error.Sink());
+            (copies ??= new()).CopyOutput(stderr, error.Sink(encoding));
             stderr = null;
         }
         copies?.Started();

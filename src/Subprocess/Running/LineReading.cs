@@ -98,7 +98,7 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
             {
                 // A one-pump communication reports when it reaches end of file, as a stream copy's does.
                 var pump = new Pipes.Communication(stages: 0, limit: long.MaxValue);
-                pipe.PumpInto(new Pipes.LineSink(batch.Add, batch.Send, pipe.IsTerminal), pump);
+                pipe.PumpInto(new Pipes.LineSink(batch.Add, batch.Send, pipe.IsTerminal, run.Settings.Encoding), pump);
                 pump.Started();
                 pumps.Add(pump);
             }
@@ -142,7 +142,7 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
             if (run.Settings.Check && failing >= 0)
             {
                 string? stage = statuses.Count > 1 ? $"stage {failing + 1} of {statuses.Count} ('{run.StageCommandLine(failing)}')" : null;
-                throw new ProcessFailedException(run.CommandLine, statuses[failing], [], stderr[failing].Bytes(), stage);
+                throw new ProcessFailedException(run.CommandLine, statuses[failing], [], stderr[failing].Bytes(), stage, run.Settings.Encoding);
             }
             lines.TryComplete();
         }

@@ -11,7 +11,10 @@ namespace Subprocess.Running;
 internal sealed record RunSettings(string CommandLine, TimeSpan? Timeout, TimeSpan GracePeriod, TimeSpan DrainTimeout,
     long MaxOutput, bool Check, bool Detached)
 {
+    /// <summary>How text going in is encoded and text coming out decoded (input strings, the text views, lines).</summary>
+    public System.Text.Encoding Encoding { get; init; } = CommandSpec.DefaultEncoding;
+
     /// <summary>A command's own settings.</summary>
     public static RunSettings Of(CommandSpec command) => new(command.CommandLine, command.Timeout, command.GracePeriod,
-        command.DrainTimeout, command.MaxOutput, command.Check, command.Detached);
+        command.DrainTimeout, command.MaxOutput, command.Check, command.Detached) { Encoding = command.Encoding };
 }

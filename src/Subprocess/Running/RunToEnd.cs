@@ -28,7 +28,7 @@ internal static class RunToEnd
         try
         {
             (Communication? collected, bool timedOut) = await FinishAsync(run, capture, input, waiter, null, cancellationToken).ConfigureAwait(false);
-            ProcessOutput output = collected?.Snapshot(release: true) ?? new ProcessOutput([], []);
+            ProcessOutput output = collected?.Snapshot(run.Settings.Encoding, release: true) ?? new ProcessOutput([], []) { TextEncoding = run.Settings.Encoding };
             IReadOnlyList<ExitStatus> statuses = run.PollAll()!;
             if (timedOut)
             {
@@ -41,7 +41,7 @@ internal static class RunToEnd
                 string? stage = statuses.Count > 1
                     ? $"stage {failing + 1} of {statuses.Count} ('{run.StageCommandLine(failing)}')"
                     : null;
-                throw new ProcessFailedException(run.CommandLine, statuses[failing], output.Stdout, stderr, stage);
+                throw new ProcessFailedException(run.CommandLine, statuses[failing], output.Stdout, stderr, stage, run.Settings.Encoding);
             }
             var result = new ProcessResult(run.CommandLine, Verdict.Of(statuses), run.StartTime, run.ExitTime, statuses);
             return capture ? new CapturedResult(result, output) : result;

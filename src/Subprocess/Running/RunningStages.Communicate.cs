@@ -21,7 +21,7 @@ internal sealed partial class RunningStages
         try
         {
             Communication communication = await CollectAsync(waiter, input, timeout, cancellationToken).ConfigureAwait(false);
-            return communication.Snapshot(release: true);
+            return communication.Snapshot(Settings.Encoding, release: true);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -60,7 +60,7 @@ internal sealed partial class RunningStages
         long started = waiter.Time.GetTimestamp();
         if (!await waiter.WaitAsync(communication.DoneOrExited, timeout, cancellationToken).ConfigureAwait(false))
         {
-            throw TimedOut(timeout!.Value, communication.Snapshot());
+            throw TimedOut(timeout!.Value, communication.Snapshot(Settings.Encoding));
         }
         if (communication.Error is OutputLimitException overflow)
         {
@@ -69,7 +69,7 @@ internal sealed partial class RunningStages
         await DrainAsync(waiter, communication, cancellationToken).ConfigureAwait(false);
         if (!await WaitAllAsync(waiter, waiter.Remaining(timeout, started), cancellationToken).ConfigureAwait(false))
         {
-            throw TimedOut(timeout!.Value, communication.Snapshot());
+            throw TimedOut(timeout!.Value, communication.Snapshot(Settings.Encoding));
         }
         if (communication.Error is OutputLimitException lateOverflow)
         {
@@ -101,7 +101,7 @@ internal sealed partial class RunningStages
     {
         await EndAsync(waiter, tree: true).ConfigureAwait(false);
         Exchange.Abandon(communication);
-        return overflow.For(CommandLine, communication.Snapshot(release: true));
+        return overflow.For(CommandLine, communication.Snapshot(Settings.Encoding, release: true));
     }
 
     /// <summary>

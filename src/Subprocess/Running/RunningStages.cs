@@ -32,6 +32,13 @@ internal sealed partial class RunningStages
 
     public RunSettings Settings { get; }
 
+    /// <summary>Text given as input, in the encoding of the command (or pipeline).</summary>
+    public byte[] Encode(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Settings.Encoding.GetBytes(input);
+    }
+
     public string CommandLine => Settings.CommandLine;
 
     /// <summary>The stages' controls, first to last.</summary>
