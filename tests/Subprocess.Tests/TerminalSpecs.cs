@@ -237,6 +237,76 @@ public class TerminalSpecs : Spec
         Assert.Equal(before, TerminalDescriptors());
     }
 
+    [NativeFact(Portable)]
+    public async Task What_an_expect_read_past_its_match_goes_to_the_lines_read_after_it()
+    {
+        await using ChildProcess child = Command.Shell("printf 'alpha\\nbeta\\ngamma\\n'").WithTerminal().Start();
+        await child.Terminal.ExpectAsync("alpha", Generous);
+        await ProcessTree.Within(() => child.Poll() is not null, Generous); // so the expect surely read past its match
+
+        var lines = new List<string>();
+        await foreach (OutputLine line in child.ReadLinesAsync())
+        {
+            lines.Add(line.Text);
+        }
+
+        Assert.Equal(["", "beta", "gamma"], lines);
+        Assert.Throws<InvalidOperationException>(() => child.Terminal.Stream.ReadByte()); // the lines read it now
+    }
+
+    [NativeFact(Portable)]
+    public async Task A_second_reader_of_the_terminal_is_refused_while_one_waits()
+    {
+        await using ChildProcess child = Command.Create("sleep", "30").WithTerminal().Start();
+        Task<string> expecting = child.Terminal.ExpectAsync("never", TimeSpan.FromSeconds(30));
+
+        var second = await Assert.ThrowsAsync<InvalidOperationException>(() => child.Terminal.Stream.ReadAsync(new byte[16]).AsTask());
+
+        Assert.Contains("await it first", second.Message, StringComparison.Ordinal);
+        child.Kill();
+        await Assert.ThrowsAsync<ExpectEndOfStreamException>(() => expecting);
+    }
+
+    [NativeFact(Portable)]
+    public async Task Disposing_an_interactive_shell_hangs_it_up_so_its_jobs_end_too()
+    {
+        string marker = $"subproc-pty-job-{Guid.NewGuid():N}";
+        // A long grace period: ended by SIGTERM and SIGKILL alone, bash (which ignores SIGTERM) would hold the dispose
+        // for all of it, and its background job, in a process group of its own, would outlive it.
+        ChildProcess bash = Interactive("bash", "--norc", "--noprofile", "-i").Marked(marker).WithGracePeriod(TimeSpan.FromSeconds(60)).WithTerminal().Start();
+        await bash.Terminal.ExpectAsync("ready> ", Generous);
+        await bash.Terminal.SendLineAsync("sleep 1000 &");
+        await bash.Terminal.ExpectAsync("ready> ", Generous);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await bash.DisposeAsync();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the dispose took {clock.Elapsed}: the shell waited out the grace period");
+        Assert.True(await ProcessTree.GoneWithin(marker, Generous), "the shell's background job outlived its terminal");
+    }
+
+    [NativeFact(Portable)]
+    public async Task A_blocking_read_ends_when_the_child_is_disposed_even_while_something_still_holds_the_terminal()
+    {
+        string marker = $"subproc-pty-holder-{Guid.NewGuid():N}";
+        try
+        {
+            // The holder says so once it has left the child's session, where the hang-up would reach it.
+            ChildProcess child = Command.Shell("setsid sh -c 'echo held; exec sleep 30' & wait").Marked(marker).WithTerminal().Start();
+            await child.Terminal.ExpectAsync("held\r\n", Generous);
+            Task<int> reading = Task.Run(() => child.Terminal.Stream.Read(new byte[16]));
+
+            await child.DisposeAsync();
+
+            Exception? ended = await Record.ExceptionAsync(() => reading.WaitAsync(Generous));
+            Assert.True(ended is ObjectDisposedException, $"the read ended with {(ended is null ? $"{reading.Result} bytes" : ended.GetType().Name)}");
+        }
+        finally
+        {
+            ProcessTree.KillMarked(marker);
+        }
+    }
+
     [Fact]
     public void Bad_sizes_are_refused_where_they_are_given()
     {

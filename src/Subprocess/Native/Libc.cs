@@ -49,6 +49,7 @@ internal static unsafe partial class Libc
     public const int EPOLL_CTL_DEL = 2;
     public const uint EPOLLIN = 0x001;
     public const uint EPOLLOUT = 0x004;
+    public const uint EPOLLONESHOT = 1u << 30;
 
     public const long SYS_pidfd_open = 434;
     public const long SYS_pidfd_send_signal = 424;

@@ -15,6 +15,7 @@ internal sealed class DescriptorPipe : ChildPipe
     private readonly SafeFileHandle _handle;
     private readonly FileAccess _access;
     private readonly bool _terminal;
+    private readonly Lock _streamGate = new();
     private Stream? _stream;
     private Pump? _pump;
 
@@ -30,10 +31,36 @@ internal sealed class DescriptorPipe : ChildPipe
         _terminal = terminal;
     }
 
-    public override Stream Stream => _stream ??= _terminal ? new TerminalStream(_handle) : new FileStream(_handle, _access, bufferSize: 0);
+    public override Stream Stream
+    {
+        get
+        {
+            // Made once even when two threads ask at once: a second FileStream would close the handle
+            // when collected, and a second terminal stream would hold its own descriptor and bytes.
+            lock (_streamGate)
+            {
+                return _stream ??= _terminal ? new TerminalStream(_handle) : new FileStream(_handle, _access, bufferSize: 0);
+            }
+        }
+    }
 
-    public override void PumpInto(IByteSink sink, Communication communication) =>
+    public override void PumpInto(IByteSink sink, Communication communication)
+    {
+        if (_stream is TerminalStream terminal)
+        {
+            // What an ExpectAsync read past its match comes first, and the stream reads no more.
+            ReadOnlySpan<byte> pending = terminal.TakeForPump();
+            while (!pending.IsEmpty)
+            {
+                Span<byte> free = sink.GetFreeSpace().Span;
+                int n = Math.Min(free.Length, pending.Length);
+                pending[..n].CopyTo(free);
+                sink.Advance(n);
+                pending = pending[n..];
+            }
+        }
         Register(new Reader(this, sink, communication), Libc.EPOLLIN, communication);
+    }
 
     public override void PumpFrom(ReadOnlyMemory<byte> input, Communication communication) =>
         Register(new Writer(this, input, communication), Libc.EPOLLOUT, communication);

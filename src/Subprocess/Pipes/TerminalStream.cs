@@ -25,6 +25,12 @@ internal sealed class TerminalStream : Stream
     /// <summary>Bytes read and handed back (<see cref="Unread"/>), served before the terminal's.</summary>
     private byte[] _unread = [];
 
+    /// <summary>1 while a read waits: a second would split the output with it (and epoll takes a descriptor once).</summary>
+    private int _reading;
+
+    /// <summary>Set once a pump (Capture, Communicate, ReadLinesAsync) reads the terminal instead.</summary>
+    private volatile bool _pumped;
+
     /// <param name="master">The master, non-blocking; the pipe that owns it closes it after this stream.</param>
     public TerminalStream(SafeFileHandle master)
     {
@@ -54,16 +60,44 @@ internal sealed class TerminalStream : Stream
         }
     }
 
+    /// <summary>Takes the bytes handed back, for a pump that reads the terminal from here on; reads of
+    /// this stream are refused from then.</summary>
+    public byte[] TakeForPump()
+    {
+        lock (_gate)
+        {
+            _pumped = true;
+            byte[] pending = _unread;
+            _unread = [];
+            return pending;
+        }
+    }
+
     public override int Read(Span<byte> buffer)
     {
-        while (true)
+        BeginRead();
+        try
         {
-            int n = TryRead(buffer);
-            if (n != PipeFd.WouldBlock)
+            while (true)
             {
-                return n;
+                int n = TryRead(buffer);
+                if (n != PipeFd.WouldBlock)
+                {
+                    return n;
+                }
+                try
+                {
+                    Readiness.Wait(_master, Libc.POLLIN, _closed.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new ObjectDisposedException(nameof(TerminalStream), "The child's terminal was closed while a read waited.");
+                }
             }
-            Readiness.Wait(_master, Libc.POLLIN);
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, 0);
         }
     }
 
@@ -75,14 +109,35 @@ internal sealed class TerminalStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (true)
+        BeginRead();
+        try
         {
-            int n = TryRead(buffer.Span);
-            if (n != PipeFd.WouldBlock)
+            while (true)
             {
-                return n;
+                int n = TryRead(buffer.Span);
+                if (n != PipeFd.WouldBlock)
+                {
+                    return n;
+                }
+                await WaitAsync(_master, Libc.EPOLLIN, cancellationToken).ConfigureAwait(false);
             }
-            await WaitAsync(_master, Libc.EPOLLIN, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, 0);
+        }
+    }
+
+    private void BeginRead()
+    {
+        if (_pumped)
+        {
+            throw new InvalidOperationException(
+                "The terminal's output is being read by Capture, Communicate or ReadLinesAsync; it cannot also be read here.");
+        }
+        if (Interlocked.Exchange(ref _reading, 1) != 0)
+        {
+            throw new InvalidOperationException("Another read of the terminal (a Stream read or an ExpectAsync) is waiting; await it first.");
         }
     }
 
@@ -96,7 +151,14 @@ internal sealed class TerminalStream : Stream
             int n = TryWrite(buffer);
             if (n == PipeFd.WouldBlock)
             {
-                Readiness.Wait(_writer, Libc.POLLOUT);
+                try
+                {
+                    Readiness.Wait(_writer, Libc.POLLOUT, _closed.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new ObjectDisposedException(nameof(TerminalStream), "The child's terminal was closed while a write waited.");
+                }
                 continue;
             }
             buffer = buffer[n..];

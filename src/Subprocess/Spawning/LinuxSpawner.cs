@@ -100,7 +100,7 @@ internal sealed class LinuxSpawner : ISpawner
             }
 
             int group = processGroup == 0 || slavePath is not null ? pid : Math.Max(processGroup, 0);
-            var control = new LinuxProcessControl(pid, pidfd, group, plan.DeferReaping);
+            var control = new LinuxProcessControl(pid, pidfd, group, plan.DeferReaping) { HasTerminal = slavePath is not null };
             return new Spawned(control, stdin, stdout, stderr, startTime) { Terminal = terminal };
         }
         catch

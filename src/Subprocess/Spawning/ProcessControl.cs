@@ -20,6 +20,10 @@ internal abstract class ProcessControl : IExitSource, IDisposable
     /// <summary>The child leads its own process group (its PGID is its PID).</summary>
     public bool OwnGroup => GroupId == Pid;
 
+    /// <summary>Whether the child leads a session on a terminal of its own (<c>WithTerminal</c>): it is ended
+    /// by a hang-up first, as a terminal that closes ends it.</summary>
+    public bool HasTerminal { get; init; }
+
     /// <summary>Whether <see cref="Signal"/> with <c>group</c> reaches the child's whole tree.</summary>
     public virtual bool CanSignalTree => GroupId != 0;
 

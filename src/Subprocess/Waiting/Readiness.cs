@@ -31,7 +31,9 @@ internal sealed class Readiness : IReadyHandler
         int number = (int)fd.DangerousGetHandle();
         try
         {
-            loop.Register(number, events, readiness, token);
+            // One-shot: level-triggered, the loop would report the descriptor again and again until
+            // the waiting task, on another thread, got round to unregistering it.
+            loop.Register(number, events | Libc.EPOLLONESHOT, readiness, token);
             try
             {
                 await readiness._ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -48,15 +50,20 @@ internal sealed class Readiness : IReadyHandler
     }
 
     /// <summary>Blocks the calling thread until <paramref name="fd"/> reports one of <paramref name="events"/>
-    /// (poll's POLLIN or POLLOUT), or a hang-up or error.</summary>
-    public static void Wait(SafeFileHandle fd, short events)
+    /// (poll's POLLIN or POLLOUT), or a hang-up or error, or <paramref name="stop"/> is cancelled (looked at
+    /// every 100 ms: nothing else wakes a poll whose descriptor another thread means to close).</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="stop"/> was cancelled first.</exception>
+    public static void Wait(SafeFileHandle fd, short events, CancellationToken stop)
     {
         bool held = false;
         fd.DangerousAddRef(ref held);
         try
         {
             Span<Libc.PollFd> watched = [new Libc.PollFd { Fd = (int)fd.DangerousGetHandle(), Events = events }];
-            _ = PollFds.Wait(watched, -1);
+            while (PollFds.Wait(watched, 100) == 0)
+            {
+                stop.ThrowIfCancellationRequested();
+            }
         }
         finally
         {
