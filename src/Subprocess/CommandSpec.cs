@@ -43,8 +43,9 @@ internal sealed record CommandSpec(string Program, ImmutableList<string> Argumen
 
     public bool Check { get; init; } = true;
 
-    /// <summary>UTF-8 without a byte-order mark: what Python's <c>text=True</c> uses on Linux.</summary>
-    public static readonly System.Text.Encoding DefaultEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+    /// <summary>UTF-8, what Python's <c>text=True</c> uses on Linux (only GetBytes and GetString are used,
+    /// so its byte-order mark never appears).</summary>
+    public static readonly System.Text.Encoding DefaultEncoding = System.Text.Encoding.UTF8;
 
     /// <summary>How text going in is encoded and text coming out decoded.</summary>
     public System.Text.Encoding Encoding { get; init; } = DefaultEncoding;

@@ -237,6 +237,8 @@ public class LineStreamSpecs : Spec
     [InlineData("printf '\\n\\nx\\n'", new[] { "", "", "x" })]                   // empty lines are lines
     [InlineData("printf 'a\\r\\nb\\r\\n'", new[] { "a\r", "b\r" })]           // a \r stays, as written
     [InlineData("printf 'caf\\303\\251 \\377\\n'", new[] { "café \uFFFD" })]   // UTF-8 decoded; a stray byte is U+FFFD
+    [InlineData("printf 'caf\\303'; sleep 0.2; printf '\\251\\n'", new[] { "café" })]   // a character cut between two reads
+    [InlineData("printf 'x\\nend\\303'", new[] { "x", "end\uFFFD" })]     // ...or cut short by the end
     public async Task Lines_are_split_on_newlines_only_and_decoded_as_UTF8(string script, string[] expected)
     {
         Assert.Equal(expected, await Command.Shell(script).ReadLinesAsync().Select(line => line.Text).ToListAsync());

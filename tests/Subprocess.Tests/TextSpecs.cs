@@ -70,6 +70,12 @@ public class TextSpecs : Spec
         latin.WithStdout(Stdio.Lines(called.Add)).WithStderr(Stdio.Null).Run();
         string inputBytes = Command.Create("od", "-An", "-tx1").WithEncoding(Latin1).Capture("é").StdoutText.Trim();
         var failed = Assert.Throws<ProcessFailedException>(() => Command.Shell("printf '\\351chec' >&2; exit 1").WithEncoding(Latin1).Capture());
+        var failedLines = await Assert.ThrowsAsync<ProcessFailedException>(async () =>
+        {
+            await foreach (OutputLine line in Command.Shell("printf '\\351chec\\n' >&2; exit 1").WithEncoding(Latin1).ReadLinesAsync())
+            {
+            }
+        });
 
         Assert.Equal("café\n", captured.StdoutText);
         Assert.Equal("naïve\n", captured.StderrText);
@@ -79,6 +85,7 @@ public class TextSpecs : Spec
         Assert.Equal("e9", inputBytes);
         Assert.Equal("échec", failed.StderrText);
         Assert.Contains("échec", failed.Message, StringComparison.Ordinal);
+        Assert.Equal("échec\n", failedLines.StderrText);
     }
 
     [Fact]

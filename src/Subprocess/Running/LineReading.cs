@@ -135,14 +135,14 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
             if (!await run.WaitAllAsync(Waiter.Awaiting, run.Settings.Timeout, cancellationToken).ConfigureAwait(false))
             {
                 await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
-                throw new ProcessTimeoutException(run.CommandLine, run.Settings.Timeout!.Value, [], stderr[^1].Bytes(), run.Poll());
+                throw new ProcessTimeoutException(run.CommandLine, run.Settings.Timeout!.Value, [], stderr[^1].Bytes(run.Settings.Encoding), run.Poll());
             }
             IReadOnlyList<ExitStatus> statuses = run.PollAll()!;
             int failing = Verdict.FailingStage(statuses);
             if (run.Settings.Check && failing >= 0)
             {
                 string? stage = statuses.Count > 1 ? $"stage {failing + 1} of {statuses.Count} ('{run.StageCommandLine(failing)}')" : null;
-                throw new ProcessFailedException(run.CommandLine, statuses[failing], [], stderr[failing].Bytes(), stage, run.Settings.Encoding);
+                throw new ProcessFailedException(run.CommandLine, statuses[failing], [], stderr[failing].Bytes(run.Settings.Encoding), stage, run.Settings.Encoding);
             }
             lines.TryComplete();
         }
@@ -282,11 +282,12 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
             }
         }
 
-        public byte[] Bytes()
+        /// <summary>The lines kept, encoded back as they came (<paramref name="encoding"/>).</summary>
+        public byte[] Bytes(Encoding encoding)
         {
             lock (_lines)
             {
-                return Encoding.UTF8.GetBytes(string.Concat(_lines.Select(line => line + "\n")));
+                return encoding.GetBytes(string.Concat(_lines.Select(line => line + "\n")));
             }
         }
     }
