@@ -18,9 +18,17 @@ try
     ParseResult parsed = root.Parse(arguments);
     if (parsed.Errors.Count > 0)
     {
-        foreach (var error in parsed.Errors)
+        if (parsed.CommandResult.Command == root && arguments.Length > 0 && !arguments[0].StartsWith('-'))
         {
-            Console.Error.WriteLine($"subproc: {error.Message}");
+            // One line for a verb we do not have, not System.CommandLine's two ("required", "unrecognized").
+            Console.Error.WriteLine($"subproc: '{arguments[0]}' is not a command; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))}.");
+        }
+        else
+        {
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"subproc: {error.Message}");
+            }
         }
         Console.Error.WriteLine("Try 'subproc --help'.");
         return Usage.ExitCode;

@@ -12,7 +12,7 @@ public class ParallelSpecs : Spec
 
         Assert.Equal(0, result.ExitStatus.Code);
         Assert.Equal("item a #1\nitem b #2\nitem c #3\nitem d #4\n", result.StdoutText);
-        Assert.Contains("4 jobs, 4 succeeded, 0 failed", result.StderrText);
+        Assert.Equal("", result.StderrText); // as GNU parallel: nothing when all went well
     }
 
     [Fact(Timeout = 60_000)]
@@ -62,7 +62,6 @@ public class ParallelSpecs : Spec
     {
         CapturedResult result = await Subproc.RunAsync("parallel", "--shell", "exit {}", ":::", "0", "1", "2", "0", "3");
         Assert.Equal(3, result.ExitStatus.Code);
-        Assert.Contains("5 jobs, 2 succeeded, 3 failed", result.StderrText);
     }
 
     [Fact(Timeout = 60_000)]
@@ -140,7 +139,8 @@ public class ParallelSpecs : Spec
     [InlineData("parallel", "echo $HOME", ":::", "a")]
     [InlineData("parallel", "echo 'open", ":::", "a")]
     [InlineData("parallel", "--timeout", "soon", "echo", ":::", "a")]
-    [InlineData("parallel", "-j", "-1", "echo", ":::", "a")]
+    [InlineData("parallel", "-j", "-100000", "echo", ":::", "a")]
+    [InlineData("parallel", "-j", "many", "echo", ":::", "a")]
     [InlineData("nonsense")]
     public async Task Usage_errors_exit_2_with_one_line_and_no_stack_trace(params string[] arguments)
     {
@@ -206,7 +206,6 @@ public class ParallelSpecs : Spec
         CapturedResult result = await Subproc.RunAsync(["parallel", "-j", "0", "--shell", "sleep 0.5; exit 1", ":::", .. Enumerable.Range(1, 105).Select(i => i.ToString())]);
 
         Assert.Equal(101, result.ExitStatus.Code);
-        Assert.Contains("105 jobs, 0 succeeded, 105 failed", result.StderrText);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}: -j 0 should run them side by side");
     }
 

@@ -29,7 +29,7 @@ public class TaggedOutputSpecs : Spec
     [Fact(Timeout = 60_000)]
     public async Task A_retry_under_line_buffer_does_not_continue_the_failed_attempts_last_line()
     {
-        CapturedResult result = await Subproc.RunAsync("parallel", "--line-buffer", "--tag", "--retries", "1", "--shell", "printf half; exit 1", ":::", "x");
+        CapturedResult result = await Subproc.RunAsync("parallel", "--line-buffer", "--tag", "--retries", "2", "--shell", "printf half; exit 1", ":::", "x");
 
         Assert.Equal("x\thalf\nx\thalf\n", result.StdoutText);
     }

@@ -186,6 +186,9 @@ public class JobRunnerSpecs : Spec
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Equal(3, results.Count);
         Assert.All(results, r => Assert.False(r.Result.Success));
+        // The job that reached the halt comes first, before the jobs it ended (as GNU parallel names it).
+        Assert.Equal(ExitStatus.Exited(1), results[0].Result.ExitStatus);
+        Assert.Equal("/bin/sh -c 'exit 1'", results[0].Result.CommandLine);
     }
 
     private static IEnumerable<int> Lazily(IEnumerable<int> values, Action? atEnd = null)

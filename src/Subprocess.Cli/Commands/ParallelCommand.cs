@@ -13,11 +13,14 @@ namespace Subprocess.Cli.Commands;
 internal static class ParallelCommand
 {
     // No DefaultValueFactory: the default depends on the machine, and --help must not.
-    private static readonly Option<int?> Jobs = new("--jobs", "-j") { Description = "How many jobs run at once (default: the number of cores; 0: no limit)" };
+    private static readonly Option<string?> Jobs = new("--jobs", "-j")
+    {
+        Description = "How many jobs run at once: N (0: no limit), +N or -N (the cores plus or minus N), N% of the cores (default: the cores)",
+    };
 
     private static readonly Option<bool> Shell = new("--shell") { Description = "Run each job with /bin/sh -c (each input quoted for where its {} stands)" };
     private static readonly Option<string?> Timeout = new("--timeout") { Description = "End a job's whole process tree after this long (10, 1.5s, 500ms, 2m)" };
-    private static readonly Option<int> Retries = new("--retries") { Description = "Run a failed job up to this many more times" };
+    private static readonly Option<int?> Retries = new("--retries") { Description = "Try a failing job up to N times in all (0: until it succeeds)" };
     private static readonly Option<bool> KeepOrder = new("--keep-order", "-k") { Description = "Print output in input order, not as jobs finish" };
     private static readonly Option<bool> LineBuffer = new("--line-buffer") { Description = "Print output as it comes, in whole lines, instead of each job's output at its end" };
     private static readonly Option<bool> Bar = new("--bar") { Description = "Show a progress bar with an ETA on stderr (only when it is a terminal)" };
@@ -49,7 +52,6 @@ internal static class ParallelCommand
 
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
     {
-        var clock = Stopwatch.StartNew();
         JobOptions options = ReadOptions(parsed);
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In);
         JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell));
@@ -106,18 +108,16 @@ internal static class ParallelCommand
         {
             await progress.RunAsync(finished => run.RunAsync(finished, interrupted.Token));
         }
+        // GNU parallel's exit codes, and, as it does, nothing on stderr when all went well.
         int failed = run.Failed + refused;
-        await Console.Error.WriteLineAsync(
-            $"subproc: {run.Finished + refused} jobs, {run.Finished - run.Failed} succeeded, {failed} failed in {clock.Elapsed.TotalSeconds:F2} s" +
-            (interrupted.IsCancellationRequested ? $", interrupted with {inputs.Count - run.Finished} not started" : ""));
-        if (interrupted.IsCancellationRequested)
+        return (options.Halt, run.HaltedBy) switch
         {
-            return 130;
-        }
-        // As GNU parallel: a halt on success is the outcome asked for, whatever the jobs it ended.
-        return options.Halt is { OnSuccess: true } halt && halt.IsReached(run.Failed, run.Finished - run.Failed, inputs.Count)
-            ? 0
-            : Math.Min(failed, 101);
+            _ when interrupted.IsCancellationRequested => 255,
+            ({ OnSuccess: true }, not null) => 0,                                        // the outcome asked for, whatever the jobs it ended
+            ({ OnSuccess: false, Percent: not null }, _) => failed * 100 / Math.Max(1, inputs.Count + refused), // the share that failed, reached or not
+            ({ OnSuccess: false, Count: 1 }, { } trigger) => ParallelRun.ExitCodeOf(trigger), // the failing job's own
+            _ => Math.Min(failed, 101),
+        };
     }
 
     /// <summary>
@@ -139,19 +139,18 @@ internal static class ParallelCommand
     /// <summary>How the jobs run: parallelism, order, retries, timeout, halt.</summary>
     private static JobOptions ReadOptions(ParseResult parsed)
     {
-        int jobs = parsed.GetValue(Jobs) ?? Environment.ProcessorCount;
-        if (jobs < 0)
-        {
-            throw new UsageException("--jobs cannot be negative");
-        }
+        int jobs = parsed.GetValue(Jobs) is string slots ? JobSlots.Parse(slots, Environment.ProcessorCount) : Environment.ProcessorCount;
         TimeSpan? timeout = parsed.GetValue(Timeout) is string t
             ? Durations.TryParse(t, out TimeSpan d) ? d : throw new UsageException($"--timeout {t} is not a duration (10, 1.5s, 500ms, 2m)")
             : null;
-        int retries = parsed.GetValue(Retries);
-        if (retries < 0)
+        // As GNU parallel: N tries in all, and 0 tries until one succeeds; the library counts the tries after the first.
+        int retries = parsed.GetValue(Retries) switch
         {
-            throw new UsageException("--retries cannot be negative");
-        }
+            null => 0,
+            < 0 => throw new UsageException("--retries cannot be negative"),
+            0 => int.MaxValue,
+            int tries => tries - 1,
+        };
         HaltPolicy? halt;
         try
         {

@@ -25,6 +25,21 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
     /// <summary>How many of them failed.</summary>
     public int Failed { get; private set; }
 
+    /// <summary>The job whose end reached the <c>--halt</c> condition, once one has.</summary>
+    public JobResult? HaltedBy { get; private set; }
+
+    /// <summary>How many jobs have been started (retries aside).</summary>
+    private int _started;
+
+    /// <summary>The exit status GNU parallel gives a job in its own exit code: the job's code, 128 plus
+    /// a signal's number, 255 for a job ended by <c>--timeout</c> (GNU's -1), 127 for a program not found.</summary>
+    public static int ExitCodeOf(JobResult job) => job.Error switch
+    {
+        ProcessTimeoutException => 255,
+        ProcessStartException => 127,
+        _ => job.ExitStatus is { Signal: int signal } ? 128 + signal : job.ExitStatus?.Code ?? 255,
+    };
+
     /// <summary>Runs every job, calling <paramref name="finished"/> with each one's success; a cancellation
     /// ends the running jobs' trees and starts no more, and returns quietly once they are reported.</summary>
     public async Task RunAsync(Action<bool> finished, CancellationToken cancellationToken)
@@ -58,6 +73,7 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
 
     private Pipeline Build(JobInput input, JobContext context)
     {
+        Interlocked.Increment(ref _started);
         context = context with { Number = input.Number };
         if (!lineBuffer)
         {
@@ -75,6 +91,49 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         });
     }
 
+    /// <summary>
+    /// What GNU parallel says on stderr about a job: that a job ran past <c>--timeout</c>, and, under
+    /// <c>--halt</c>, each job that failed (or succeeded, for a halt on success) and, once a <c>soon</c>
+    /// halt is reached, how many running jobs it waits for. Jobs a <c>now</c> halt ended are not named.
+    /// </summary>
+    /// <param name="job">The job.</param>
+    /// <param name="shown">The job as <c>--dry-run</c> shows it, as GNU parallel names jobs.</param>
+    /// <param name="endedByHalt">Whether a <c>now</c> halt ended it.</param>
+    private async Task NoticeHaltAndTimeoutAsync(JobResult job, string shown, bool endedByHalt)
+    {
+        if (endedByHalt)
+        {
+            return;
+        }
+        if (job.Error is ProcessTimeoutException)
+        {
+            await NoticeAsync($"subproc: Warning: This job was killed because it timed out:\nsubproc: Warning: {shown}\n");
+        }
+        if (options.Halt is { } halt && job.Success == halt.OnSuccess)
+        {
+            await NoticeAsync($"subproc: This job {(job.Success ? "succeeded" : "failed")}:\n{shown}\n");
+        }
+        int running = Volatile.Read(ref _started) - Finished;
+        if (HaltedBy == job && options.Halt?.When == HaltWhen.Soon && running > 0)
+        {
+            await NoticeAsync($"subproc: Starting no more jobs. Waiting for {running} jobs to finish.\n");
+        }
+    }
+
+    /// <summary>A line of ours on stderr: behind the jobs' stderr lines already queued under
+    /// <c>--line-buffer</c>, not in the middle of one.</summary>
+    private async Task NoticeAsync(string text)
+    {
+        if (_lineWriter is null)
+        {
+            await Console.Error.WriteAsync(text);
+        }
+        else
+        {
+            _lineWriter.Write(_stderr, Encoding.UTF8.GetBytes(text));
+        }
+    }
+
     private async Task ReportAsync(JobResult job)
     {
         JobInput input = inputs[(int)job.Context.Number - 1];
@@ -84,6 +143,11 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         }
         Finished++;
         Failed += job.Success ? 0 : 1;
+        bool haltedBefore = HaltedBy is not null;
+        if (!haltedBefore && options.Halt is { } halt && halt.IsReached(Failed, Finished - Failed, inputs.Count))
+        {
+            HaltedBy = job;
+        }
         if (!lineBuffer)
         {
             // Under --line-buffer nothing was captured: the lines went out as they came.
@@ -92,17 +156,9 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         }
         if (job.Error is ProcessStartException start)
         {
-            string line = $"subproc: job {input.Number}: {start.Message}\n";
-            if (_lineWriter is null)
-            {
-                await Console.Error.WriteAsync(line);
-            }
-            else
-            {
-                // Behind the jobs' stderr lines already queued, not in the middle of one.
-                _lineWriter.Write(_stderr, Encoding.UTF8.GetBytes(line));
-            }
+            await NoticeAsync($"subproc: job {input.Number}: {start.Message}\n");
         }
+        await NoticeHaltAndTimeoutAsync(job, template.Describe(input.Values, job.Context), endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
         if (log is not null)
         {
             await log.WriteAsync(job, input.Number);

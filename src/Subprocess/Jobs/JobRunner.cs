@@ -146,12 +146,13 @@ public static class JobRunner
                     haltNow = policy.When == HaltWhen.Now;
                 }
             }
+            // The job that reached the halt comes before the jobs the halt ends, which cancelling reports at once.
+            finished.TryWrite(result);
             if (haltNow)
             {
                 await halt.CancelAsync().ConfigureAwait(false);
             }
             free.Release();
-            finished.TryWrite(result);
         }
     }
 

@@ -1,0 +1,117 @@
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Cli.Tests;
+
+/// <summary>
+/// GNU parallel and <c>subproc parallel</c> side by side on the same command lines, in fresh directories:
+/// the same stdout (in order under <c>-k</c>; as a set of lines otherwise, since jobs finish in any
+/// order), the same exit code, the same files left behind. <c>subproc</c> gets <c>--shell</c> where the
+/// template is shell syntax, its one deliberate difference. GNU parallel must be installed (.ci/run
+/// installs it): a machine without it fails here rather than skip the comparison.
+/// </summary>
+public class GnuParitySpecs : Spec
+{
+    [Theory(Timeout = 120_000)]
+    // Inputs, replacement strings, order, tags, dry runs, cross products.
+    [InlineData(false, "", "-k echo ::: a b c")]
+    [InlineData(false, "", "-k echo {} {#} {.} {/} {//} {/.} ::: dir/file.txt other.tar.gz")]
+    [InlineData(false, "", "-k --tag echo ::: a b ::: 1 2")]
+    [InlineData(false, "", "--dry-run -k gzip {} ::: a b")]
+    [InlineData(false, "one\ntwo\n", "-k echo [{}]")]
+    // Job counts: N, 0, +N, -N, N% of the cores.
+    [InlineData(false, "", "-j 0 -k echo ::: a b c")]
+    [InlineData(false, "", "-j +1 -k echo ::: a b c")]
+    [InlineData(false, "", "-j -1 -k echo ::: a b c")]
+    [InlineData(false, "", "-j 50% -k echo ::: a b c")]
+    [InlineData(false, "", "-j 200% -k echo ::: a b c")]
+    // Exit codes: the failures counted; under --halt, the failing job's own code, or the share that failed.
+    [InlineData(true, "", "exit {} ::: 0 1 2 0 3")]
+    [InlineData(true, "", "-j1 --halt now,fail=1 exit {} ::: 0 4 0")]
+    [InlineData(true, "", "-j1 -k --halt soon,fail=1 'echo {}; exit {}' ::: 0 5 0")]
+    [InlineData(true, "", "-j1 -k --halt soon,fail=50% 'echo {}; exit {}' ::: 1 0 0 0")]
+    [InlineData(true, "", "-j1 -k --halt soon,fail=50% 'echo {}; exit {}' ::: 1 0 1 0")]
+    [InlineData(true, "", "-j1 -k --halt soon,success=1 'echo {}; exit {}' ::: 1 0 1")]
+    [InlineData(true, "", "--halt now,fail=1 'kill -9 $$' ::: 1")]
+    [InlineData(true, "", "-k --timeout 0.5 'sleep {}; echo {}' ::: 0.1 3")]
+    // Retries: N tries in all, each leaving its mark in a file.
+    [InlineData(true, "", "--retries 2 'echo try >> {}.log; exit 1' ::: a")]
+    [InlineData(true, "", "--retries 3 'echo try >> {}.log; [ $(wc -l < {}.log) -ge 2 ]' ::: a")]
+    public async Task Same_stdout_exit_code_and_files_as_GNU_parallel(bool shell, string stdin, string commandLine)
+    {
+        string[] arguments = Words(commandLine);
+
+        Run gnu = await RunAsync(["parallel", "--will-cite", .. arguments], stdin);
+        Run ours = await RunAsync([.. Subproc.Plain().Arguments.Prepend(Subproc.Plain().Program), "parallel", .. shell ? ["--shell"] : Array.Empty<string>(), .. arguments], stdin);
+
+        bool ordered = arguments.Contains("-k") || arguments.Contains("--dry-run") && arguments.Contains("-k");
+        Assert.Equal(ordered ? gnu.Stdout : Sorted(gnu.Stdout), ordered ? ours.Stdout : Sorted(ours.Stdout));
+        Assert.Equal(gnu.ExitCode, ours.ExitCode);
+        Assert.Equal(gnu.Files, ours.Files);
+    }
+
+    private sealed record Run(string Stdout, int ExitCode, string Files);
+
+    /// <summary>Runs <paramref name="command"/> in a fresh directory; returns its stdout, exit code and the files it left.</summary>
+    private static async Task<Run> RunAsync(string[] command, string stdin)
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-gnu-").FullName;
+        try
+        {
+            CapturedResult result = await Command.Create(command[0], command[1..])
+                .WithWorkingDirectory(dir)
+                .WithEnvironment("PARALLEL_HOME", Path.Combine(dir, ".parallel"))
+                .WithCheck(false).WithTimeout(TimeSpan.FromSeconds(60))
+                .CaptureAsync(stdin);
+            string files = string.Join("\n", Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
+                .Where(file => !file.Contains("/.parallel", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(file => $"{Path.GetRelativePath(dir, file)}: {File.ReadAllText(file)}"));
+            return new Run(result.StdoutText, result.ExitStatus.ReturnCode & 0xff, files);
+        }
+        catch (ProcessStartException e) when (command[0] == "parallel")
+        {
+            throw new InvalidOperationException("GNU parallel is not installed: these specs compare against it (apt-get install parallel).", e);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string Sorted(string lines) => string.Join("\n", lines.Split('\n').Order(StringComparer.Ordinal));
+
+    /// <summary>Splits a command line at spaces, keeping '...' together (without the quotes).</summary>
+    private static string[] Words(string line)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        bool quoted = false, any = false;
+        foreach (char c in line)
+        {
+            if (c == '\'')
+            {
+                quoted = !quoted;
+                any = true;
+            }
+            else if (c == ' ' && !quoted)
+            {
+                if (any)
+                {
+                    words.Add(word.ToString());
+                }
+                word.Clear();
+                any = false;
+            }
+            else
+            {
+                word.Append(c);
+                any = true;
+            }
+        }
+        if (any)
+        {
+            words.Add(word.ToString());
+        }
+        return [.. words];
+    }
+}
