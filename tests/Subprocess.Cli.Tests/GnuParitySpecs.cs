@@ -18,6 +18,24 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-k --tag echo ::: a b ::: 1 2")]
     [InlineData(false, "", "--dry-run -k gzip {} ::: a b")]
     [InlineData(false, "one\ntwo\n", "-k echo [{}]")]
+    // Where inputs come from and how they combine: -a, -d, -0, --trim, --link, :::+.
+    [InlineData(false, "p\nq\n", "-k -a - echo ::: 1 2")]
+    [InlineData(false, "a\0b c\0", "-0 -k echo [{}]")]
+    [InlineData(false, "a,b,,c", "-d , -k echo [{}]")]
+    [InlineData(false, "a\tb\n", "-d \\t -k echo [{}]")]
+    [InlineData(false, "a\r\nb\n", "-k echo [{}]")]
+    [InlineData(false, "  a \n b\t\n", "--trim lr -k echo [{}]")]
+    [InlineData(false, "  a \n", "--trim l -k echo [{}]")]
+    [InlineData(false, "", "-k --link echo ::: a b c ::: 1 2")]
+    [InlineData(false, "", "-k echo ::: a b c :::+ 1 2")]
+    [InlineData(false, "", "-k echo ::: x y ::: a b c :::+ 1 2 3")]
+    // How output is shown: --tagstring, -u, -t (its stderr compared apart), --delay, --shuf.
+    [InlineData(false, "", "-k --tagstring <{}:{#}> echo x ::: a b")]
+    [InlineData(false, "", "-k --tag --tagstring T{} echo x ::: a")]
+    [InlineData(false, "", "-j1 -u echo ::: a b")]
+    [InlineData(false, "", "-k -t echo ::: a b")]
+    [InlineData(false, "", "-k --delay 0.1 echo ::: a b c")]
+    [InlineData(false, "", "--shuf echo ::: a b c d")]
     // Job counts: N, 0, +N, -N, N% of the cores.
     [InlineData(false, "", "-j 0 -k echo ::: a b c")]
     [InlineData(false, "", "-j +1 -k echo ::: a b c")]
@@ -41,7 +59,7 @@ public class GnuParitySpecs : Spec
         string[] arguments = Words(commandLine);
 
         Run gnu = await RunAsync(["parallel", "--will-cite", .. arguments], stdin);
-        Run ours = await RunAsync([.. Subproc.Plain().Arguments.Prepend(Subproc.Plain().Program), "parallel", .. shell ? ["--shell"] : Array.Empty<string>(), .. arguments], stdin);
+        Run ours = await RunAsync([Subproc.Plain().Program, .. Subproc.Plain().Arguments, "parallel", .. shell ? ["--shell"] : Array.Empty<string>(), .. arguments], stdin);
 
         bool ordered = arguments.Contains("-k") || arguments.Contains("--dry-run") && arguments.Contains("-k");
         Assert.Equal(ordered ? gnu.Stdout : Sorted(gnu.Stdout), ordered ? ours.Stdout : Sorted(ours.Stdout));
@@ -49,7 +67,17 @@ public class GnuParitySpecs : Spec
         Assert.Equal(gnu.Files, ours.Files);
     }
 
-    private sealed record Run(string Stdout, int ExitCode, string Files);
+    [Fact(Timeout = 60_000)]
+    public async Task Verbose_prints_each_job_on_stderr_as_GNU_parallel_does()
+    {
+        Run gnu = await RunAsync(["parallel", "--will-cite", "-j1", "-t", "echo", ":::", "a", "b"], "");
+        Run ours = await RunAsync([Subproc.Plain().Program, .. Subproc.Plain().Arguments, "parallel", "-j1", "-t", "echo", ":::", "a", "b"], "");
+
+        Assert.Equal("echo a\necho b\n", gnu.Stderr);
+        Assert.Equal(gnu.Stderr, ours.Stderr);
+    }
+
+    private sealed record Run(string Stdout, int ExitCode, string Files, string Stderr = "");
 
     /// <summary>Runs <paramref name="command"/> in a fresh directory; returns its stdout, exit code and the files it left.</summary>
     private static async Task<Run> RunAsync(string[] command, string stdin)
@@ -66,7 +94,7 @@ public class GnuParitySpecs : Spec
                 .Where(file => !file.Contains("/.parallel", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
                 .Select(file => $"{Path.GetRelativePath(dir, file)}: {File.ReadAllText(file)}"));
-            return new Run(result.StdoutText, result.ExitStatus.ReturnCode & 0xff, files);
+            return new Run(result.StdoutText, result.ExitStatus.ReturnCode & 0xff, files, result.StderrText);
         }
         catch (ProcessStartException e) when (command[0] == "parallel")
         {

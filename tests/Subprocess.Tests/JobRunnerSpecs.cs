@@ -177,6 +177,19 @@ public class JobRunnerSpecs : Spec
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_start_delay_spaces_the_starts_however_many_slots_are_free()
+    {
+        var results = await RunAll(Enumerable.Range(1, 3), (_, _) => Pipeline.Create(Command.Create("true")),
+            new JobOptions { MaxParallel = 3, StartDelay = TimeSpan.FromSeconds(0.3) });
+
+        DateTimeOffset[] starts = [.. results.Select(r => r.Result.StartTime).Order()];
+        Assert.All(starts.Zip(starts.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(0.25),
+            $"two starts {(pair.Second - pair.First).TotalMilliseconds} ms apart"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => RunAll([1], (_, _) => Pipeline.Create(Command.Create("true")),
+            new JobOptions { StartDelay = TimeSpan.FromSeconds(-1) }));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Halt_now_ends_the_running_jobs_trees()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

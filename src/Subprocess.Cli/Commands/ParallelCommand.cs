@@ -31,6 +31,16 @@ internal static class ParallelCommand
     private static readonly Option<bool> Resume = new("--resume") { Description = "With --joblog: skip the jobs the log shows as run" };
     private static readonly Option<bool> ResumeFailed = new("--resume-failed") { Description = "With --joblog: skip the jobs the log shows as succeeded, run the rest again" };
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Print the commands without running them" };
+    private static readonly Option<string[]> ArgFiles = new("--arg-file", "-a") { Description = "Read inputs from FILE, as :::: FILE does (may be repeated)" };
+    private static readonly Option<string?> Delimiter = new("--delimiter", "-d") { Description = "Inputs end at this delimiter instead of a newline (C escapes: \\n, \\t, \\0, \\x41)" };
+    private static readonly Option<bool> Null = new("--null", "-0") { Description = "Inputs end at a NUL byte (find -print0)" };
+    private static readonly Option<bool> Link = new("--link") { Description = "Link input sources item by item instead of crossing them (the shorter wrap round)" };
+    private static readonly Option<string?> Trim = new("--trim") { Description = "Trim blanks from inputs: n (no), l (left), r (right), lr (both)" };
+    private static readonly Option<string?> TagString = new("--tagstring") { Description = "Prefix each output line with STR (replacement strings filled in) and a tab" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-t") { Description = "Print each job's command on stderr as it starts" };
+    private static readonly Option<bool> Ungroup = new("--ungroup", "-u") { Description = "Print output as it comes, in any pieces: fastest, but jobs' lines may mix" };
+    private static readonly Option<bool> Shuffle = new("--shuf") { Description = "Run the jobs in a random order (numbered as they run)" };
+    private static readonly Option<string?> Delay = new("--delay") { Description = "Wait this long between job starts (10, 1.5s, 500ms, 2m)" };
 
     private static readonly Argument<string[]> Words = new("command")
     {
@@ -41,7 +51,8 @@ internal static class ParallelCommand
     public static CliCommand Build()
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
-        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun])
+        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
+            ArgFiles, Delimiter, Null, Link, Trim, TagString, Verbose, Ungroup, Shuffle, Delay])
         {
             command.Options.Add(option);
         }
@@ -53,7 +64,8 @@ internal static class ParallelCommand
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
     {
         JobOptions options = ReadOptions(parsed);
-        (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In);
+        var inputOptions = InputOptions.Of(parsed.GetValue(ArgFiles) ?? [], parsed.GetValue(Delimiter), parsed.GetValue(Null), parsed.GetValue(Link), parsed.GetValue(Trim));
+        (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In, inputOptions);
         JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell));
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
@@ -63,7 +75,15 @@ internal static class ParallelCommand
         }
         // Job numbers stay those of the full input list, so a resumed run's {#} and log match the first run's.
         IReadOnlyDictionary<long, bool> done = resume || resumeFailed ? JobLog.Finished(logPath!) : new Dictionary<long, bool>();
-        var inputs = sources.Combinations()
+        IEnumerable<IReadOnlyList<string>> combinations = sources.Combinations();
+        if (parsed.GetValue(Shuffle))
+        {
+            // Numbered as they run, as GNU parallel numbers them.
+            IReadOnlyList<string>[] all = [.. combinations];
+            Random.Shared.Shuffle(all);
+            combinations = all;
+        }
+        var inputs = combinations
             .Select((values, index) => new JobInput(index + 1, values))
             .Where(input => !done.TryGetValue(input.Number, out bool succeeded) || (resumeFailed && !succeeded))
             .ToList();
@@ -79,7 +99,8 @@ internal static class ParallelCommand
         }
 
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
-        var run = new ParallelRun(template, inputs, options, parsed.GetValue(Tag), parsed.GetValue(LineBuffer), log);
+        var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), parsed.GetValue(LineBuffer), parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
+        var run = new ParallelRun(template, inputs, options, output, log);
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). A
         // second: SIGKILL them at once. Either way we exit when they are gone. The library's own
         // handlers are installed first, so this one runs before them and, cancelling the signal, is the
@@ -160,6 +181,9 @@ internal static class ParallelCommand
         {
             throw new UsageException($"--halt {e.Message}");
         }
-        return new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout, Halt = halt };
+        TimeSpan delay = parsed.GetValue(Delay) is string d2
+            ? Durations.TryParse(d2, out TimeSpan between) ? between : throw new UsageException($"--delay {d2} is not a duration (10, 1.5s, 500ms, 2m)")
+            : TimeSpan.Zero;
+        return new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout, Halt = halt, StartDelay = delay };
     }
 }

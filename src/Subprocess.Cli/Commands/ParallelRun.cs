@@ -11,7 +11,7 @@ namespace Subprocess.Cli.Commands;
 /// library's <see cref="JobRunner"/>, and reports each as it finishes (its output, grouped or already
 /// streamed line by line; a start failure; its job-log line; progress), counting what ran and failed.
 /// </summary>
-internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> inputs, JobOptions options, bool tag, bool lineBuffer, JobLog? log)
+internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> inputs, JobOptions options, OutputChoices output, JobLog? log)
 {
     private readonly Stream _stdout = Console.OpenStandardOutput();
     private readonly Stream _stderr = Console.OpenStandardError();
@@ -44,7 +44,7 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
     /// ends the running jobs' trees and starts no more, and returns quietly once they are reported.</summary>
     public async Task RunAsync(Action<bool> finished, CancellationToken cancellationToken)
     {
-        _lineWriter = lineBuffer ? new LineWriter([_stdout, _stderr], Path.GetTempPath()) : null;
+        _lineWriter = output.LineBuffer ? new LineWriter([_stdout, _stderr], Path.GetTempPath()) : null;
         try
         {
             await foreach (JobResult job in JobRunner.RunAsync(inputs, Build, options, cancellationToken))
@@ -75,11 +75,20 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
     {
         Interlocked.Increment(ref _started);
         context = context with { Number = input.Number };
-        if (!lineBuffer)
+        if (output.Verbose)
+        {
+            // As GNU parallel's -t: the job on stderr as it starts, before anything it writes.
+            NoticeNow($"{template.Describe(input.Values, context)}\n");
+        }
+        if (output.Ungroup)
+        {
+            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr));
+        }
+        if (!output.LineBuffer)
         {
             return template.Build(input.Values, context);
         }
-        byte[]? prefix = tag ? TaggedCopy.Tag(input.Values) : null;
+        byte[]? prefix = Prefix(input, context);
         var lines = new List<LineStream> { new(_lineWriter!, _stdout, prefix) };
         _streaming[input.Number] = lines;
         return template.Build(input.Values, context, Stdio.Stream(lines[0]), () =>
@@ -134,6 +143,25 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         }
     }
 
+    /// <summary><see cref="NoticeAsync"/> from where nothing can be awaited (a job being built).</summary>
+    private void NoticeNow(string text)
+    {
+        if (_lineWriter is null)
+        {
+            Console.Error.Write(text);
+        }
+        else
+        {
+            _lineWriter.Write(_stderr, Encoding.UTF8.GetBytes(text));
+        }
+    }
+
+    /// <summary>What goes before each of a job's lines: its inputs and a tab (<c>--tag</c>), the tag
+    /// string filled in and a tab (<c>--tagstring</c>), or nothing.</summary>
+    private byte[]? Prefix(JobInput input, JobContext context) => output.TagString is string tag
+        ? Encoding.UTF8.GetBytes(Replacements.Apply(tag, input.Values, context with { Number = input.Number }) + "\t")
+        : output.Tag ? TaggedCopy.Tag(input.Values) : null;
+
     private async Task ReportAsync(JobResult job)
     {
         JobInput input = inputs[(int)job.Context.Number - 1];
@@ -148,11 +176,11 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         {
             HaltedBy = job;
         }
-        if (!lineBuffer)
+        if (!output.Streamed)
         {
-            // Under --line-buffer nothing was captured: the lines went out as they came.
-            _reporter ??= new JobReporter(_stdout, _stderr, tag);
-            await _reporter.WriteAsync(job, input.Values);
+            // Under --line-buffer and -u nothing was captured: the output went out as it came.
+            _reporter ??= new JobReporter(_stdout, _stderr);
+            await _reporter.WriteAsync(job, Prefix(input, job.Context));
         }
         if (job.Error is ProcessStartException start)
         {

@@ -1,84 +1,119 @@
+using System.Text;
+
 namespace Subprocess.Cli.Inputs;
 
 /// <summary>
-/// GNU parallel's input sources: <c>::: a b c</c> (arguments), <c>:::: file</c> (lines of a file,
-/// <c>-</c> for stdin), or stdin's lines when neither is given. Several sources combine as a cross
-/// product, the first varying slowest.
+/// GNU parallel's input sources: <c>::: a b c</c> (arguments), <c>:::: file</c> and <c>-a file</c>
+/// (the items of a file, <c>-</c> for stdin), or stdin's items when none is given. Items are lines, or
+/// what <c>-d</c>/<c>-0</c> delimit. Several sources combine as a cross product, the first varying
+/// slowest; <c>:::+</c> and <c>::::+</c> link a source to the one before (item by item, as far as the
+/// shorter goes), and <c>--link</c> links them all (the shorter ones wrapping round).
 /// </summary>
 internal sealed class InputSources
 {
-    private readonly List<IReadOnlyList<string>> _sources;
+    /// <summary>Groups of linked sources: the cross product is over the groups.</summary>
+    private readonly List<List<List<string>>> _groups;
+    private readonly bool _wrap;
 
-    private InputSources(List<IReadOnlyList<string>> sources) => _sources = sources;
+    private InputSources(List<List<List<string>>> groups, bool wrap) => (_groups, _wrap) = (groups, wrap);
 
-    public int Count => _sources.Count;
+    /// <summary>How many sources there are (the values a job gets).</summary>
+    public int Count => _groups.Sum(group => group.Count);
 
     /// <summary>Splits the words after the options into the command template and the input sources.</summary>
+    /// <param name="words">The words after the options.</param>
+    /// <param name="stdin">Opens stdin, when a source reads it.</param>
+    /// <param name="options">How items are read and combined.</param>
     /// <exception cref="UsageException">A <c>::::</c> without a file, or a file that cannot be read.</exception>
-    public static (IReadOnlyList<string> Template, InputSources Sources) Split(IReadOnlyList<string> words, Func<TextReader> stdin)
+    public static (IReadOnlyList<string> Template, InputSources Sources) Split(IReadOnlyList<string> words, Func<TextReader> stdin, InputOptions? options = null)
     {
-        int first = Enumerable.Range(0, words.Count).FirstOrDefault(i => words[i] is ":::" or "::::", words.Count);
+        options ??= InputOptions.Default;
+        static bool IsMarker(string word) => word is ":::" or "::::" or ":::+" or "::::+";
+        int first = Enumerable.Range(0, words.Count).FirstOrDefault(i => IsMarker(words[i]), words.Count);
         var template = words.Take(first).ToList();
-        var sources = new List<IReadOnlyList<string>>();
+        var groups = new List<List<List<string>>>();
+        foreach (string file in options.ArgFiles)
+        {
+            groups.Add([Items(file, stdin, options)]);
+        }
         for (int i = first; i < words.Count;)
         {
             string marker = words[i++];
             var group = new List<string>();
-            while (i < words.Count && words[i] is not (":::" or "::::"))
+            while (i < words.Count && !IsMarker(words[i]))
             {
                 group.Add(words[i++]);
             }
-            if (marker == ":::")
+            if (marker.StartsWith("::::", StringComparison.Ordinal) && group.Count == 0)
             {
-                sources.Add(group);
-                continue;
+                throw new UsageException($"{marker} needs at least one file to read inputs from (- for stdin).");
             }
-            if (group.Count == 0)
+            List<List<string>> sources = marker.StartsWith("::::", StringComparison.Ordinal)
+                ? [.. group.Select(file => Items(file, stdin, options))]
+                : [group];
+            bool linked = marker.EndsWith('+') && groups.Count > 0;
+            for (int s = 0; s < sources.Count; s++)
             {
-                throw new UsageException(":::: needs at least one file to read inputs from (- for stdin).");
+                if (linked && s == 0)
+                {
+                    groups[^1].Add(sources[s]);
+                }
+                else
+                {
+                    groups.Add([sources[s]]);
+                }
             }
-            sources.AddRange(group.Select(file => Lines(file, stdin)));
         }
-        if (sources.Count == 0)
+        if (groups.Count == 0)
         {
-            sources.Add(ReadLines(stdin()));
+            groups.Add([Read(stdin(), options)]);
         }
-        return (template, new InputSources(sources));
+        if (options.Link)
+        {
+            groups = [[.. groups.SelectMany(group => group)]];
+        }
+        return (template, new InputSources(groups, options.Link));
     }
 
-    /// <summary>Every combination, one value per source, in order: the first source varies slowest.</summary>
+    /// <summary>Every combination, one value per source, in order: the first group varies slowest.</summary>
     public IEnumerable<IReadOnlyList<string>> Combinations()
     {
-        if (_sources.Any(s => s.Count == 0))
+        int[] lengths = [.. _groups.Select(group => _wrap ? group.Max(source => source.Count) : group.Min(source => source.Count))];
+        if (lengths.Any(length => length == 0) || _groups.Any(group => group.Any(source => source.Count == 0)))
         {
             yield break;
         }
-        int[] index = new int[_sources.Count];
+        int[] index = new int[_groups.Count];
         while (true)
         {
-            yield return [.. index.Select((k, s) => _sources[s][k])];
-            int source = _sources.Count - 1;
-            while (source >= 0 && ++index[source] == _sources[source].Count)
+            var values = new List<string>(Count);
+            for (int g = 0; g < _groups.Count; g++)
             {
-                index[source--] = 0;
+                values.AddRange(_groups[g].Select(source => source[index[g] % source.Count]));
             }
-            if (source < 0)
+            yield return values;
+            int next = _groups.Count - 1;
+            while (next >= 0 && ++index[next] == lengths[next])
+            {
+                index[next--] = 0;
+            }
+            if (next < 0)
             {
                 yield break;
             }
         }
     }
 
-    private static List<string> Lines(string file, Func<TextReader> stdin)
+    private static List<string> Items(string file, Func<TextReader> stdin, InputOptions options)
     {
         if (file == "-")
         {
-            return ReadLines(stdin());
+            return Read(stdin(), options);
         }
         try
         {
             using var reader = new StreamReader(file);
-            return ReadLines(reader);
+            return Read(reader, options);
         }
         catch (IOException e)
         {
@@ -90,13 +125,16 @@ internal sealed class InputSources
         }
     }
 
-    private static List<string> ReadLines(TextReader reader)
+    /// <summary>The items of <paramref name="reader"/>: what comes between delimiters (a newline unless
+    /// told), an empty one after a last delimiter dropped, each trimmed as <c>--trim</c> says.</summary>
+    private static List<string> Read(TextReader reader, InputOptions options)
     {
-        var lines = new List<string>();
-        while (reader.ReadLine() is string line)
+        string text = reader.ReadToEnd();
+        var items = new List<string>(text.Split(options.Delimiter));
+        if (items.Count > 0 && items[^1].Length == 0)
         {
-            lines.Add(line);
+            items.RemoveAt(items.Count - 1);
         }
-        return lines;
+        return [.. items.Select(options.Trimmed)];
     }
 }

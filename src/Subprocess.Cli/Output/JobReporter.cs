@@ -5,11 +5,11 @@ namespace Subprocess.Cli.Output;
 /// Writes each finished job's spooled output whole, so jobs never interleave: stdout to stdout,
 /// stderr to stderr, each line prefixed with the job's inputs and a tab under <c>--tag</c>.
 /// </summary>
-internal sealed class JobReporter(Stream stdout, Stream stderr, bool tag)
+internal sealed class JobReporter(Stream stdout, Stream stderr)
 {
-    public async Task WriteAsync(JobResult job, IReadOnlyList<string> inputs)
+    /// <summary>Writes <paramref name="job"/>'s output, each line after <paramref name="prefix"/> if there is one.</summary>
+    public async Task WriteAsync(JobResult job, byte[]? prefix)
     {
-        byte[]? prefix = tag ? TaggedCopy.Tag(inputs) : null;
         await using (Stream output = job.OpenStdout())
         {
             await CopyAsync(output, stdout, prefix);

@@ -15,6 +15,10 @@ public sealed record JobOptions
     /// <summary>Each attempt's timeout; the job's whole process tree is ended when it passes.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>The least time between two job starts (GNU parallel's <c>--delay</c>; default none): spreads
+    /// out the load a burst of starts would make, on a server, say. Measured on <see cref="TimeProvider"/>.</summary>
+    public TimeSpan StartDelay { get; init; }
+
     /// <summary>When to stop early; null (the default) runs every job.</summary>
     public HaltPolicy? Halt { get; init; }
 

@@ -35,6 +35,7 @@ public static class JobRunner
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxParallel);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Retries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.StartDelay, TimeSpan.Zero);
 
         var finished = Channel.CreateUnbounded<JobResult>(new UnboundedChannelOptions { SingleReader = true });
         Task producer = StartAllAsync(inputs, toJob, options, finished.Writer, cancellationToken);
@@ -82,6 +83,10 @@ public static class JobRunner
         {
             foreach (T input in inputs)
             {
+                if (number > 0 && options.StartDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(options.StartDelay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
                 await free.WaitAsync(cancellationToken).ConfigureAwait(false);
                 if (Volatile.Read(ref halted) || cancellationToken.IsCancellationRequested)
                 {
