@@ -266,4 +266,19 @@ public class ParallelSpecs : Spec
         string[] lines = result.StderrText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["one-1", "two-2"], lines.Where(l => !l.StartsWith("subproc:", StringComparison.Ordinal)).Order());
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task X_packs_a_hundred_thousand_inputs_into_few_command_lines_each_within_the_limit()
+    {
+        string inputs = string.Concat(Enumerable.Range(1, 100_000).Select(i => $"{i}\n"));
+
+        CapturedResult result = await Subproc.RunWithInputAsync(inputs, "parallel", "-k", "-X", "echo");
+
+        string[] lines = result.StdoutText.TrimEnd('\n').Split('\n');
+        Assert.Equal(0, result.ExitStatus.Code);
+        Assert.InRange(lines.Length, 2, 12); // as xargs: a handful of echo calls, not 100,000
+        Assert.All(lines, line => Assert.True(line.Length < 128 * 1024, $"a command line of {line.Length} bytes"));
+        Assert.Equal(Enumerable.Range(1, 100_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            lines.SelectMany(line => line.Split(' ')));
+    }
 }

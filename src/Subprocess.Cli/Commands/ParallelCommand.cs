@@ -41,6 +41,11 @@ internal static class ParallelCommand
     private static readonly Option<bool> Ungroup = new("--ungroup", "-u") { Description = "Print output as it comes, in any pieces: fastest, but jobs' lines may mix" };
     private static readonly Option<bool> Shuffle = new("--shuf") { Description = "Run the jobs in a random order (numbered as they run)" };
     private static readonly Option<string?> Delay = new("--delay") { Description = "Wait this long between job starts (10, 1.5s, 500ms, 2m)" };
+    private static readonly Option<int?> MaxArgs = new("--max-args", "-n") { Description = "Give each job up to N inputs ({} is them all, joined by spaces)" };
+    private static readonly Option<int?> MaxArgsEach = new("-N") { Description = "Give each job up to N inputs; {1}..{N} name each, and a word with {} is repeated for each" };
+    private static readonly Option<int?> MaxLines = new("--max-lines", "-L") { Description = "Give each job up to N input lines, as -N does" };
+    private static readonly Option<bool> Xargs = new("-X") { Description = "Give each job as many inputs as a command line holds, a word with {} repeated for each" };
+    private static readonly Option<bool> Multiple = new("-m") { Description = "Give each job as many inputs as a command line holds ({} is them all, joined by spaces)" };
 
     private static readonly Argument<string[]> Words = new("command")
     {
@@ -52,7 +57,7 @@ internal static class ParallelCommand
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, Trim, TagString, Verbose, Ungroup, Shuffle, Delay])
+            ArgFiles, Delimiter, Null, Link, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple])
         {
             command.Options.Add(option);
         }
@@ -66,7 +71,8 @@ internal static class ParallelCommand
         JobOptions options = ReadOptions(parsed);
         var inputOptions = InputOptions.Of(parsed.GetValue(ArgFiles) ?? [], parsed.GetValue(Delimiter), parsed.GetValue(Null), parsed.GetValue(Link), parsed.GetValue(Trim));
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In, inputOptions);
-        JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell));
+        (int? perJob, bool repeatWords, bool fill) = Packing(parsed);
+        JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell), repeatWords);
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
         if ((resume || resumeFailed) && logPath is null)
@@ -83,8 +89,10 @@ internal static class ParallelCommand
             Random.Shared.Shuffle(all);
             combinations = all;
         }
-        var inputs = combinations
-            .Select((values, index) => new JobInput(index + 1, values))
+        IEnumerable<JobInput> jobs = fill ? ArgumentPacking.ByLength([.. combinations], options.MaxParallel)
+            : perJob is int count ? ArgumentPacking.ByCount(combinations, count)
+            : combinations.Select((values, index) => new JobInput(index + 1, values));
+        var inputs = jobs
             .Where(input => !done.TryGetValue(input.Number, out bool succeeded) || (resumeFailed && !succeeded))
             .ToList();
         int refused = RefuseNul(inputs);
@@ -93,7 +101,7 @@ internal static class ParallelCommand
         {
             foreach (JobInput input in inputs)
             {
-                Console.Out.WriteLine(template.Describe(input.Values, new JobContext(input.Number, 1)));
+                Console.Out.WriteLine(template.Describe(input.Values, new JobContext(input.Number, 1), input.Arguments));
             }
             return 0;
         }
@@ -156,6 +164,27 @@ internal static class ParallelCommand
         Console.Error.WriteLine($"subproc: job {input.Number}: the input '{shown}' holds a NUL byte, which cannot be passed to a program; not run");
         return true;
     });
+
+    /// <summary>How many inputs a job gets: a count (<c>-n</c>, <c>-N</c>, <c>-L</c>), or as many as fit
+    /// (<c>-m</c>, <c>-X</c>); and whether a word with <c>{}</c> is repeated for each (<c>-N</c>, <c>-L</c>, <c>-X</c>).</summary>
+    /// <exception cref="UsageException">More than one of them, or a negative count.</exception>
+    private static (int? PerJob, bool RepeatWords, bool Fill) Packing(ParseResult parsed)
+    {
+        (string Name, bool Given)[] modes = [("-n", parsed.GetValue(MaxArgs) is not null), ("-N", parsed.GetValue(MaxArgsEach) is not null),
+            ("-L", parsed.GetValue(MaxLines) is not null), ("-X", parsed.GetValue(Xargs)), ("-m", parsed.GetValue(Multiple))];
+        string[] given = [.. modes.Where(mode => mode.Given).Select(mode => mode.Name)];
+        if (given.Length > 1)
+        {
+            throw new UsageException($"{string.Join(" and ", given)} each say how many inputs a job gets: give one of them");
+        }
+        int? count = parsed.GetValue(MaxArgs) ?? parsed.GetValue(MaxArgsEach) ?? parsed.GetValue(MaxLines);
+        if (count < 0 || count == 0 && parsed.GetValue(MaxArgsEach) is null)
+        {
+            throw new UsageException($"{given[0]} {count} is not a number of inputs per job (at least 1{(given[0] == "-N" ? "; -N also takes 0" : "")})");
+        }
+        bool repeat = parsed.GetValue(MaxArgsEach) is not null || parsed.GetValue(MaxLines) is not null || parsed.GetValue(Xargs);
+        return (count, repeat, parsed.GetValue(Xargs) || parsed.GetValue(Multiple));
+    }
 
     /// <summary>How the jobs run: parallelism, order, retries, timeout, halt.</summary>
     private static JobOptions ReadOptions(ParseResult parsed)

@@ -78,15 +78,15 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         if (output.Verbose)
         {
             // As GNU parallel's -t: the job on stderr as it starts, before anything it writes.
-            NoticeNow($"{template.Describe(input.Values, context)}\n");
+            NoticeNow($"{template.Describe(input.Values, context, input.Arguments)}\n");
         }
         if (output.Ungroup)
         {
-            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr));
+            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr), input.Arguments);
         }
         if (!output.LineBuffer)
         {
-            return template.Build(input.Values, context);
+            return template.Build(input.Values, context, arguments: input.Arguments);
         }
         byte[]? prefix = Prefix(input, context);
         var lines = new List<LineStream> { new(_lineWriter!, _stdout, prefix) };
@@ -97,7 +97,7 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
             var errors = new LineStream(_lineWriter!, _stderr, prefix);
             lines.Add(errors);
             return Stdio.Stream(errors);
-        });
+        }, input.Arguments);
     }
 
     /// <summary>
@@ -186,7 +186,7 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         {
             await NoticeAsync($"subproc: job {input.Number}: {start.Message}\n");
         }
-        await NoticeHaltAndTimeoutAsync(job, template.Describe(input.Values, job.Context), endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
+        await NoticeHaltAndTimeoutAsync(job, template.Describe(input.Values, job.Context, input.Arguments), endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
         if (log is not null)
         {
             await log.WriteAsync(job, input.Number);

@@ -10,6 +10,13 @@ internal sealed class JobTemplate
     private readonly ShellTemplate? _shell;
     private readonly bool _appendInputs;
 
+    /// <summary>
+    /// Whether a word holding <c>{}</c> (or <c>{.}</c>, <c>{/}</c>...) is repeated for each of a job's
+    /// arguments (GNU parallel's context replace: <c>-X</c>, <c>-N</c>, <c>-L</c>) rather than given them
+    /// all, joined by spaces (<c>-m</c>, <c>-n</c>).
+    /// </summary>
+    public bool RepeatsWords { get; private init; }
+
     private JobTemplate(List<Token> tokens, ShellTemplate? shell)
     {
         _tokens = tokens;
@@ -22,7 +29,10 @@ internal sealed class JobTemplate
     /// caller's shell already. No words: each input is itself a command line, run by the shell.
     /// </summary>
     /// <exception cref="UsageException">The template is malformed.</exception>
-    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell)
+    /// <param name="words">The template's words.</param>
+    /// <param name="shell">Run each job with <c>/bin/sh -c</c>.</param>
+    /// <param name="repeatWords">See <see cref="RepeatsWords"/>.</param>
+    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell, bool repeatWords = false)
     {
         if (words.Count == 0)
         {
@@ -30,11 +40,11 @@ internal sealed class JobTemplate
         }
         if (shell)
         {
-            return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words)));
+            return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words))) { RepeatsWords = repeatWords };
         }
         List<Token> tokens = words.Count == 1 ? TemplateLexer.Split(words[0]) : TemplateLexer.FromWords(words);
         Validate(tokens);
-        return new JobTemplate(tokens, shell: null);
+        return new JobTemplate(tokens, shell: null) { RepeatsWords = repeatWords };
     }
 
     /// <summary>No template was given: each input line is the command (GNU parallel's behaviour).</summary>
@@ -46,19 +56,26 @@ internal sealed class JobTemplate
     /// writing at once never share a partial line), wherever the template does not redirect them
     /// itself; null leaves them to be captured.
     /// </summary>
-    public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout = null, Func<Stdio>? stderr = null)
+    /// <param name="inputs">The job's values (see <see cref="Inputs.JobInput.Values"/>).</param>
+    /// <param name="context">Its number and slot.</param>
+    /// <param name="stdout">Where the last stage's stdout goes, or null.</param>
+    /// <param name="stderr">Where each stage's stderr goes, or null.</param>
+    /// <param name="arguments">A job of several arguments: each one's values, or null.</param>
+    public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout = null, Func<Stdio>? stderr = null,
+        IReadOnlyList<IReadOnlyList<string>>? arguments = null)
     {
         if (_shell is null && !InputIsCommand)
         {
-            return BuildPipeline(inputs, context, stdout, stderr);
+            return BuildPipeline(inputs, context, stdout, stderr, arguments);
         }
         // With no template, the input is itself the command line, as the user wrote it.
-        Command command = Command.Shell(_shell?.Fill(inputs, context) ?? string.Join(' ', inputs));
+        Command command = Command.Shell(_shell?.Fill(inputs, context, arguments) ?? string.Join(' ', inputs));
         command = stdout is null ? command : command.WithStdout(stdout);
         return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));
     }
 
-    private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context, Stdio? defaultStdout, Func<Stdio>? defaultStderr)
+    private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context, Stdio? defaultStdout, Func<Stdio>? defaultStderr,
+        IReadOnlyList<IReadOnlyList<string>>? arguments)
     {
         var stages = new List<Command>();
         var words = new List<string>();
@@ -69,7 +86,7 @@ internal sealed class JobTemplate
             switch (token.Kind)
             {
                 case TokenKind.Word:
-                    words.Add(Fill(token));
+                    words.AddRange(Words(token.Text, inputs, context, arguments));
                     break;
                 case TokenKind.Pipe:
                     stages.Add(Stage(last: false));
@@ -120,15 +137,24 @@ internal sealed class JobTemplate
     }
 
     /// <summary>The command line shown by --dry-run, with <paramref name="inputs"/> filled in and redirections kept.</summary>
-    public string Describe(IReadOnlyList<string> inputs, JobContext context)
+    public string Describe(IReadOnlyList<string> inputs, JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments = null)
     {
         if (_shell is not null || InputIsCommand)
         {
-            return Build(inputs, context).Commands[0].Arguments[1];
+            return Build(inputs, context, arguments: arguments).Commands[0].Arguments[1];
         }
-        var words = _tokens.Select(t => t.Kind == TokenKind.Word ? Launching.CommandLine.Quote(Replacements.Apply(t.Text, inputs, context)) : t.Text);
+        var words = _tokens.SelectMany(t => t.Kind == TokenKind.Word
+            ? Words(t.Text, inputs, context, arguments).Select(Launching.CommandLine.Quote)
+            : [t.Text]);
         return string.Join(' ', _appendInputs ? words.Concat(inputs.Select(Launching.CommandLine.Quote)) : words);
     }
+
+    /// <summary>A template word filled in: one word, or, under <see cref="RepeatsWords"/>, one for each of
+    /// the job's arguments when the word holds <c>{}</c> or a form of it (<c>{1}</c> and <c>{#}</c> name one thing).</summary>
+    private IEnumerable<string> Words(string word, IReadOnlyList<string> inputs, JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments) =>
+        RepeatsWords && arguments is not null && Replacements.Find(word).Any(Replacements.StandsForEach)
+            ? arguments.Select(argument => Replacements.Apply(word, argument, context))
+            : [Replacements.Apply(word, inputs, context, @short: arguments is not null)];
 
     private static void Validate(List<Token> tokens)
     {

@@ -14,32 +14,40 @@ internal static partial class Replacements
 
     public static bool Present(string text) => Pattern().IsMatch(text);
 
+    /// <summary>Whether <paramref name="match"/> is <c>{}</c> or a form of it (<c>{.}</c>, <c>{/}</c>...), which
+    /// stands for each of a job's arguments in turn, not <c>{1}</c>, <c>{#}</c> or <c>{%}</c>.</summary>
+    public static bool StandsForEach(Match match) => !match.Groups["source"].Success && match.Value is not ("{#}" or "{%}");
+
     /// <summary>Every replacement string in <paramref name="text"/>, in order.</summary>
     public static IEnumerable<Match> Find(string text) => Pattern().Matches(text);
 
     /// <summary>Fills in <paramref name="text"/> as it is (no quoting: each word goes to the program as one argument).</summary>
+    /// <param name="text">The template word.</param>
+    /// <param name="inputs">The job's values.</param>
+    /// <param name="context">Its number and slot.</param>
+    /// <param name="short">A job of several arguments, whose last may have fewer than <c>{n}</c> asks: empty then, as in GNU parallel.</param>
     /// <exception cref="UsageException">A <c>{n}</c> beyond the number of input sources.</exception>
-    public static string Apply(string text, IReadOnlyList<string> inputs, JobContext context) =>
-        Pattern().Replace(text, match => ValueOf(match, inputs, context));
+    public static string Apply(string text, IReadOnlyList<string> inputs, JobContext context, bool @short = false) =>
+        Pattern().Replace(text, match => ValueOf(match, inputs, context, @short));
 
-    /// <summary>What the replacement string <paramref name="match"/> stands for in this job.</summary>
+    /// <summary>What the replacement string <paramref name="match"/> stands for in this job (see <see cref="Apply"/>).</summary>
     /// <exception cref="UsageException">A <c>{n}</c> beyond the number of input sources.</exception>
-    public static string ValueOf(Match match, IReadOnlyList<string> inputs, JobContext context) => match.Value switch
+    public static string ValueOf(Match match, IReadOnlyList<string> inputs, JobContext context, bool @short = false) => match.Value switch
     {
         "{#}" => context.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "{%}" => context.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        _ => Form(Input(match, inputs), match.Groups["form"].Value),
+        _ => Form(Input(match, inputs, @short), match.Groups["form"].Value),
     };
 
-    private static string Input(Match match, IReadOnlyList<string> inputs)
+    private static string Input(Match match, IReadOnlyList<string> inputs, bool @short)
     {
         if (!match.Groups["source"].Success)
         {
             return string.Join(' ', inputs);
         }
         int source = int.Parse(match.Groups["source"].Value, System.Globalization.CultureInfo.InvariantCulture);
-        return source >= 1 && source <= inputs.Count
-            ? inputs[source - 1]
+        return source >= 1 && source <= inputs.Count ? inputs[source - 1]
+            : @short && source >= 1 ? ""
             : throw new UsageException($"{match.Value} names input source {source}, but there are {inputs.Count}");
     }
 

@@ -52,8 +52,10 @@ internal sealed partial class ShellTemplate
     }
 
     /// <summary>The script for one job: each replacement string filled in, quoted for where it stands;
-    /// with none in the template, the inputs appended, each quoted.</summary>
-    public string Fill(IReadOnlyList<string> inputs, Subprocess.JobContext context)
+    /// with none in the template, the inputs appended, each quoted. For a job of several
+    /// <paramref name="arguments"/>, a bare <c>{}</c> (or a form of it) is each one's value quoted apart,
+    /// so each is a word of its own, as GNU parallel writes them; inside quotes, they are joined by spaces.</summary>
+    public string Fill(IReadOnlyList<string> inputs, Subprocess.JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments = null)
     {
         if (_holes.Length == 0)
         {
@@ -64,7 +66,13 @@ internal sealed partial class ShellTemplate
         foreach ((Match hole, ShellContext place, bool afterName) in _holes)
         {
             script.Append(_script, copied, hole.Index - copied);
-            string value = Replacements.ValueOf(hole, inputs, context);
+            if (arguments is not null && place == ShellContext.Unquoted && !afterName && Replacements.StandsForEach(hole))
+            {
+                script.AppendJoin(' ', arguments.Select(argument => Quote(Replacements.ValueOf(hole, argument, context), place)));
+                copied = hole.Index + hole.Length;
+                continue;
+            }
+            string value = Replacements.ValueOf(hole, inputs, context, @short: arguments is not null);
             script.Append(!afterName || place is ShellContext.SingleQuoted or ShellContext.Comment ? Quote(value, place)
                 : place == ShellContext.Unquoted ? "'" + Quote(value, ShellContext.SingleQuoted) + "'"
                 : "\"\"" + Quote(value, place));

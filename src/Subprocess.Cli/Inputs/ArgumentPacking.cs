@@ -1,0 +1,50 @@
+using System.Text;
+
+namespace Subprocess.Cli.Inputs;
+
+/// <summary>
+/// Jobs of several arguments, as GNU parallel makes them: <c>-n N</c>, <c>-N N</c> and <c>-L N</c> put N
+/// arguments in each job (fewer in the last); <c>-m</c> and <c>-X</c> as many as a command line holds
+/// (<see cref="LineLength"/> bytes, as <c>xargs</c> allows), spread evenly over the job slots when they
+/// would not fill them all.
+/// </summary>
+internal static class ArgumentPacking
+{
+    /// <summary>The most bytes of arguments one job gets under <c>-m</c>/<c>-X</c>: <c>xargs</c>'s default
+    /// command line (128 KiB) less room for the command itself. Linux takes at most 128 KiB in one
+    /// argument, which <c>-m</c>'s joined <c>{}</c> can be.</summary>
+    public const int LineLength = 128 * 1024 - 4096;
+
+    /// <summary>Jobs of <paramref name="count"/> arguments each, in order; with <paramref name="count"/> 0, a
+    /// job per argument that is given none of it (GNU parallel's <c>-N0</c>).</summary>
+    public static IEnumerable<JobInput> ByCount(IEnumerable<IReadOnlyList<string>> arguments, int count) => count == 0
+        ? arguments.Select((_, index) => new JobInput(index + 1, []) { Arguments = [] })
+        : arguments.Chunk(count).Select((chunk, index) => Job(index + 1, chunk));
+
+    /// <summary>Jobs holding as many arguments as fit in <see cref="LineLength"/> bytes, but no more than an
+    /// even share over <paramref name="slots"/> (0: no limit), so that every slot gets work.</summary>
+    public static IEnumerable<JobInput> ByLength(IReadOnlyList<IReadOnlyList<string>> arguments, int slots)
+    {
+        int share = slots > 0 ? Math.Max(1, (arguments.Count + slots - 1) / slots) : arguments.Count;
+        var job = new List<IReadOnlyList<string>>();
+        long length = 0, number = 0;
+        foreach (IReadOnlyList<string> argument in arguments)
+        {
+            long size = argument.Sum(value => Encoding.UTF8.GetByteCount(value) + 1);
+            if (job.Count > 0 && (job.Count == share || length + size > LineLength))
+            {
+                yield return Job(++number, [.. job]);
+                (job, length) = ([], 0);
+            }
+            job.Add(argument);
+            length += size;
+        }
+        if (job.Count > 0)
+        {
+            yield return Job(++number, [.. job]);
+        }
+    }
+
+    private static JobInput Job(long number, IReadOnlyList<string>[] arguments) =>
+        new(number, [.. arguments.SelectMany(argument => argument)]) { Arguments = arguments };
+}
