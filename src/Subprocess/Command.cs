@@ -63,7 +63,7 @@ public sealed partial class Command
     /// <summary>A command with <paramref name="arguments"/> appended to the current ones.</summary>
     /// <exception cref="ArgumentException">An argument holds a NUL character.</exception>
     public Command WithArguments(params IEnumerable<string> arguments) =>
-        new(_spec with { Arguments = _spec.Arguments.AddRange(ValidArguments(arguments, _spec.Arguments.Count)) });
+        new(_spec with { Arguments = _spec.Arguments.AddRange(ValidArguments(arguments, _spec.Arguments.Length)) });
 
     /// <summary>
     /// A command with one more argument given as raw bytes, which need not be valid UTF-8 (a file
@@ -76,12 +76,12 @@ public sealed partial class Command
     {
         if (argument.Contains((byte)0))
         {
-            throw new ArgumentException($"Argument {_spec.Arguments.Count + 1} contains a NUL byte, which cannot be passed to a process.", nameof(argument));
+            throw new ArgumentException($"Argument {_spec.Arguments.Length + 1} contains a NUL byte, which cannot be passed to a process.", nameof(argument));
         }
         return new(_spec with
         {
             Arguments = _spec.Arguments.Add(Encoding.UTF8.GetString(argument)),
-            RawArguments = _spec.RawArguments.SetItem(_spec.Arguments.Count, argument.ToArray()),
+            RawArguments = _spec.RawArguments.SetItem(_spec.Arguments.Length, argument.ToArray()),
         });
     }
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Subprocess;
 
 /// <summary>Everything a <see cref="Command"/> says, as one immutable value that each <c>With*</c> copies.</summary>
-internal sealed record CommandSpec(string Program, ImmutableList<string> Arguments)
+internal sealed record CommandSpec(string Program, ImmutableArray<string> Arguments)
 {
     public static readonly TimeSpan DefaultGracePeriod = TimeSpan.FromSeconds(2);
 

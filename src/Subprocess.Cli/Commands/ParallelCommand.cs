@@ -89,7 +89,9 @@ internal static class ParallelCommand
             Random.Shared.Shuffle(all);
             combinations = all;
         }
-        IEnumerable<JobInput> jobs = fill ? ArgumentPacking.ByLength([.. combinations], options.MaxParallel)
+        IEnumerable<JobInput> jobs = fill
+            ? sources.Single is { } single && !parsed.GetValue(Shuffle) ? ArgumentPacking.ByLength(single, options.MaxParallel)
+                : ArgumentPacking.ByLength([.. combinations], options.MaxParallel)
             : perJob is int count ? ArgumentPacking.ByCount(combinations, count)
             : combinations.Select((values, index) => new JobInput(index + 1, values));
         var inputs = jobs

@@ -106,9 +106,9 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
     /// halt is reached, how many running jobs it waits for. Jobs a <c>now</c> halt ended are not named.
     /// </summary>
     /// <param name="job">The job.</param>
-    /// <param name="shown">The job as <c>--dry-run</c> shows it, as GNU parallel names jobs.</param>
+    /// <param name="shown">The job as <c>--dry-run</c> shows it, as GNU parallel names jobs (made only when named).</param>
     /// <param name="endedByHalt">Whether a <c>now</c> halt ended it.</param>
-    private async Task NoticeHaltAndTimeoutAsync(JobResult job, string shown, bool endedByHalt)
+    private async Task NoticeHaltAndTimeoutAsync(JobResult job, Func<string> shown, bool endedByHalt)
     {
         if (endedByHalt)
         {
@@ -116,11 +116,11 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         }
         if (job.Error is ProcessTimeoutException)
         {
-            await NoticeAsync($"subproc: Warning: This job was killed because it timed out:\nsubproc: Warning: {shown}\n");
+            await NoticeAsync($"subproc: Warning: This job was killed because it timed out:\nsubproc: Warning: {shown()}\n");
         }
         if (options.Halt is { } halt && job.Success == halt.OnSuccess)
         {
-            await NoticeAsync($"subproc: This job {(job.Success ? "succeeded" : "failed")}:\n{shown}\n");
+            await NoticeAsync($"subproc: This job {(job.Success ? "succeeded" : "failed")}:\n{shown()}\n");
         }
         int running = Volatile.Read(ref _started) - Finished;
         if (HaltedBy == job && options.Halt?.When == HaltWhen.Soon && running > 0)
@@ -186,7 +186,7 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         {
             await NoticeAsync($"subproc: job {input.Number}: {start.Message}\n");
         }
-        await NoticeHaltAndTimeoutAsync(job, template.Describe(input.Values, job.Context, input.Arguments), endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
+        await NoticeHaltAndTimeoutAsync(job, () => template.Describe(input.Values, job.Context, input.Arguments), endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
         if (log is not null)
         {
             await log.WriteAsync(job, input.Number);

@@ -30,7 +30,11 @@ internal static class ArgumentPacking
         long length = 0, number = 0;
         foreach (IReadOnlyList<string> argument in arguments)
         {
-            long size = argument.Sum(value => Encoding.UTF8.GetByteCount(value) + 1);
+            long size = 0;
+            for (int i = 0; i < argument.Count; i++)
+            {
+                size += Encoding.UTF8.GetByteCount(argument[i]) + 1;
+            }
             if (job.Count > 0 && (job.Count == share || length + size > LineLength))
             {
                 yield return Job(++number, [.. job]);
@@ -45,6 +49,52 @@ internal static class ArgumentPacking
         }
     }
 
-    private static JobInput Job(long number, IReadOnlyList<string>[] arguments) =>
-        new(number, [.. arguments.SelectMany(argument => argument)]) { Arguments = arguments };
+    /// <summary><see cref="ByLength(IReadOnlyList{IReadOnlyList{string}}, int)"/> for the one source there is,
+    /// without a list for each of its items: -X over 100,000 inputs spent a fifth of its time collecting them.</summary>
+    public static IEnumerable<JobInput> ByLength(IReadOnlyList<string> values, int slots)
+    {
+        int share = slots > 0 ? Math.Max(1, (values.Count + slots - 1) / slots) : values.Count;
+        List<string> all = values as List<string> ?? [.. values];
+        int start = 0, count = 0;
+        long length = 0, number = 0;
+        for (int i = 0; i < all.Count; i++)
+        {
+            int size = Encoding.UTF8.GetByteCount(all[i]) + 1;
+            if (count > 0 && (count == share || length + size > LineLength))
+            {
+                yield return Alone(++number, all.GetRange(start, count));
+                (start, count, length) = (i, 0, 0);
+            }
+            count++;
+            length += size;
+        }
+        if (count > 0)
+        {
+            yield return Alone(++number, all.GetRange(start, count));
+        }
+    }
+
+    private static JobInput Alone(long number, List<string> values) => new(number, values) { Arguments = new EachAlone(values) };
+
+    /// <summary>The arguments of a job from one source: each a list of its one value, made when asked for.</summary>
+    private sealed class EachAlone(List<string> values) : IReadOnlyList<IReadOnlyList<string>>
+    {
+        public IReadOnlyList<string> this[int index] => [values[index]];
+
+        public int Count => values.Count;
+
+        public IEnumerator<IReadOnlyList<string>> GetEnumerator() => values.Select(value => (IReadOnlyList<string>)[value]).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private static JobInput Job(long number, IReadOnlyList<string>[] arguments)
+    {
+        var values = new List<string>(arguments.Length);
+        foreach (IReadOnlyList<string> argument in arguments)
+        {
+            values.AddRange(argument);
+        }
+        return new(number, values) { Arguments = arguments };
+    }
 }

@@ -75,8 +75,14 @@ internal sealed class InputSources
         return (template, new InputSources(groups, options.Link));
     }
 
+    /// <summary>The items of the one source there is, the common case, or null when there are several.</summary>
+    public IReadOnlyList<string>? Single => _groups is [[List<string> only]] ? only : null;
+
     /// <summary>Every combination, one value per source, in order: the first group varies slowest.</summary>
-    public IEnumerable<IReadOnlyList<string>> Combinations()
+    public IEnumerable<IReadOnlyList<string>> Combinations() =>
+        Single is { } only ? only.Select(value => (IReadOnlyList<string>)[value]) : Crossed();
+
+    private IEnumerable<IReadOnlyList<string>> Crossed()
     {
         int[] lengths = [.. _groups.Select(group => _wrap ? group.Max(source => source.Count) : group.Min(source => source.Count))];
         if (lengths.Any(length => length == 0) || _groups.Any(group => group.Any(source => source.Count == 0)))
@@ -130,11 +136,14 @@ internal sealed class InputSources
     private static List<string> Read(TextReader reader, InputOptions options)
     {
         string text = reader.ReadToEnd();
-        var items = new List<string>(text.Split(options.Delimiter));
-        if (items.Count > 0 && items[^1].Length == 0)
+        var items = new List<string>();
+        for (int start = 0; start < text.Length;)
         {
-            items.RemoveAt(items.Count - 1);
+            int end = text.IndexOf(options.Delimiter, start, StringComparison.Ordinal);
+            end = end < 0 ? text.Length : end;
+            items.Add(options.Trimmed(text[start..end]));
+            start = end + options.Delimiter.Length;
         }
-        return [.. items.Select(options.Trimmed)];
+        return items;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Subprocess.Launching;
@@ -20,10 +21,14 @@ internal static class CommandLine
     /// else in single quotes (a quote inside written <c>'\''</c>).</summary>
     public static string Quote(string word)
     {
-        if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)))
+        if (word.Length > 0 && !word.AsSpan().ContainsAnyExcept(Safe))
         {
             return word;
         }
         return "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
+
+    /// <summary>The characters a word may hold and still need no quotes.</summary>
+    private static readonly SearchValues<char> Safe =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%");
 }

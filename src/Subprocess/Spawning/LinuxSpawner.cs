@@ -56,11 +56,14 @@ internal sealed class LinuxSpawner : ISpawner
                 stderr = terminal;
             }
 
-            byte[][] argv = new byte[spec.Arguments.Count + 1][];
+            byte[][] argv = new byte[spec.Arguments.Length + 1][];
             argv[0] = NulTerminated(spec.Program);
-            for (int i = 0; i < spec.Arguments.Count; i++)
+            // Each encoded once, straight into its NUL-terminated form: -X hands a job 20,000 arguments.
+            int index = 0;
+            foreach (string argument in spec.Arguments)
             {
-                argv[i + 1] = NulTerminated(spec.ArgumentBytes(i));
+                argv[index + 1] = spec.RawArguments.TryGetValue(index, out byte[]? raw) ? NulTerminated(raw) : NulTerminated(argument);
+                index++;
             }
             byte[]? cwd = spec.WorkingDirectory is string dir ? NulTerminated(dir) : null;
 

@@ -42,7 +42,7 @@ internal sealed class PortableSpawner : ISpawner
             RedirectStandardError = stderrTo.Kind != StdioKind.Inherit,
         };
         var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
-        for (int index = 0; index < spec.Arguments.Count; index++)
+        for (int index = 0; index < spec.Arguments.Length; index++)
         {
             try
             {
