@@ -8,19 +8,7 @@ jobs=${1:-5000}; rounds=${2:-5}
 if [[ " $* " == *" --quick "* ]]; then jobs=200; rounds=1; fi
 
 quick=0; [[ " $* " == *" --quick "* ]] && quick=1
-if ! command -v parallel >/dev/null 2>&1; then
-  (apt-get update -qq && apt-get install -y -qq parallel >/dev/null 2>&1) || {
-    echo "GNU parallel could not be installed" >&2
-    ((quick)) || exit 1   # a smoke pass goes on without that row
-  }
-fi
-# The tool as the README installs it (compiled ahead of time for linux-x64), run by name.
-tools=$(mktemp -d); trap 'rm -rf "$tools"' EXIT
-if [[ -z "${SUBPROC:-}" ]]; then
-  src/Subprocess.Cli/pack.sh "$tools/pkg" >/dev/null
-  dotnet tool install --tool-path "$tools/bin" --configfile "$tools/pkg/nuget.config" subproc >/dev/null
-  SUBPROC="$tools/bin/subproc"
-fi
+source bench/runners.sh
 subproc=("$SUBPROC")
 input="$tools/input"; seq "$jobs" > "$input"
 
