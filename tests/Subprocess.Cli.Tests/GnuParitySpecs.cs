@@ -29,6 +29,14 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-k --link echo ::: a b c ::: 1 2")]
     [InlineData(false, "", "-k echo ::: a b c :::+ 1 2")]
     [InlineData(false, "", "-k echo ::: x y ::: a b c :::+ 1 2 3")]
+    // Columns and headers: --colsep, --header.
+    [InlineData(false, "a\tb\nc\td\n", "-k --colsep \\t echo {2}-{1}")]
+    [InlineData(false, "a,b\nc,d\n", "-k --colsep , echo")]
+    [InlineData(false, "x,y\na,b\nc,d\n", "-k --colsep , --header : echo {y}-{x}")]
+    [InlineData(false, "", "-k --header : echo {f}-{g} ::: f 1 2 ::: g a")]
+    [InlineData(false, "a  b\n", "-k --colsep ' +' echo [{2}]")]
+    [InlineData(false, " a , b \n", "-k --colsep , --trim lr echo [{1}][{2}]")]
+    [InlineData(false, "a,b\n", "-k --colsep , echo {3}x")]
     // How output is shown: --tagstring, -u, -t (its stderr compared apart), --delay, --shuf.
     [InlineData(false, "", "-k --tagstring <{}:{#}> echo x ::: a b")]
     [InlineData(false, "", "-k --tag --tagstring T{} echo x ::: a")]

@@ -35,6 +35,8 @@ internal static class ParallelCommand
     private static readonly Option<string?> Delimiter = new("--delimiter", "-d") { Description = "Inputs end at this delimiter instead of a newline (C escapes: \\n, \\t, \\0, \\x41)" };
     private static readonly Option<bool> Null = new("--null", "-0") { Description = "Inputs end at a NUL byte (find -print0)" };
     private static readonly Option<bool> Link = new("--link") { Description = "Link input sources item by item instead of crossing them (the shorter wrap round)" };
+    private static readonly Option<string?> ColumnSeparator = new("--colsep") { Description = "Split each input into columns at this regex: {1}, {2}... (missing ones are empty)" };
+    private static readonly Option<string?> Header = new("--header") { Description = "The first input of each source names it (or, with --colsep, its columns) for {name}; any value (GNU: a regex) does" };
     private static readonly Option<string?> Trim = new("--trim") { Description = "Trim blanks from inputs: n (no), l (left), r (right), lr (both)" };
     private static readonly Option<string?> TagString = new("--tagstring") { Description = "Prefix each output line with STR (replacement strings filled in) and a tab" };
     private static readonly Option<bool> Verbose = new("--verbose", "-t") { Description = "Print each job's command on stderr as it starts" };
@@ -57,7 +59,7 @@ internal static class ParallelCommand
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple])
         {
             command.Options.Add(option);
         }
@@ -69,10 +71,12 @@ internal static class ParallelCommand
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
     {
         JobOptions options = ReadOptions(parsed);
-        var inputOptions = InputOptions.Of(parsed.GetValue(ArgFiles) ?? [], parsed.GetValue(Delimiter), parsed.GetValue(Null), parsed.GetValue(Link), parsed.GetValue(Trim));
+        var inputOptions = InputOptions.Of(parsed.GetValue(ArgFiles) ?? [], parsed.GetValue(Delimiter), parsed.GetValue(Null), parsed.GetValue(Link), parsed.GetValue(Trim))
+            with { Columns = Columns(parsed.GetValue(ColumnSeparator)), Header = parsed.GetValue(Header) is not null };
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In, inputOptions);
         (int? perJob, bool repeatWords, bool fill) = Packing(parsed);
-        JobTemplate template = JobTemplate.Parse(templateWords, parsed.GetValue(Shell), repeatWords);
+        JobTemplate template = JobTemplate.Parse(Named(templateWords, sources.Names), parsed.GetValue(Shell), repeatWords,
+            missingIsEmpty: inputOptions.Columns is not null);
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
         if ((resume || resumeFailed) && logPath is null)
@@ -166,6 +170,26 @@ internal static class ParallelCommand
         Console.Error.WriteLine($"subproc: job {input.Number}: the input '{shown}' holds a NUL byte, which cannot be passed to a program; not run");
         return true;
     });
+
+    /// <summary>The <c>--colsep</c> regex.</summary>
+    /// <exception cref="UsageException">Not a regex.</exception>
+    private static System.Text.RegularExpressions.Regex? Columns(string? pattern)
+    {
+        try
+        {
+            return pattern is null ? null : new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--colsep {pattern} is not a regular expression: {e.Message}");
+        }
+    }
+
+    /// <summary>The template with each <c>{name}</c> of a <c>--header</c> name written as its position, <c>{1}</c>, <c>{2}</c>...</summary>
+    private static IReadOnlyList<string> Named(IReadOnlyList<string> words, IReadOnlyList<string> names) => names.Count == 0 ? words
+        : [.. words.Select(word => names.Select((name, index) => (name, index))
+            .Where(pair => pair.name.Length > 0)
+            .Aggregate(word, (text, pair) => text.Replace("{" + pair.name + "}", "{" + (pair.index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}", StringComparison.Ordinal)))];
 
     /// <summary>How many inputs a job gets: a count (<c>-n</c>, <c>-N</c>, <c>-L</c>), or as many as fit
     /// (<c>-m</c>, <c>-X</c>); and whether a word with <c>{}</c> is repeated for each (<c>-N</c>, <c>-L</c>, <c>-X</c>).</summary>

@@ -12,6 +12,13 @@ internal sealed record InputOptions(IReadOnlyList<string> ArgFiles, string Delim
 {
     public static InputOptions Default { get; } = new([], "\n", false, "n");
 
+    /// <summary>Splits each input into columns, <c>{1}</c>, <c>{2}</c>... (<c>--colsep</c>); null: inputs stay whole.</summary>
+    public System.Text.RegularExpressions.Regex? Columns { get; init; }
+
+    /// <summary>The first item of each source names it (or, with <see cref="Columns"/>, its columns), for
+    /// <c>{name}</c> in the template, and is not an input (<c>--header</c>).</summary>
+    public bool Header { get; init; }
+
     /// <summary>Reads the options as GNU parallel does: <c>-0</c> is <c>-d '\0'</c>, and the delimiter may
     /// be written with C escapes (<c>\n</c>, <c>\t</c>, <c>\0</c>, <c>\\</c>, <c>\x41</c>, <c>\101</c>).</summary>
     /// <exception cref="UsageException">An empty delimiter, or a --trim other than n, l, r, lr, rl.</exception>

@@ -15,7 +15,35 @@ internal sealed class InputSources
     private readonly List<List<List<string>>> _groups;
     private readonly bool _wrap;
 
-    private InputSources(List<List<List<string>>> groups, bool wrap) => (_groups, _wrap) = (groups, wrap);
+    private readonly System.Text.RegularExpressions.Regex? _columns;
+    private readonly Func<string, string> _trim;
+
+    private InputSources(List<List<List<string>>> groups, bool wrap, InputOptions options)
+    {
+        (_groups, _wrap, _columns, _trim) = (groups, wrap, options.Columns, options.Trimmed);
+        Names = options.Header ? TakeHeaders() : [];
+    }
+
+    /// <summary>Under <c>--header</c>, the name of each value a job gets (a source, or a column of one), in order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The first item of each source, its name or its columns' names, taken out of the inputs.</summary>
+    private List<string> TakeHeaders()
+    {
+        var names = new List<string>();
+        foreach (List<string> source in _groups.SelectMany(group => group))
+        {
+            if (source.Count > 0)
+            {
+                names.AddRange(Split(source[0]));
+                source.RemoveAt(0);
+            }
+        }
+        return names;
+    }
+
+    /// <summary>A value as the job gets it: whole, or its columns under <c>--colsep</c>, each trimmed.</summary>
+    private IEnumerable<string> Split(string value) => _columns is null ? [value] : _columns.Split(value).Select(_trim);
 
     /// <summary>How many sources there are (the values a job gets).</summary>
     public int Count => _groups.Sum(group => group.Count);
@@ -72,15 +100,18 @@ internal sealed class InputSources
         {
             groups = [[.. groups.SelectMany(group => group)]];
         }
-        return (template, new InputSources(groups, options.Link));
+        return (template, new InputSources(groups, options.Link, options));
     }
 
     /// <summary>The items of the one source there is, the common case, or null when there are several.</summary>
-    public IReadOnlyList<string>? Single => _groups is [[List<string> only]] ? only : null;
+    public IReadOnlyList<string>? Single => _groups is [[List<string> only]] && _columns is null ? only : null;
 
-    /// <summary>Every combination, one value per source, in order: the first group varies slowest.</summary>
+    /// <summary>Every combination, one value per source (or its columns, under <c>--colsep</c>), in order:
+    /// the first group varies slowest.</summary>
     public IEnumerable<IReadOnlyList<string>> Combinations() =>
-        Single is { } only ? only.Select(value => (IReadOnlyList<string>)[value]) : Crossed();
+        Single is { } only ? only.Select(value => (IReadOnlyList<string>)[value])
+        : _columns is null ? Crossed()
+        : Crossed().Select(values => (IReadOnlyList<string>)[.. values.SelectMany(Split)]);
 
     private IEnumerable<IReadOnlyList<string>> Crossed()
     {

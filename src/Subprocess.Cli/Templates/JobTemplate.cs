@@ -17,6 +17,10 @@ internal sealed class JobTemplate
     /// </summary>
     public bool RepeatsWords { get; private init; }
 
+    /// <summary>Whether a <c>{n}</c> beyond a job's values is empty rather than an error: columns under
+    /// <c>--colsep</c> vary from line to line (a job of several arguments is always so).</summary>
+    public bool MissingIsEmpty { get; private init; }
+
     private JobTemplate(List<Token> tokens, ShellTemplate? shell)
     {
         _tokens = tokens;
@@ -32,7 +36,8 @@ internal sealed class JobTemplate
     /// <param name="words">The template's words.</param>
     /// <param name="shell">Run each job with <c>/bin/sh -c</c>.</param>
     /// <param name="repeatWords">See <see cref="RepeatsWords"/>.</param>
-    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell, bool repeatWords = false)
+    /// <param name="missingIsEmpty">See <see cref="MissingIsEmpty"/>.</param>
+    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell, bool repeatWords = false, bool missingIsEmpty = false)
     {
         if (words.Count == 0)
         {
@@ -40,11 +45,11 @@ internal sealed class JobTemplate
         }
         if (shell)
         {
-            return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words))) { RepeatsWords = repeatWords };
+            return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words))) { RepeatsWords = repeatWords, MissingIsEmpty = missingIsEmpty };
         }
         List<Token> tokens = words.Count == 1 ? TemplateLexer.Split(words[0]) : TemplateLexer.FromWords(words);
         Validate(tokens);
-        return new JobTemplate(tokens, shell: null) { RepeatsWords = repeatWords };
+        return new JobTemplate(tokens, shell: null) { RepeatsWords = repeatWords, MissingIsEmpty = missingIsEmpty };
     }
 
     /// <summary>No template was given: each input line is the command (GNU parallel's behaviour).</summary>
@@ -69,7 +74,7 @@ internal sealed class JobTemplate
             return BuildPipeline(inputs, context, stdout, stderr, arguments);
         }
         // With no template, the input is itself the command line, as the user wrote it.
-        Command command = Command.Shell(_shell?.Fill(inputs, context, arguments) ?? string.Join(' ', inputs));
+        Command command = Command.Shell(_shell?.Fill(inputs, context, arguments, MissingIsEmpty) ?? string.Join(' ', inputs));
         command = stdout is null ? command : command.WithStdout(stdout);
         return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));
     }
@@ -154,7 +159,7 @@ internal sealed class JobTemplate
     private IEnumerable<string> Words(string word, IReadOnlyList<string> inputs, JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments) =>
         RepeatsWords && arguments is not null && Replacements.Find(word).Any(Replacements.StandsForEach)
             ? arguments.Select(argument => Replacements.Apply(word, argument, context))
-            : [Replacements.Apply(word, inputs, context, @short: arguments is not null)];
+            : [Replacements.Apply(word, inputs, context, @short: arguments is not null || MissingIsEmpty)];
 
     private static void Validate(List<Token> tokens)
     {

@@ -55,7 +55,12 @@ internal sealed partial class ShellTemplate
     /// with none in the template, the inputs appended, each quoted. For a job of several
     /// <paramref name="arguments"/>, a bare <c>{}</c> (or a form of it) is each one's value quoted apart,
     /// so each is a word of its own, as GNU parallel writes them; inside quotes, they are joined by spaces.</summary>
-    public string Fill(IReadOnlyList<string> inputs, Subprocess.JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments = null)
+    /// <param name="inputs">The job's values.</param>
+    /// <param name="context">Its number and slot.</param>
+    /// <param name="arguments">A job of several arguments: each one's values, or null.</param>
+    /// <param name="missingIsEmpty">A <c>{n}</c> beyond the values is empty (<c>--colsep</c>).</param>
+    public string Fill(IReadOnlyList<string> inputs, Subprocess.JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments = null,
+        bool missingIsEmpty = false)
     {
         if (_holes.Length == 0)
         {
@@ -72,7 +77,7 @@ internal sealed partial class ShellTemplate
                 copied = hole.Index + hole.Length;
                 continue;
             }
-            string value = Replacements.ValueOf(hole, inputs, context, @short: arguments is not null);
+            string value = Replacements.ValueOf(hole, inputs, context, @short: arguments is not null || missingIsEmpty);
             script.Append(!afterName || place is ShellContext.SingleQuoted or ShellContext.Comment ? Quote(value, place)
                 : place == ShellContext.Unquoted ? "'" + Quote(value, ShellContext.SingleQuoted) + "'"
                 : "\"\"" + Quote(value, place));
