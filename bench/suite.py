@@ -158,6 +158,8 @@ def main():
     print(jobs_md, flush=True)
     packing, packing_md = script_section(["bash", os.path.join(HERE, "packing.sh"), "100000", str(rounds)], quick)
     print(packing_md, flush=True)
+    piped, piped_md = script_section(["bash", os.path.join(HERE, "pipe.sh"), "30000000", str(rounds)], quick)
+    print(piped_md, flush=True)
     alloc, alloc_md = allocations(quick)
     print(alloc_md, flush=True)
 
@@ -188,6 +190,7 @@ def main():
         bar("Job runner vs xargs", "≤ 1.2x", f"{sub_jobs / xargs:.3f}x", sub_jobs <= 1.2 * xargs),
         bar("Job runner: GNU parallel / subproc", "≥ 4x", f"{gnu / sub_jobs:.3f}x", gnu >= 4 * sub_jobs),
         bar("Packing: subproc -X vs xargs", "≤ 1.2x", f"{packing['subproc parallel -X echo'][2]:.3f}x", packing["subproc parallel -X echo"][2] <= 1.2),
+        bar("Pipe: subproc --pipe throughput / GNU --pipe", "≥ 3x", f"{piped['subproc parallel --pipe'][2]:.3f}x", piped["subproc parallel --pipe"][2] >= 3),
     ]
     bars_md = "## Bars\n\n" + table(["bar", "goal", "measured", "verdict"], bars, numeric=False)
     if quick:
@@ -195,9 +198,9 @@ def main():
     print(bars_md)
 
     check_numbers({"spawn": spawn, "capture": capture, "fan-out": fan, "capture of 1 GiB": big, "allocations": alloc,
-                   "pipeline": pipe, "lines": lines, "jobs": jobs, "packing": packing},
+                   "pipeline": pipe, "lines": lines, "jobs": jobs, "packing": packing, "pipe": piped},
                   expected={"spawn": 6, "capture": 6, "fan-out": 6, "capture of 1 GiB": 5, "allocations": 4, "pipeline": 6, "lines": 5, "jobs": 3,
-                            "packing": 3})
+                            "packing": 3, "pipe": 2})
     if quick:
         print("bench/run --quick: every row produced a number")
         return
@@ -231,6 +234,7 @@ def main():
         "<!-- lines:start -->\n" + lines_md + "\n<!-- lines:end -->",
         "<!-- jobs:start -->\n" + jobs_md + "\n<!-- jobs:end -->",
         "<!-- packing:start -->\n" + packing_md + "\n<!-- packing:end -->",
+        "<!-- pipe:start -->\n" + piped_md + "\n<!-- pipe:end -->",
         alloc_md + "\n\n" + notes["alloc"],
     ]) + "\n"
     open(os.path.join(ROOT, "BENCHMARKS.md"), "w").write(text)

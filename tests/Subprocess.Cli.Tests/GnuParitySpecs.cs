@@ -59,6 +59,20 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-k -j1 -m echo pre{}post ::: a b c")]
     [InlineData(false, "", "-k -j2 -m echo ::: a b c d e")]
     [InlineData(true, "", "-k -n2 'echo {}; echo {#}' ::: a 'b c' d")]
+    // --pipe and --pipe-part: blocks of records on each job's stdin, cut where GNU parallel cuts them
+    // (stdin "seq:N" is seq N's output; "file:..." is written to the file "in" instead).
+    [InlineData(false, "seq:30", "-k --pipe --block 10 wc -l")]
+    [InlineData(false, "seq:30", "-k --pipe --block 7 wc -l")]
+    [InlineData(false, "seq:30", "-k --pipe --block 3 wc -l")]
+    [InlineData(false, "seq:20", "-k --pipe -N3 wc -l")]
+    [InlineData(true, "seq:10", "-k --pipe --block 6 'cat > /dev/null; echo {#}'")] // a job that reads no stdin: GNU parallel's code is a race
+    [InlineData(true, "a\nb\nc", "-k --pipe --block 2 'cat; echo \"|\"'")]
+    [InlineData(false, ">a\nx\n>b\ny\n>c\nz\n", "-k --pipe --recstart > -N1 wc -c")]
+    [InlineData(false, ">a\nx\n>b\ny\n>c\nz\n", "-k --pipe --recstart > --block 8 wc -c")]
+    [InlineData(false, "a;b;c;d;", "-k --pipe --recend ; --block 3 wc -c")]
+    [InlineData(false, "file:seq:30", "-k --pipe-part -a in --block 10 wc -l")]
+    [InlineData(false, "file:seq:30", "-k --pipe-part -a in --block 7 wc -l")]
+    [InlineData(false, "file:seq:30", "-k --pipe-part -a in --block 25 wc -l")]
     // Job counts: N, 0, +N, -N, N% of the cores.
     [InlineData(false, "", "-j 0 -k echo ::: a b c")]
     [InlineData(false, "", "-j +1 -k echo ::: a b c")]
@@ -108,6 +122,12 @@ public class GnuParitySpecs : Spec
         string dir = Directory.CreateTempSubdirectory("subproc-gnu-").FullName;
         try
         {
+            if (stdin.StartsWith("file:", StringComparison.Ordinal))
+            {
+                File.WriteAllText(Path.Combine(dir, "in"), Expand(stdin["file:".Length..]));
+                stdin = "";
+            }
+            stdin = Expand(stdin);
             CapturedResult result = await Command.Create(command[0], command[1..])
                 .WithWorkingDirectory(dir)
                 .WithEnvironment("PARALLEL_HOME", Path.Combine(dir, ".parallel"))
@@ -128,6 +148,11 @@ public class GnuParitySpecs : Spec
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>"seq:N" as seq N writes it; anything else as it is.</summary>
+    private static string Expand(string text) => text.StartsWith("seq:", StringComparison.Ordinal)
+        ? string.Concat(Enumerable.Range(1, int.Parse(text[4..], System.Globalization.CultureInfo.InvariantCulture)).Select(i => $"{i}\n"))
+        : text;
 
     private static string Sorted(string lines) => string.Join("\n", lines.Split('\n').Order(StringComparer.Ordinal));
 

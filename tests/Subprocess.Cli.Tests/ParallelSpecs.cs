@@ -134,6 +134,12 @@ public class ParallelSpecs : Spec
 
     [Theory(Timeout = 60_000)]
     [InlineData("parallel", "-j")]
+    [InlineData("parallel", "--pipe", "wc", ":::", "a")]
+    [InlineData("parallel", "--pipe-part", "wc")]
+    [InlineData("parallel", "--pipe", "--block", "0", "wc")]
+    [InlineData("parallel", "--pipe", "--block", "2X", "wc")]
+    [InlineData("parallel", "-X", "-m", "echo", ":::", "a")]
+    [InlineData("parallel", "-n", "0", "echo", ":::", "a")]
     [InlineData("parallel", "-jx", "echo", ":::", "a")]
     [InlineData("parallel", "--nope", "echo")]
     [InlineData("parallel", "echo $HOME", ":::", "a")]
@@ -280,5 +286,19 @@ public class ParallelSpecs : Spec
         Assert.All(lines, line => Assert.True(line.Length < 128 * 1024, $"a command line of {line.Length} bytes"));
         Assert.Equal(Enumerable.Range(1, 100_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             lines.SelectMany(line => line.Split(' ')));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Pipe_hands_every_byte_to_some_job_once_and_a_job_that_reads_none_is_no_failure()
+    {
+        string input = string.Concat(Enumerable.Range(1, 200_000).Select(i => $"{i}\n"));
+
+        CapturedResult counted = await Subproc.RunWithInputAsync(input, "parallel", "--pipe", "--block", "100K", "wc", "-c");
+        CapturedResult ignored = await Subproc.RunWithInputAsync(input, "parallel", "--pipe", "--block", "100K", "true");
+
+        Assert.Equal(0, counted.ExitStatus.Code);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(input), counted.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Sum(int.Parse));
+        Assert.True(counted.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length > 10, "the input was not cut into blocks");
+        Assert.Equal(0, ignored.ExitStatus.Code); // GNU parallel's code depends on a race with its writer here
     }
 }

@@ -43,6 +43,11 @@ internal static class ParallelCommand
     private static readonly Option<bool> Ungroup = new("--ungroup", "-u") { Description = "Print output as it comes, in any pieces: fastest, but jobs' lines may mix" };
     private static readonly Option<bool> Shuffle = new("--shuf") { Description = "Run the jobs in a random order (numbered as they run)" };
     private static readonly Option<string?> Delay = new("--delay") { Description = "Wait this long between job starts (10, 1.5s, 500ms, 2m)" };
+    private static readonly Option<bool> Pipe = new("--pipe", "--spreadstdin") { Description = "Split stdin into blocks of records and give each job one on its stdin" };
+    private static readonly Option<bool> PipePart = new("--pipe-part", "--pipepart") { Description = "--pipe over the file given with -a" };
+    private static readonly Option<string?> Block = new("--block", "--block-size") { Description = "About how much a --pipe block holds (default 1M; K, M, G suffixes)" };
+    private static readonly Option<string?> RecordEnd = new("--recend") { Description = "What ends a record for --pipe (default \\n; C escapes)" };
+    private static readonly Option<string?> RecordStart = new("--recstart") { Description = "What starts a record for --pipe (default nothing; C escapes)" };
     private static readonly Option<int?> MaxArgs = new("--max-args", "-n") { Description = "Give each job up to N inputs ({} is them all, joined by spaces)" };
     private static readonly Option<int?> MaxArgsEach = new("-N") { Description = "Give each job up to N inputs; {1}..{N} name each, and a word with {} is repeated for each" };
     private static readonly Option<int?> MaxLines = new("--max-lines", "-L") { Description = "Give each job up to N input lines, as -N does" };
@@ -59,7 +64,7 @@ internal static class ParallelCommand
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, Pipe, PipePart, Block, RecordEnd, RecordStart])
         {
             command.Options.Add(option);
         }
@@ -71,6 +76,10 @@ internal static class ParallelCommand
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
     {
         JobOptions options = ReadOptions(parsed);
+        if (parsed.GetValue(Pipe) || parsed.GetValue(PipePart))
+        {
+            return await RunPipedAsync(parsed, options, cancellation);
+        }
         var inputOptions = InputOptions.Of(parsed.GetValue(ArgFiles) ?? [], parsed.GetValue(Delimiter), parsed.GetValue(Null), parsed.GetValue(Link), parsed.GetValue(Trim))
             with { Columns = Columns(parsed.GetValue(ColumnSeparator)), Header = parsed.GetValue(Header) is not null };
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In, inputOptions);
@@ -113,8 +122,72 @@ internal static class ParallelCommand
         }
 
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
+        return await RunJobsAsync(parsed, template, inputs, inputs.Count, refused, options, log, cancellation);
+    }
+
+    /// <summary><c>--pipe</c> and <c>--pipe-part</c>: stdin (or the file of <c>-a</c>) cut into blocks of
+    /// records, each a job's stdin, read as the jobs start.</summary>
+    private static async Task<int> RunPipedAsync(ParseResult parsed, JobOptions options, CancellationToken cancellation)
+    {
+        string[] words = parsed.GetValue(Words) ?? [];
+        if (words.Any(word => word is ":::" or "::::" or ":::+" or "::::+"))
+        {
+            throw new UsageException("--pipe reads its input from stdin (or -a FILE), not from ::: or :::: sources");
+        }
+        string[] files = parsed.GetValue(ArgFiles) ?? [];
+        if (files.Length > 1 || parsed.GetValue(PipePart) && files.Length == 0)
+        {
+            throw new UsageException(parsed.GetValue(PipePart) ? "--pipe-part needs the file to split, given with -a FILE" : "--pipe reads one input: stdin or one -a FILE");
+        }
+        int blockSize = parsed.GetValue(Block) is string size ? Sizes.Parse(size, "--block") : 1 << 20;
+        string? end = parsed.GetValue(RecordEnd), start = parsed.GetValue(RecordStart);
+        byte[] recordEnd = System.Text.Encoding.UTF8.GetBytes(end is null ? start is null ? "\n" : "" : InputOptions.Unescape(end));
+        byte[] recordStart = System.Text.Encoding.UTF8.GetBytes(start is null ? "" : InputOptions.Unescape(start));
+        if (recordEnd.Length + recordStart.Length == 0)
+        {
+            throw new UsageException("--recend and --recstart cannot both be empty: nothing would end a record");
+        }
+        int? records = parsed.GetValue(MaxArgsEach) ?? parsed.GetValue(MaxArgs) ?? parsed.GetValue(MaxLines);
+        if (records < 1)
+        {
+            throw new UsageException($"-N {records} is not a number of records per block (at least 1)");
+        }
+        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell));
+        await using Stream input = files.Length == 1 ? OpenInput(files[0]) : Console.OpenStandardInput();
+        // As many blocks out as jobs run, and two read ahead (with no limit on jobs, two per core).
+        int slots = options.MaxParallel == 0 ? 2 * Environment.ProcessorCount : options.MaxParallel;
+        using var reader = new Blocks(input, blockSize, recordEnd, recordStart, records, forward: parsed.GetValue(PipePart), held: slots + 2);
+        IEnumerable<JobInput> blocks = reader.Read().Select((block, index) => new JobInput(index + 1, []) { Block = block, Release = reader.Release });
+        if (parsed.GetValue(DryRun))
+        {
+            foreach (JobInput block in blocks)
+            {
+                Console.Out.WriteLine(template.Describe([], new JobContext(block.Number, 1)));
+            }
+            return 0;
+        }
+        await using JobLog? log = parsed.GetValue(JobLogFile) is string logPath ? new JobLog(logPath, append: false) : null;
+        return await RunJobsAsync(parsed, template, blocks, total: null, refused: 0, options, log, cancellation);
+    }
+
+    private static FileStream OpenInput(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>Runs the jobs, reporting each, with Ctrl-C's handling; returns GNU parallel's exit code.</summary>
+    private static async Task<int> RunJobsAsync(ParseResult parsed, JobTemplate template, IEnumerable<JobInput> inputs, long? total, int refused,
+        JobOptions options, JobLog? log, CancellationToken cancellation)
+    {
         var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), parsed.GetValue(LineBuffer), parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
-        var run = new ParallelRun(template, inputs, options, output, log);
+        var run = new ParallelRun(template, inputs, total, options, output, log);
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). A
         // second: SIGKILL them at once. Either way we exit when they are gone. The library's own
         // handlers are installed first, so this one runs before them and, cancelling the signal, is the
@@ -134,7 +207,7 @@ internal static class ParallelCommand
                 Spawning.LiveChildren.KillAll();
             }
         });
-        JobProgress? progress = parsed.GetValue(Bar) || parsed.GetValue(ProgressOption) ? JobProgress.ForStderr(inputs.Count) : null;
+        JobProgress? progress = parsed.GetValue(Bar) || parsed.GetValue(ProgressOption) ? JobProgress.ForStderr(total is long all ? (int)all : 0) : null;
         if (progress is null)
         {
             await run.RunAsync(_ => { }, interrupted.Token);
@@ -149,7 +222,7 @@ internal static class ParallelCommand
         {
             _ when interrupted.IsCancellationRequested => 255,
             ({ OnSuccess: true }, not null) => 0,                                        // the outcome asked for, whatever the jobs it ended
-            ({ OnSuccess: false, Percent: not null }, _) => failed * 100 / Math.Max(1, inputs.Count + refused), // the share that failed, reached or not
+            ({ OnSuccess: false, Percent: not null }, _) => failed * 100 / Math.Max(1, (int)(total ?? run.Finished) + refused), // the share that failed, reached or not
             ({ OnSuccess: false, Count: 1 }, { } trigger) => ParallelRun.ExitCodeOf(trigger), // the failing job's own
             _ => Math.Min(failed, 101),
         };

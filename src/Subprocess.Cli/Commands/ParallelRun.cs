@@ -11,8 +11,17 @@ namespace Subprocess.Cli.Commands;
 /// library's <see cref="JobRunner"/>, and reports each as it finishes (its output, grouped or already
 /// streamed line by line; a start failure; its job-log line; progress), counting what ran and failed.
 /// </summary>
-internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> inputs, JobOptions options, OutputChoices output, JobLog? log)
+/// <param name="template">The command each job runs.</param>
+/// <param name="inputs">The jobs' inputs, read as the jobs start (<c>--pipe</c>'s blocks are not all in memory at once).</param>
+/// <param name="total">How many there are, if known.</param>
+/// <param name="options">How the jobs run.</param>
+/// <param name="output">How they are shown.</param>
+/// <param name="log">The job log, if any.</param>
+internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> inputs, long? total, JobOptions options, OutputChoices output, JobLog? log)
 {
+    /// <summary>The inputs of the jobs started and not yet reported, by number.</summary>
+    private readonly ConcurrentDictionary<long, JobInput> _running = new();
+
     private readonly Stream _stdout = Console.OpenStandardOutput();
     private readonly Stream _stderr = Console.OpenStandardError();
     private readonly ConcurrentDictionary<long, List<LineStream>> _streaming = new();
@@ -74,7 +83,17 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
     private Pipeline Build(JobInput input, JobContext context)
     {
         Interlocked.Increment(ref _started);
-        context = context with { Number = input.Number };
+        _running[input.Number] = input;
+        Pipeline job = Compose(input, context with { Number = input.Number });
+        // --pipe: the block is the job's stdin.
+        return input.Block is ArraySegment<byte> block
+            ? Pipeline.Create([job.Commands[0].WithStdin(Stdio.Stream(new MemoryStream(block.Array!, block.Offset, block.Count, writable: false))), .. job.Commands.Skip(1)])
+            : job;
+    }
+
+    /// <summary>The job's command as the template and the output choices make it.</summary>
+    private Pipeline Compose(JobInput input, JobContext context)
+    {
         if (output.Verbose)
         {
             // As GNU parallel's -t: the job on stderr as it starts, before anything it writes.
@@ -164,7 +183,12 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
 
     private async Task ReportAsync(JobResult job)
     {
-        JobInput input = inputs[(int)job.Context.Number - 1];
+        _running.TryRemove(job.Context.Number, out JobInput? input);
+        input ??= new JobInput(job.Context.Number, []);
+        if (input.Block is ArraySegment<byte> block)
+        {
+            input.Release?.Invoke(block); // every attempt is over: the block is read no more
+        }
         if (_streaming.TryRemove(input.Number, out List<LineStream>? lines))
         {
             lines.ForEach(stream => stream.Complete());
@@ -172,7 +196,7 @@ internal sealed class ParallelRun(JobTemplate template, IReadOnlyList<JobInput> 
         Finished++;
         Failed += job.Success ? 0 : 1;
         bool haltedBefore = HaltedBy is not null;
-        if (!haltedBefore && options.Halt is { } halt && halt.IsReached(Failed, Finished - Failed, inputs.Count))
+        if (!haltedBefore && options.Halt is { } halt && halt.IsReached(Failed, Finished - Failed, total))
         {
             HaltedBy = job;
         }

@@ -44,7 +44,8 @@ internal sealed record InputOptions(IReadOnlyList<string> ArgFiles, string Delim
         _ => input,
     };
 
-    private static string Unescape(string text)
+    /// <summary><paramref name="text"/> with its C escapes read (<c>\n</c>, <c>\t</c>, <c>\0</c>, <c>\\</c>, <c>\x41</c>, <c>\101</c>).</summary>
+    public static string Unescape(string text)
     {
         var result = new StringBuilder();
         for (int i = 0; i < text.Length; i++)

@@ -9,4 +9,10 @@ internal sealed record JobInput(long Number, IReadOnlyList<string> Values)
     /// <summary>The arguments of a job of several (each one value per source), for the replacement
     /// strings that stand for each in turn (<c>-X</c>, <c>-N</c>, <c>-L</c>); null: the one, <see cref="Values"/>.</summary>
     public IReadOnlyList<IReadOnlyList<string>>? Arguments { get; init; }
+
+    /// <summary>Under <c>--pipe</c>, the block of records the job reads on its stdin; null otherwise.</summary>
+    public ArraySegment<byte>? Block { get; init; }
+
+    /// <summary>Gives <see cref="Block"/> back once the job is done with it.</summary>
+    public Action<ArraySegment<byte>>? Release { get; init; }
 }

@@ -38,7 +38,9 @@ public static class JobRunner
         ArgumentOutOfRangeException.ThrowIfLessThan(options.StartDelay, TimeSpan.Zero);
 
         var finished = Channel.CreateUnbounded<JobResult>(new UnboundedChannelOptions { SingleReader = true });
-        Task producer = StartAllAsync(inputs, toJob, options, finished.Writer, cancellationToken);
+        // On the thread pool: enumerating the inputs may block (reading stdin, or waiting for the jobs to give
+        // back what they hold), and must never block the caller, who takes the results.
+        Task producer = Task.Run(() => StartAllAsync(inputs, toJob, options, finished.Writer, cancellationToken), CancellationToken.None);
 
         long next = 1;
         var waiting = new SortedDictionary<long, JobResult>();
