@@ -73,6 +73,9 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "file:seq:30", "-k --pipe-part -a in --block 10 wc -l")]
     [InlineData(false, "file:seq:30", "-k --pipe-part -a in --block 7 wc -l")]
     [InlineData(false, "file:seq:30", "-k --pipe-part -a in --block 25 wc -l")]
+    // --nice: every command of the job at that niceness, a pipeline's too.
+    [InlineData(true, "", "--nice 7 'cut -d\" \" -f19 /proc/$$/stat {}' ::: /dev/null")]
+    [InlineData(false, "", "--nice 3 'cat /proc/self/stat {} | cut -d\" \" -f19' ::: /dev/null")]
     // Job counts: N, 0, +N, -N, N% of the cores.
     [InlineData(false, "", "-j 0 -k echo ::: a b c")]
     [InlineData(false, "", "-j +1 -k echo ::: a b c")]

@@ -43,6 +43,7 @@ internal static class ParallelCommand
     private static readonly Option<bool> Ungroup = new("--ungroup", "-u") { Description = "Print output as it comes, in any pieces: fastest, but jobs' lines may mix" };
     private static readonly Option<bool> Shuffle = new("--shuf") { Description = "Run the jobs in a random order (numbered as they run)" };
     private static readonly Option<string?> Delay = new("--delay") { Description = "Wait this long between job starts (10, 1.5s, 500ms, 2m)" };
+    private static readonly Option<int?> Nice = new("--nice") { Description = "Run every command of each job at this niceness (nice -n N)" };
     private static readonly Option<bool> Pipe = new("--pipe", "--spreadstdin") { Description = "Split stdin into blocks of records and give each job one on its stdin" };
     private static readonly Option<bool> PipePart = new("--pipe-part", "--pipepart") { Description = "--pipe over the file given with -a" };
     private static readonly Option<string?> Block = new("--block", "--block-size") { Description = "About how much a --pipe block holds (default 1M; K, M, G suffixes)" };
@@ -64,7 +65,7 @@ internal static class ParallelCommand
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, Pipe, PipePart, Block, RecordEnd, RecordStart])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice])
         {
             command.Options.Add(option);
         }
@@ -82,10 +83,11 @@ internal static class ParallelCommand
         }
         var inputOptions = InputOptions.Of(parsed.GetValue(ArgFiles) ?? [], parsed.GetValue(Delimiter), parsed.GetValue(Null), parsed.GetValue(Link), parsed.GetValue(Trim))
             with { Columns = Columns(parsed.GetValue(ColumnSeparator)), Header = parsed.GetValue(Header) is not null };
+        RefusePerl(parsed.GetValue(Words) ?? []);
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In, inputOptions);
         (int? perJob, bool repeatWords, bool fill) = Packing(parsed);
         JobTemplate template = JobTemplate.Parse(Named(templateWords, sources.Names), parsed.GetValue(Shell), repeatWords,
-            missingIsEmpty: inputOptions.Columns is not null);
+            missingIsEmpty: inputOptions.Columns is not null) with { Niceness = parsed.GetValue(Nice) };
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
         if ((resume || resumeFailed) && logPath is null)
@@ -152,7 +154,8 @@ internal static class ParallelCommand
         {
             throw new UsageException($"-N {records} is not a number of records per block (at least 1)");
         }
-        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell));
+        RefusePerl(words);
+        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell)) with { Niceness = parsed.GetValue(Nice) };
         await using Stream input = files.Length == 1 ? OpenInput(files[0]) : Console.OpenStandardInput();
         // As many blocks out as jobs run, and two read ahead (with no limit on jobs, two per core).
         int slots = options.MaxParallel == 0 ? 2 * Environment.ProcessorCount : options.MaxParallel;
@@ -243,6 +246,18 @@ internal static class ParallelCommand
         Console.Error.WriteLine($"subproc: job {input.Number}: the input '{shown}' holds a NUL byte, which cannot be passed to a program; not run");
         return true;
     });
+
+    /// <summary>Refuses GNU parallel's Perl replacement strings, <c>{= perl =}</c>: there is no Perl here.</summary>
+    /// <exception cref="UsageException">A template word holds one.</exception>
+    private static void RefusePerl(IEnumerable<string> words)
+    {
+        if (words.Any(word => word.Contains("{=", StringComparison.Ordinal) && word.Contains("=}", StringComparison.Ordinal)))
+        {
+            throw new UsageException(
+                "{= ... =} runs Perl in GNU parallel; subproc has no Perl: compute the value in the shell instead, " +
+                "as in --shell 'echo \"$(printf %s {} | sed s/a/b/)\"'");
+        }
+    }
 
     /// <summary>The <c>--colsep</c> regex.</summary>
     /// <exception cref="UsageException">Not a regex.</exception>

@@ -4,7 +4,7 @@ namespace Subprocess.Cli.Templates;
 /// The command each job runs, made from the template and the job's inputs: a library
 /// <see cref="Pipeline"/> joined by kernel pipes, or with <c>--shell</c> a <c>/bin/sh -c</c> script.
 /// </summary>
-internal sealed class JobTemplate
+internal sealed record JobTemplate
 {
     private readonly List<Token> _tokens;
     private readonly ShellTemplate? _shell;
@@ -20,6 +20,10 @@ internal sealed class JobTemplate
     /// <summary>Whether a <c>{n}</c> beyond a job's values is empty rather than an error: columns under
     /// <c>--colsep</c> vary from line to line (a job of several arguments is always so).</summary>
     public bool MissingIsEmpty { get; private init; }
+
+    /// <summary>The niceness every command of a job runs at (<c>--nice</c>: each stage, or the shell, under
+    /// <c>nice -n</c>, so a pipeline's every command is niced); null: this process's own.</summary>
+    public int? Niceness { get; init; }
 
     private JobTemplate(List<Token> tokens, ShellTemplate? shell)
     {
@@ -74,7 +78,8 @@ internal sealed class JobTemplate
             return BuildPipeline(inputs, context, stdout, stderr, arguments);
         }
         // With no template, the input is itself the command line, as the user wrote it.
-        Command command = Command.Shell(_shell?.Fill(inputs, context, arguments, MissingIsEmpty) ?? string.Join(' ', inputs));
+        string script = _shell?.Fill(inputs, context, arguments, MissingIsEmpty) ?? string.Join(' ', inputs);
+        Command command = Niceness is int nice ? Niced(nice, ["/bin/sh", "-c", script]) : Command.Shell(script);
         command = stdout is null ? command : command.WithStdout(stdout);
         return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));
     }
@@ -122,7 +127,7 @@ internal sealed class JobTemplate
 
         Command Stage(bool last)
         {
-            Command command = Command.Create(words[0], words.Skip(1));
+            Command command = Niceness is int nice ? Niced(nice, words) : Command.Create(words[0], words.Skip(1));
             if (stdin is not null)
             {
                 command = command.WithStdin(stdin);
@@ -140,6 +145,9 @@ internal sealed class JobTemplate
             return command;
         }
     }
+
+    private static Command Niced(int niceness, IEnumerable<string> words) =>
+        Command.Create("nice", ["-n", niceness.ToString(System.Globalization.CultureInfo.InvariantCulture), .. words]);
 
     /// <summary>The command line shown by --dry-run, with <paramref name="inputs"/> filled in and redirections kept.</summary>
     public string Describe(IReadOnlyList<string> inputs, JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments = null)
