@@ -101,9 +101,11 @@ internal static partial class TemplateLexer
         }
     }
 
+    /// <summary>What a GNU parallel user reads first: add --shell (GNU parallel always runs one; subproc only when asked).</summary>
     private static UsageException ShellSyntax(string what, string? meaning = null) => new(
-        $"'{what}' in the command template is shell syntax{(meaning is null ? "" : $" ({meaning})")} subproc does not interpret " +
-        "(it builds only a | b, < in, > out, >> out, 2> err, 2>> err and 2>&1 itself); quote it, or add --shell to run each job with /bin/sh -c");
+        $"'{what}' in the command template is shell syntax{(meaning is null ? "" : $" ({meaning})")}: add --shell to run each job with " +
+        "/bin/sh -c, as GNU parallel always does (subproc runs one only when asked; without it, it builds a | b, < in, > out, >> out, " +
+        "2> err, 2>> err and 2>&1 itself), or quote it to mean it literally");
 
     /// <summary>Whether digits at <paramref name="at"/> run up to a &lt; or &gt;.</summary>
     private static bool TouchesRedirection(string text, int at)
