@@ -8,9 +8,6 @@ namespace Subprocess.Cli.Commands;
 /// <param name="Verbose">Each job's command on stderr as it starts (<c>-t</c>, <c>--verbose</c>).</param>
 internal sealed record OutputChoices(bool Tag, string? TagString, bool LineBuffer, bool Ungroup, bool Verbose)
 {
-    /// <summary>Whether each line gets a prefix.</summary>
-    public bool Tagged => Tag || TagString is not null;
-
     /// <summary>Whether the output goes out while the job runs (nothing is kept for its end).</summary>
     public bool Streamed => LineBuffer || Ungroup;
 }

@@ -46,7 +46,7 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     {
         ProcessTimeoutException => 255,
         ProcessStartException => 127,
-        _ => job.ExitStatus is { Signal: int signal } ? 128 + signal : job.ExitStatus?.Code ?? 255,
+        _ => job.ExitStatus is ExitStatus status ? ShellStatus.Of(status) : 255,
     };
 
     /// <summary>Runs every job, calling <paramref name="finished"/> with each one's success; a cancellation
@@ -97,7 +97,7 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         if (output.Verbose)
         {
             // As GNU parallel's -t: the job on stderr as it starts, before anything it writes.
-            NoticeNow($"{template.Describe(input.Values, context, input.Arguments)}\n");
+            Notice($"{template.Describe(input.Values, context, input.Arguments)}\n");
         }
         if (output.Ungroup)
         {
@@ -127,7 +127,7 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     /// <param name="job">The job.</param>
     /// <param name="shown">The job as <c>--dry-run</c> shows it, as GNU parallel names jobs (made only when named).</param>
     /// <param name="endedByHalt">Whether a <c>now</c> halt ended it.</param>
-    private async Task NoticeHaltAndTimeoutAsync(JobResult job, Func<string> shown, bool endedByHalt)
+    private void NoticeHaltAndTimeout(JobResult job, Func<string> shown, bool endedByHalt)
     {
         if (endedByHalt)
         {
@@ -135,35 +135,23 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         }
         if (job.Error is ProcessTimeoutException)
         {
-            await NoticeAsync($"subproc: Warning: This job was killed because it timed out:\nsubproc: Warning: {shown()}\n");
+            Notice($"subproc: Warning: This job was killed because it timed out:\nsubproc: Warning: {shown()}\n");
         }
         if (options.Halt is { } halt && job.Success == halt.OnSuccess)
         {
-            await NoticeAsync($"subproc: This job {(job.Success ? "succeeded" : "failed")}:\n{shown()}\n");
+            Notice($"subproc: This job {(job.Success ? "succeeded" : "failed")}:\n{shown()}\n");
         }
         int running = Volatile.Read(ref _started) - Finished;
         if (HaltedBy == job && options.Halt?.When == HaltWhen.Soon && running > 0)
         {
-            await NoticeAsync($"subproc: Starting no more jobs. Waiting for {running} jobs to finish.\n");
+            Notice($"subproc: Starting no more jobs. Waiting for {running} jobs to finish.\n");
         }
     }
 
     /// <summary>A line of ours on stderr: behind the jobs' stderr lines already queued under
-    /// <c>--line-buffer</c>, not in the middle of one.</summary>
-    private async Task NoticeAsync(string text)
-    {
-        if (_lineWriter is null)
-        {
-            await Console.Error.WriteAsync(text);
-        }
-        else
-        {
-            _lineWriter.Write(_stderr, Encoding.UTF8.GetBytes(text));
-        }
-    }
-
-    /// <summary><see cref="NoticeAsync"/> from where nothing can be awaited (a job being built).</summary>
-    private void NoticeNow(string text)
+    /// <c>--line-buffer</c>, not in the middle of one. (Console.Error writes synchronously whatever the
+    /// call, so one form serves the jobs being built and those being reported.)</summary>
+    private void Notice(string text)
     {
         if (_lineWriter is null)
         {
@@ -208,9 +196,9 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         }
         if (job.Error is ProcessStartException start)
         {
-            await NoticeAsync($"subproc: job {input.Number}: {start.Message}\n");
+            Notice($"subproc: job {input.Number}: {start.Message}\n");
         }
-        await NoticeHaltAndTimeoutAsync(job, () => template.Describe(input.Values, job.Context, input.Arguments), endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
+        NoticeHaltAndTimeout(job, () => template.Describe(input.Values, job.Context, input.Arguments), endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
         if (log is not null)
         {
             await log.WriteAsync(job, input.Number);

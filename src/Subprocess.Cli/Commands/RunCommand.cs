@@ -38,7 +38,7 @@ internal static class RunCommand
             // the terminal's foreground group, and an interactive program could not read the terminal.
             // Ctrl-C reaches the child from the terminal, and the library ends it if we go first.
             ExitStatus status = (await command.RunAsync(CancellationToken.None)).ExitStatus;
-            return status.Code ?? 128 + status.Signal!.Value;
+            return ShellStatus.Of(status);
         }
         catch (ProcessStartException e)
         {
@@ -48,7 +48,7 @@ internal static class RunCommand
         catch (ProcessTimeoutException e)
         {
             await Console.Error.WriteLineAsync($"subproc: {e.Message}");
-            return e.ExitStatus is { Signal: int signal } ? 128 + signal : e.ExitStatus?.Code ?? 128 + 9;
+            return e.ExitStatus is ExitStatus ended ? ShellStatus.Of(ended) : 128 + 9;
         }
     }
 }

@@ -132,7 +132,7 @@ internal sealed class DescriptorPipe : ChildPipe
 
         protected SafeFileHandle Handle => pipe._handle;
 
-        protected bool IsTerminal => pipe._terminal;
+        protected bool IsTerminal => pipe.IsTerminal;
 
         public void OnReady(uint events)
         {
