@@ -343,6 +343,8 @@ public class TerminalSpecs : Spec
         Command terminal = Command.Create("cat").WithTerminal();
 
         var run = Assert.Throws<InvalidOperationException>(() => terminal.Run());
+        // Stdin moved off the terminal: what goes to it would still fill it, with nothing to read it.
+        Assert.Throws<InvalidOperationException>(() => Command.Create("yes").WithTerminal().WithStdin(Stdio.Null).Run());
         var input = Assert.Throws<InvalidOperationException>(() => terminal.Capture("x"u8.ToArray()));
         var pipeline = Assert.Throws<ArgumentException>(() => Command.Create("echo") | terminal.WithStdin(Stdio.Inherit).WithStdout(Stdio.Inherit));
 

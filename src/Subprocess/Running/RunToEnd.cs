@@ -123,7 +123,9 @@ internal static class RunToEnd
             : outputs && stages[^1].Stdout.Kind == StdioKind.Pipe ? "stdout"
             : outputs && stages.Any(stage => stage.Stderr.Kind == StdioKind.Pipe) ? "stderr"
             : null;
-        if (outputs && stages[0].Stdin.Kind == StdioKind.Terminal)
+        // Any stream on the terminal: with stdin moved off it (WithStdin after WithTerminal), output to it
+        // that nobody reads fills it as surely as a pipe's. (Only a command alone can have a terminal.)
+        if (outputs && stages[0] is { } only && (only.Stdin.Kind == StdioKind.Terminal || only.Stdout.Kind == StdioKind.Terminal || only.Stderr.Kind == StdioKind.Terminal))
         {
             throw new InvalidOperationException(
                 $"'{request.Settings.CommandLine}' has a terminal, but {call} gives no way to read it or type to it, and the child would " +
