@@ -84,15 +84,15 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     {
         Interlocked.Increment(ref _started);
         _running[input.Number] = input;
-        Pipeline job = Compose(input, context with { Number = input.Number });
         // --pipe: the block is the job's stdin.
-        return input.Block is ArraySegment<byte> block
-            ? Pipeline.Create([job.Commands[0].WithStdin(Stdio.Stream(new MemoryStream(block.Array!, block.Offset, block.Count, writable: false))), .. job.Commands.Skip(1)])
-            : job;
+        Stdio? stdin = input.Block is ArraySegment<byte> block
+            ? Stdio.Stream(new MemoryStream(block.Array!, block.Offset, block.Count, writable: false))
+            : null;
+        return Compose(input, context with { Number = input.Number }, stdin);
     }
 
-    /// <summary>The job's command as the template and the output choices make it.</summary>
-    private Pipeline Compose(JobInput input, JobContext context)
+    /// <summary>The job's command as the template and the output choices make it, reading <paramref name="stdin"/> if given.</summary>
+    private Pipeline Compose(JobInput input, JobContext context, Stdio? stdin)
     {
         if (output.Verbose)
         {
@@ -101,11 +101,11 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         }
         if (output.Ungroup)
         {
-            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr), input.Arguments);
+            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr), input.Arguments, stdin);
         }
         if (!output.LineBuffer)
         {
-            return template.Build(input.Values, context, arguments: input.Arguments);
+            return template.Build(input.Values, context, arguments: input.Arguments, stdin: stdin);
         }
         byte[]? prefix = Prefix(input, context);
         var lines = new List<LineStream> { new(_lineWriter!, _stdout, prefix) };
@@ -116,7 +116,7 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
             var errors = new LineStream(_lineWriter!, _stderr, prefix);
             lines.Add(errors);
             return Stdio.Stream(errors);
-        }, input.Arguments);
+        }, input.Arguments, stdin);
     }
 
     /// <summary>

@@ -60,32 +60,35 @@ internal sealed record JobTemplate
     private bool InputIsCommand { get; init; }
 
     /// <summary>
-    /// The job for <paramref name="inputs"/>: the last stage's stdout goes to <paramref name="stdout"/>
-    /// and each stage's stderr to a target from <paramref name="stderr"/> (one per stage, so stages
-    /// writing at once never share a partial line), wherever the template does not redirect them
-    /// itself; null leaves them to be captured.
+    /// The job for <paramref name="inputs"/>: the first stage reads <paramref name="stdin"/>, the last
+    /// stage's stdout goes to <paramref name="stdout"/> and each stage's stderr to a target from
+    /// <paramref name="stderr"/> (one per stage, so stages writing at once never share a partial line),
+    /// wherever the template does not redirect them itself; null leaves stdin as this process's and the
+    /// outputs to be captured.
     /// </summary>
     /// <param name="inputs">The job's values (see <see cref="Inputs.JobInput.Values"/>).</param>
     /// <param name="context">Its number and slot.</param>
     /// <param name="stdout">Where the last stage's stdout goes, or null.</param>
     /// <param name="stderr">Where each stage's stderr goes, or null.</param>
     /// <param name="arguments">A job of several arguments: each one's values, or null.</param>
+    /// <param name="stdin">What the first stage reads (<c>--pipe</c>'s block), or null.</param>
     public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout = null, Func<Stdio>? stderr = null,
-        IReadOnlyList<IReadOnlyList<string>>? arguments = null)
+        IReadOnlyList<IReadOnlyList<string>>? arguments = null, Stdio? stdin = null)
     {
         if (_shell is null && !InputIsCommand)
         {
-            return BuildPipeline(inputs, context, stdout, stderr, arguments);
+            return BuildPipeline(inputs, context, stdin, stdout, stderr, arguments);
         }
         // With no template, the input is itself the command line, as the user wrote it.
         string script = _shell?.Fill(inputs, context, arguments, MissingIsEmpty) ?? string.Join(' ', inputs);
         Command command = Niceness is int nice ? Niced(nice, ["/bin/sh", "-c", script]) : Command.Shell(script);
+        command = stdin is null ? command : command.WithStdin(stdin);
         command = stdout is null ? command : command.WithStdout(stdout);
         return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));
     }
 
-    private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context, Stdio? defaultStdout, Func<Stdio>? defaultStderr,
-        IReadOnlyList<IReadOnlyList<string>>? arguments)
+    private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context, Stdio? defaultStdin, Stdio? defaultStdout,
+        Func<Stdio>? defaultStderr, IReadOnlyList<IReadOnlyList<string>>? arguments)
     {
         var stages = new List<Command>();
         var words = new List<string>();
@@ -128,9 +131,10 @@ internal sealed record JobTemplate
         Command Stage(bool last)
         {
             Command command = Niceness is int nice ? Niced(nice, words) : Command.Create(words[0], words.Skip(1));
-            if (stdin is not null)
+            // Only the first stage reads the job's stdin; the others read the pipe before them.
+            if ((stdin ?? (stages.Count == 0 ? defaultStdin : null)) is Stdio input)
             {
-                command = command.WithStdin(stdin);
+                command = command.WithStdin(input);
             }
             // A stage before a | writes into the pipe; only the last one's stdout is the job's.
             if ((stdout ?? (last ? defaultStdout : null)) is Stdio output)
