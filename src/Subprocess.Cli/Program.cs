@@ -15,7 +15,8 @@ try
     string[] arguments = args.Length > 0 && args[0] is "parallel" or "run"
         ? [args[0], .. ArgumentSplitter.Split(args[1..], root.Subcommands.Single(command => command.Name == args[0]))]
         : args;
-    ParseResult parsed = root.Parse(arguments);
+    // No response files: GNU parallel has none, and '@x' is an input or -I's string (-I @@), not a file to read.
+    ParseResult parsed = root.Parse(arguments, new ParserConfiguration { ResponseFileTokenReplacer = null });
     if (parsed.Errors.Count > 0)
     {
         if (parsed.CommandResult.Command == root && arguments.Length > 0 && !arguments[0].StartsWith('-'))

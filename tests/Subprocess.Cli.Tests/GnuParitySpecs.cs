@@ -76,6 +76,26 @@ public class GnuParitySpecs : Spec
     // --nice: every command of the job at that niceness, a pipeline's too.
     [InlineData(true, "", "--nice 7 'cut -d\" \" -f19 /proc/$$/stat {}' ::: /dev/null")]
     [InlineData(false, "", "--nice 3 'cat /proc/self/stat {} | cut -d\" \" -f19' ::: /dev/null")]
+    // Replacement strings: GNU parallel's forms, quirks included ({.} of .bashrc, {/} of dir/), -I, --plus.
+    [InlineData(false, "", "-k echo {.} {/} {/.} {//} ::: .bashrc a/b/ a.b/c a. /x a//b")]
+    [InlineData(false, "", "-k echo {-1} {-2} {1/} ::: a ::: b/c")]
+    [InlineData(false, "", "-k -I ,, echo ,, {} {.} ::: a.b c")]
+    [InlineData(false, "", "-k -I @@ echo @@ ::: a ::: b")]
+    [InlineData(false, "", "-k echo ::: @a")] // an input, not a response file
+    [InlineData(false, "", "-k -I XX echo XX{.} X{1}X ::: a.b")]
+    [InlineData(false, "", "-k -I ,, echo ::: a b")]
+    [InlineData(false, "", "-k -I ,, -X echo x,,y ::: a b c")]
+    [InlineData(false, "", "-k -I [] echo [] [.] ::: a.b")]
+    [InlineData(true, "", "-k -I ,, 'echo ,, | tr a b' ::: a.a")]
+    [InlineData(false, "", "--plus -k echo {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} ::: a a/b.c.d.e /r x/y.tar.gz")]
+    [InlineData(false, "", "--plus -k echo {##} {0#} {1:-none} ::: '' b c d e f g h i j k")]
+    [InlineData(false, "", "--plus -k -j1 echo {0%} ::: a b")]
+    [InlineData(false, "", "--plus -k echo {:2} {:1:2} {#a} {##a*} {%c} {%%b*} {//a/X} {^a} {^^b} {,A} {,,B} {/#a/Z} {/%c/Z} ::: abcabc AbBc 0")]
+    [InlineData(false, "", "--plus -k echo {1%.gz} {1#.*/} {1##.*/} {1%%.*} {2/y/_} ::: dir/sub/a.tar.gz ::: x.y.y")]
+    [InlineData(false, "", "--plus -k 'echo {##a*} {,,B}' ::: aaBa")]
+    [InlineData(false, "", "--plus -k echo {#} {choose_k} ::: A B C ::: A B C")]
+    [InlineData(false, "", "--plus -k echo x{uniq}y {1} ::: a b ::: a b")]
+    [InlineData(true, "", "--plus -k 'echo {%.txt}; echo {/..}' ::: ab.txt c/d.e.f")]
     // Job counts: N, 0, +N, -N, N% of the cores.
     [InlineData(false, "", "-j 0 -k echo ::: a b c")]
     [InlineData(false, "", "-j +1 -k echo ::: a b c")]

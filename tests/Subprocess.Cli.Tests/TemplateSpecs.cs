@@ -111,22 +111,75 @@ public class TemplateSpecs : Spec
     [InlineData("{%}", "2")]
     [InlineData("x{}y", "xdir/sub/file.tar.gzy")]
     public void Replacement_strings_follow_GNU_parallel(string template, string expected) =>
-        Assert.Equal(expected, Replacements.Apply(template, ["dir/sub/file.tar.gz"], Job));
+        Assert.Equal(expected, Replacements.Gnu.Apply(template, ["dir/sub/file.tar.gz"], Job));
 
     [Fact]
     public void Numbered_replacements_pick_an_input_source()
     {
-        Assert.Equal("b.txt a", Replacements.Apply("{2} {1.}", ["a.c", "b.txt"], Job));
-        Assert.Equal("a.c b.txt", Replacements.Apply("{}", ["a.c", "b.txt"], Job));
-        Assert.Throws<UsageException>(() => Replacements.Apply("{3}", ["a", "b"], Job));
+        Assert.Equal("b.txt a", Replacements.Gnu.Apply("{2} {1.}", ["a.c", "b.txt"], Job));
+        Assert.Equal("a.c b.txt", Replacements.Gnu.Apply("{}", ["a.c", "b.txt"], Job));
+        Assert.Throws<UsageException>(() => Replacements.Gnu.Apply("{3}", ["a", "b"], Job));
     }
 
     [Fact]
-    public void Dirname_and_extension_edge_cases()
+    public void Dirname_and_extension_edge_cases_are_GNU_parallels_own()
     {
-        Assert.Equal(".", Replacements.Apply("{//}", ["file"], Job));
-        Assert.Equal("dir.d/file", Replacements.Apply("{.}", ["dir.d/file"], Job));
-        Assert.Equal(".hidden", Replacements.Apply("{.}", [".hidden"], Job));
+        Assert.Equal(".", Replacements.Gnu.Apply("{//}", ["file"], Job));
+        Assert.Equal("dir.d/file", Replacements.Gnu.Apply("{.}", ["dir.d/file"], Job));
+        // GNU parallel's {.} is s:\.[^/.]*$::, so a dot file has no name left, and its {/} is s:.*/::.
+        Assert.Equal("", Replacements.Gnu.Apply("{.}", [".hidden"], Job));
+        Assert.Equal("", Replacements.Gnu.Apply("{/}", ["dir/"], Job));
+        Assert.Equal("a", Replacements.Gnu.Apply("{//}", ["a//b"], Job));
+    }
+
+    [Theory]
+    [InlineData(",,", "x,,y {} {.} {1}", "xa.by {} a {1}")] // as GNU parallel: {} and {n} are renamed, the other forms stay
+    [InlineData("{}", "{} {1}", "a.b a.b")]                  // -I {} changes nothing
+    [InlineData("[]", "[/.]", "[/.]")]                       // only the string itself is renamed
+    public void Minus_I_renames_the_input_string(string replaceString, string template, string expected) =>
+        Assert.Equal(expected, new Replacements(replaceString, plus: false, missingIsEmpty: false).Apply(template, ["a.b"], Job));
+
+    [Fact]
+    public void Minus_I_with_an_empty_string_is_refused() =>
+        Assert.Contains("-I needs", Assert.Throws<UsageException>(() => new Replacements("", plus: false, missingIsEmpty: false)).Message);
+
+    [Theory]
+    [InlineData("{..} {+..} {/...}", "d/f.tar.gz.x", "d/f.tar gz.x f")]
+    [InlineData("{..}", "d/f.tar.gz.x", "{..}")] // not without --plus: Gnu leaves it
+    [InlineData("{:-empty}", "", "empty")]
+    [InlineData("{%%[0-9]+}", "v12", "v")]
+    [InlineData("{%[0-9]+}", "v12", "v1")]
+    [InlineData("{#[a-z]+}", "ab1", "b1")]
+    [InlineData("{/1/$x}", "a1", "a$x")] // the replacement is taken as written
+    public void Plus_forms(string template, string value, string expected)
+    {
+        Replacements replacements = template == "{..}" ? Replacements.Gnu : new(null, plus: true, missingIsEmpty: false);
+        Assert.Equal(expected, replacements.Apply(template, [value], Job));
+    }
+
+    [Fact]
+    public void A_plus_form_whose_regex_does_not_parse_is_refused_saying_so()
+    {
+        var plus = new Replacements(null, plus: true, missingIsEmpty: false);
+        Assert.Contains("not a regular expression", Assert.Throws<UsageException>(() => plus.Apply("{#*/}", ["a/b"], Job)).Message);
+    }
+
+    [Fact]
+    public void Total_and_padded_numbers_under_plus()
+    {
+        var plus = new Replacements(null, plus: true, missingIsEmpty: false) { Total = 120, Slots = 16 };
+        Assert.Equal("120 007 03", plus.Apply("{##} {0#} {0%}", ["a"], new JobContext(7, 3)));
+    }
+
+    [Fact]
+    public void Uniq_and_choose_k_skip_jobs()
+    {
+        var plus = new Replacements(null, plus: true, missingIsEmpty: false);
+        Assert.True(plus.Skips(["echo {uniq}"], ["a", "a"]));
+        Assert.False(plus.Skips(["echo {uniq}"], ["a", "b"]));
+        Assert.True(plus.Skips(["echo", "{choose_k}"], ["b", "a"]));
+        Assert.False(plus.Skips(["echo", "{choose_k}"], ["a", "b"]));
+        Assert.False(plus.Skips(["echo {}"], ["a", "a"]));
     }
 
     [Fact]

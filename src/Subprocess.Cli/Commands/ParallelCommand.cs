@@ -53,6 +53,8 @@ internal static class ParallelCommand
     private static readonly Option<int?> MaxArgsEach = new("-N") { Description = "Give each job up to N inputs; {1}..{N} name each, and a word with {} is repeated for each" };
     private static readonly Option<int?> MaxLines = new("--max-lines", "-L") { Description = "Give each job up to N input lines, as -N does" };
     private static readonly Option<bool> Xargs = new("-X") { Description = "Give each job as many inputs as a command line holds, a word with {} repeated for each" };
+    private static readonly Option<string?> ReplaceString = new("-I") { HelpName = "STR", Description = "Use this string instead of {} for the input (as GNU parallel: {1} goes too; {.}, {/}... stay)" };
+    private static readonly Option<bool> Plus = new("--plus") { Description = "More replacement strings: {+/} {+.} {..} {...} {/..} {##} {0#} {0%} {uniq} {choose_k}, and {:-x} {:n} {:n:m} {#re} {%re} {/re/x} {^re} {,re}..." };
     private static readonly Option<bool> Multiple = new("-m") { Description = "Give each job as many inputs as a command line holds ({} is them all, joined by spaces)" };
 
     private static readonly Argument<string[]> Words = new("command")
@@ -65,7 +67,7 @@ internal static class ParallelCommand
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice])
         {
             command.Options.Add(option);
         }
@@ -86,8 +88,9 @@ internal static class ParallelCommand
         RefusePerl(parsed.GetValue(Words) ?? []);
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In, inputOptions);
         (int? perJob, bool repeatWords, bool fill) = Packing(parsed);
-        JobTemplate template = JobTemplate.Parse(Named(templateWords, sources.Names), parsed.GetValue(Shell), repeatWords,
-            missingIsEmpty: inputOptions.Columns is not null) with { Niceness = parsed.GetValue(Nice) };
+        Replacements replacements = ReplacementsOf(parsed, options, missingIsEmpty: inputOptions.Columns is not null);
+        IReadOnlyList<string> named = Named(templateWords, sources.Names);
+        JobTemplate template = JobTemplate.Parse(named, parsed.GetValue(Shell), repeatWords, replacements) with { Niceness = parsed.GetValue(Nice) };
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
         if ((resume || resumeFailed) && logPath is null)
@@ -109,10 +112,13 @@ internal static class ParallelCommand
                 : ArgumentPacking.ByLength([.. combinations], options.MaxParallel)
             : perJob is int count ? ArgumentPacking.ByCount(combinations, count)
             : combinations.Select((values, index) => new JobInput(index + 1, values));
-        var inputs = jobs
-            .Where(input => !done.TryGetValue(input.Number, out bool succeeded) || (resumeFailed && !succeeded))
-            .ToList();
-        int refused = RefuseNul(inputs);
+        List<JobInput> inputs = [.. jobs];
+        // {##} and {0#} count every job there is; a resumed run, {uniq} and {choose_k} then skip some, keeping their numbers.
+        replacements.Total = inputs.Count;
+        inputs.RemoveAll(input => done.TryGetValue(input.Number, out bool succeeded) && (!resumeFailed || succeeded));
+        // GNU parallel counts a skipped job in its exit code as it counts a failed one.
+        int skipped = inputs.RemoveAll(input => replacements.Skips(named, input.Values));
+        int refused = RefuseNul(inputs) + skipped;
 
         if (parsed.GetValue(DryRun))
         {
@@ -155,7 +161,8 @@ internal static class ParallelCommand
             throw new UsageException($"-N {records} is not a number of records per block (at least 1)");
         }
         RefusePerl(words);
-        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell)) with { Niceness = parsed.GetValue(Nice) };
+        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell), replacements: ReplacementsOf(parsed, options, missingIsEmpty: false))
+            with { Niceness = parsed.GetValue(Nice) };
         await using Stream input = files.Length == 1 ? OpenInput(files[0]) : Console.OpenStandardInput();
         // As many blocks out as jobs run, and two read ahead (with no limit on jobs, two per core).
         int slots = options.MaxParallel == 0 ? 2 * Environment.ProcessorCount : options.MaxParallel;
@@ -272,6 +279,10 @@ internal static class ParallelCommand
             throw new UsageException($"--colsep {pattern} is not a regular expression: {e.Message}");
         }
     }
+
+    /// <summary>The replacement strings <c>-I</c> and <c>--plus</c> ask for.</summary>
+    private static Replacements ReplacementsOf(ParseResult parsed, JobOptions options, bool missingIsEmpty) =>
+        new(parsed.GetValue(ReplaceString), parsed.GetValue(Plus), missingIsEmpty) { Slots = options.MaxParallel };
 
     /// <summary>The template with each <c>{name}</c> of a <c>--header</c> name written as its position, <c>{1}</c>, <c>{2}</c>...</summary>
     private static IReadOnlyList<string> Named(IReadOnlyList<string> words, IReadOnlyList<string> names) => names.Count == 0 ? words

@@ -166,7 +166,7 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     /// <summary>What goes before each of a job's lines: its inputs and a tab (<c>--tag</c>), the tag
     /// string filled in and a tab (<c>--tagstring</c>), or nothing.</summary>
     private byte[]? Prefix(JobInput input, JobContext context) => output.TagString is string tag
-        ? Encoding.UTF8.GetBytes(Replacements.Apply(tag, input.Values, context with { Number = input.Number }) + "\t")
+        ? Encoding.UTF8.GetBytes(template.Replacements.Apply(tag, input.Values, context with { Number = input.Number }) + "\t")
         : output.Tag ? TaggedCopy.Tag(input.Values) : null;
 
     private async Task ReportAsync(JobResult job)

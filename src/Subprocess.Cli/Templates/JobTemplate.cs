@@ -17,19 +17,19 @@ internal sealed record JobTemplate
     /// </summary>
     public bool RepeatsWords { get; private init; }
 
-    /// <summary>Whether a <c>{n}</c> beyond a job's values is empty rather than an error: columns under
-    /// <c>--colsep</c> vary from line to line (a job of several arguments is always so).</summary>
-    public bool MissingIsEmpty { get; private init; }
+    /// <summary>The replacement strings the template's holes are found and filled with (<c>-I</c>, <c>--plus</c>).</summary>
+    public Replacements Replacements { get; }
 
     /// <summary>The niceness every command of a job runs at (<c>--nice</c>: each stage, or the shell, under
     /// <c>nice -n</c>, so a pipeline's every command is niced); null: this process's own.</summary>
     public int? Niceness { get; init; }
 
-    private JobTemplate(List<Token> tokens, ShellTemplate? shell)
+    private JobTemplate(List<Token> tokens, ShellTemplate? shell, Replacements replacements)
     {
         _tokens = tokens;
         _shell = shell;
-        _appendInputs = shell is null && !tokens.Any(t => t.Kind == TokenKind.Word && Replacements.Present(t.Text));
+        Replacements = replacements;
+        _appendInputs = shell is null && !tokens.Any(t => t.Kind == TokenKind.Word && replacements.Present(t.Text));
     }
 
     /// <summary>
@@ -40,20 +40,21 @@ internal sealed record JobTemplate
     /// <param name="words">The template's words.</param>
     /// <param name="shell">Run each job with <c>/bin/sh -c</c>.</param>
     /// <param name="repeatWords">See <see cref="RepeatsWords"/>.</param>
-    /// <param name="missingIsEmpty">See <see cref="MissingIsEmpty"/>.</param>
-    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell, bool repeatWords = false, bool missingIsEmpty = false)
+    /// <param name="replacements">See <see cref="Replacements"/>; null: <see cref="Replacements.Gnu"/>.</param>
+    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell, bool repeatWords = false, Replacements? replacements = null)
     {
+        replacements ??= Replacements.Gnu;
         if (words.Count == 0)
         {
-            return new JobTemplate([], shell: null) { InputIsCommand = true };
+            return new JobTemplate([], shell: null, replacements) { InputIsCommand = true };
         }
         if (shell)
         {
-            return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words))) { RepeatsWords = repeatWords, MissingIsEmpty = missingIsEmpty };
+            return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words), replacements), replacements) { RepeatsWords = repeatWords };
         }
-        List<Token> tokens = words.Count == 1 ? TemplateLexer.Split(words[0]) : TemplateLexer.FromWords(words);
+        List<Token> tokens = words.Count == 1 ? TemplateLexer.Split(words[0], replacements) : TemplateLexer.FromWords(words);
         Validate(tokens);
-        return new JobTemplate(tokens, shell: null) { RepeatsWords = repeatWords, MissingIsEmpty = missingIsEmpty };
+        return new JobTemplate(tokens, shell: null, replacements) { RepeatsWords = repeatWords };
     }
 
     /// <summary>No template was given: each input line is the command (GNU parallel's behaviour).</summary>
@@ -80,7 +81,7 @@ internal sealed record JobTemplate
             return BuildPipeline(inputs, context, stdin, stdout, stderr, arguments);
         }
         // With no template, the input is itself the command line, as the user wrote it.
-        string script = _shell?.Fill(inputs, context, arguments, MissingIsEmpty) ?? string.Join(' ', inputs);
+        string script = _shell?.Fill(inputs, context, arguments) ?? string.Join(' ', inputs);
         Command command = Niceness is int nice ? Niced(nice, ["/bin/sh", "-c", script]) : Command.Shell(script);
         command = stdin is null ? command : command.WithStdin(stdin);
         command = stdout is null ? command : command.WithStdout(stdout);
@@ -171,7 +172,7 @@ internal sealed record JobTemplate
     private IEnumerable<string> Words(string word, IReadOnlyList<string> inputs, JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments) =>
         RepeatsWords && arguments is not null && Replacements.Find(word).Any(Replacements.StandsForEach)
             ? arguments.Select(argument => Replacements.Apply(word, argument, context))
-            : [Replacements.Apply(word, inputs, context, @short: arguments is not null || MissingIsEmpty)];
+            : [Replacements.Apply(word, inputs, context, @short: arguments is not null)];
 
     private static void Validate(List<Token> tokens)
     {

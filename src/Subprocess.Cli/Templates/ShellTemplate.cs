@@ -21,19 +21,20 @@ internal sealed partial class ShellTemplate
     private readonly string _script;
     private readonly (Match Hole, ShellContext Context, bool AfterName)[] _holes;
     private readonly ShellContext _end;
+    private readonly Replacements _replacements;
 
-    private ShellTemplate(string script, (Match, ShellContext, bool)[] holes, ShellContext end)
+    private ShellTemplate(string script, (Match, ShellContext, bool)[] holes, ShellContext end, Replacements replacements)
     {
-        (_script, _holes, _end) = (script, holes, end);
+        (_script, _holes, _end, _replacements) = (script, holes, end, replacements);
     }
 
     /// <summary>Whether the template names its inputs; if not, they are appended to it.</summary>
     public bool HasReplacements => _holes.Length > 0;
 
     /// <exception cref="UsageException">A replacement string stands where it cannot be quoted safely, or a quote is left open.</exception>
-    public static ShellTemplate Parse(string script)
+    public static ShellTemplate Parse(string script, Replacements replacements)
     {
-        var starts = Replacements.Find(script).ToDictionary(match => match.Index);
+        var starts = replacements.Find(script).ToDictionary(match => match.Index);
         var holes = new List<(Match, ShellContext, bool)>();
         var scanner = new Scanner(script, starts.ContainsKey);
         while (!scanner.AtEnd)
@@ -48,7 +49,7 @@ internal sealed partial class ShellTemplate
             }
             scanner.Step();
         }
-        return new ShellTemplate(script, [.. holes], scanner.EndPlace());
+        return new ShellTemplate(script, [.. holes], scanner.EndPlace(), replacements);
     }
 
     /// <summary>The script for one job: each replacement string filled in, quoted for where it stands;
@@ -58,9 +59,7 @@ internal sealed partial class ShellTemplate
     /// <param name="inputs">The job's values.</param>
     /// <param name="context">Its number and slot.</param>
     /// <param name="arguments">A job of several arguments: each one's values, or null.</param>
-    /// <param name="missingIsEmpty">A <c>{n}</c> beyond the values is empty (<c>--colsep</c>).</param>
-    public string Fill(IReadOnlyList<string> inputs, Subprocess.JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments = null,
-        bool missingIsEmpty = false)
+    public string Fill(IReadOnlyList<string> inputs, Subprocess.JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments = null)
     {
         if (_holes.Length == 0)
         {
@@ -73,11 +72,11 @@ internal sealed partial class ShellTemplate
             script.Append(_script, copied, hole.Index - copied);
             if (arguments is not null && place == ShellContext.Unquoted && !afterName && Replacements.StandsForEach(hole))
             {
-                script.AppendJoin(' ', arguments.Select(argument => Quote(Replacements.ValueOf(hole, argument, context), place)));
+                script.AppendJoin(' ', arguments.Select(argument => Quote(_replacements.ValueOf(hole, argument, context), place)));
                 copied = hole.Index + hole.Length;
                 continue;
             }
-            string value = Replacements.ValueOf(hole, inputs, context, @short: arguments is not null || missingIsEmpty);
+            string value = _replacements.ValueOf(hole, inputs, context, @short: arguments is not null);
             script.Append(!afterName || place is ShellContext.SingleQuoted or ShellContext.Comment ? Quote(value, place)
                 : place == ShellContext.Unquoted ? "'" + Quote(value, ShellContext.SingleQuoted) + "'"
                 : "\"\"" + Quote(value, place));

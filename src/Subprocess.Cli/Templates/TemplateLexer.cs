@@ -14,17 +14,26 @@ internal static partial class TemplateLexer
 {
     private const string NeedsShell = ";&$`()*?[";
 
+    /// <summary>The tokens of <paramref name="template"/>; a replacement string (<c>{##a*}</c>, <c>-I</c>'s
+    /// <c>[]</c>) is part of a word as it is, since GNU parallel fills it in before any shell reads the line.</summary>
     /// <exception cref="UsageException">Unbalanced quotes, or shell syntax subproc does not interpret.</exception>
-    public static List<Token> Split(string template)
+    public static List<Token> Split(string template, Replacements? replacements = null)
     {
         var tokens = new List<Token>();
         var word = new StringBuilder();
+        var holes = (replacements ?? Replacements.Gnu).Find(template).ToDictionary(match => match.Index, match => match.Length);
         bool inWord = false;
         int i = 0;
         while (i < template.Length)
         {
             char c = template[i];
-            if (char.IsWhiteSpace(c))
+            if (holes.TryGetValue(i, out int length))
+            {
+                word.Append(template, i, length);
+                inWord = true;
+                i += length;
+            }
+            else if (char.IsWhiteSpace(c))
             {
                 Flush();
                 i++;
