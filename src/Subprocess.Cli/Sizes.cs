@@ -2,20 +2,33 @@ using System.Globalization;
 
 namespace Subprocess.Cli;
 
-/// <summary>Sizes as GNU parallel writes them: bytes, or with a unit, K, M, G, T (powers of 1024; k, m, g, t too).</summary>
+/// <summary>
+/// Sizes as GNU parallel writes them: a number, with K, M, G, T or P after it for powers of 1024, or
+/// k, m, g, t or p for powers of 1000 (its "unit prefix").
+/// </summary>
 internal static class Sizes
 {
-    /// <summary>The size <paramref name="text"/> names, in bytes.</summary>
+    private const string Units = "KMGTPkmgtp";
+
+    /// <summary>The size <paramref name="text"/> names, in bytes, for a <c>--pipe</c> block.</summary>
     /// <exception cref="UsageException">Not a positive size, or more than 1 GiB (a block is held in memory).</exception>
     public static int Parse(string text, string option)
     {
-        string digits = text.TrimEnd('K', 'M', 'G', 'T', 'k', 'm', 'g', 't');
-        int unit = text.Length - digits.Length;
-        long scale = unit == 0 ? 1 : char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, _ => 1L << 40 };
-        if (unit > 1 || !double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0 || value * scale > 1 << 30)
-        {
-            throw new UsageException($"{option} {text} is not a size from 1 byte to 1G (a number, with K, M or G after it)");
-        }
-        return (int)Math.Ceiling(value * scale);
+        double bytes = Bytes(text, option);
+        return bytes <= 1 << 30
+            ? (int)Math.Ceiling(bytes)
+            : throw new UsageException($"{option} {text} is more than 1G, and a block is held in memory");
+    }
+
+    /// <summary>The size <paramref name="text"/> names, in bytes.</summary>
+    /// <exception cref="UsageException">Not a positive size.</exception>
+    public static double Bytes(string text, string option)
+    {
+        int unit = text.Length > 0 ? Units.IndexOf(text[^1], StringComparison.Ordinal) : -1;
+        string digits = unit < 0 ? text : text[..^1];
+        double scale = unit < 0 ? 1 : Math.Pow(unit < 5 ? 1024 : 1000, unit % 5 + 1);
+        return double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0
+            ? value * scale
+            : throw new UsageException($"{option} {text} is not a size: a number of bytes, with K, M, G, T or P after it (k, m, g, t, p: powers of 1000)");
     }
 }

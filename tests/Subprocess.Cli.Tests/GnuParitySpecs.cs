@@ -96,6 +96,11 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "--plus -k echo {#} {choose_k} ::: A B C ::: A B C")]
     [InlineData(false, "", "--plus -k echo x{uniq}y {1} ::: a b ::: a b")]
     [InlineData(true, "", "--plus -k 'echo {%.txt}; echo {/..}' ::: ab.txt c/d.e.f")]
+    // Starts held back while the machine is busy: here it is not.
+    [InlineData(false, "", "-k --load 1000 echo ::: a b")]
+    [InlineData(false, "", "-k --eta echo ::: a b")]
+    [InlineData(false, "", "-k --memfree 1k echo ::: a b")]
+    [InlineData(false, "seq:30", "-k --pipe --block 0.01k wc -l")]
     // Job counts: N, 0, +N, -N, N% of the cores.
     [InlineData(false, "", "-j 0 -k echo ::: a b c")]
     [InlineData(false, "", "-j +1 -k echo ::: a b c")]

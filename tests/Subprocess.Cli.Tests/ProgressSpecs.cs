@@ -3,9 +3,24 @@ using Subprocess.Cli.Progress;
 
 namespace Subprocess.Cli.Tests;
 
-/// <summary>--bar: drawn on a terminal, never into a pipe.</summary>
+/// <summary>--bar: drawn on a terminal, never into a pipe. --eta: GNU parallel's status text, on stderr whatever it is.</summary>
 public class ProgressSpecs : Spec
 {
+    [Fact(Timeout = 60_000)]
+    public async Task Eta_writes_GNU_parallels_status_on_stderr_and_leaves_stdout_alone()
+    {
+        CapturedResult result = await Subproc.RunAsync("parallel", "--eta", "-j2", "-k", "echo", ":::", "a", "b", "c");
+
+        Assert.Equal("a\nb\nc\n", result.StdoutText);
+        string[] lines = result.StderrText.Split('\n');
+        Assert.Equal(["", "Computers / CPU cores / Max jobs to run", $"1:local / {Environment.ProcessorCount} / 2", "",
+            "Computer:jobs running/jobs completed/%of started jobs/Average seconds to complete"], lines[..5]);
+        string[] updates = lines[5].Split('\r', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, updates.Length); // before the first job ends, then once per job
+        Assert.StartsWith("ETA: 0s Left: 3 AVG: 0.00s  local:0/0/", updates[0]);
+        Assert.Matches(@"^ETA: \d+s Left: 0 AVG: \d+\.\d\ds  local:0/3/100%/\d+\.\ds $", updates[^1]);
+    }
+
     [Fact(Timeout = 20_000)]
     public async Task The_display_counts_jobs_and_failures()
     {

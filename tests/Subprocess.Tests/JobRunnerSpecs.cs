@@ -196,6 +196,58 @@ public class JobRunnerSpecs : Spec
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Wait_to_start_holds_each_start_back_until_it_returns()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int asked = 0;
+        var options = new JobOptions
+        {
+            MaxParallel = 4,
+            WaitToStart = async cancel =>
+            {
+                Interlocked.Increment(ref asked);
+                await open.Task.WaitAsync(cancel);
+            },
+        };
+        var made = new List<long>();
+        Task<List<(JobResult Result, string Stdout, string Stderr)>> run = RunAll([1, 2, 3], (i, c) =>
+        {
+            lock (made)
+            {
+                made.Add(c.Number);
+            }
+            return Pipeline.Create(Command.Create("echo", $"{i}"));
+        }, options);
+
+        await Task.Delay(300);
+        lock (made)
+        {
+            Assert.Empty(made); // free slots, yet nothing started: each start waits
+        }
+        Assert.Equal(1, Volatile.Read(ref asked));
+        open.SetResult();
+
+        var results = await run;
+        Assert.Equal(3, results.Count);
+        Assert.Equal(3, asked);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Cancelling_a_run_cancels_its_wait_to_start()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var options = new JobOptions { WaitToStart = token => new ValueTask(Task.Delay(Timeout.Infinite, token)) };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (JobResult job in JobRunner.RunAsync([1], (_, _) => Pipeline.Create(Command.Create("true")), options, cancel.Token))
+            {
+                job.Dispose();
+            }
+        });
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Halt_now_ends_the_running_jobs_trees()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -25,6 +25,7 @@ internal static class ParallelCommand
     private static readonly Option<bool> LineBuffer = new("--line-buffer") { Description = "Print output as it comes, in whole lines, instead of each job's output at its end" };
     private static readonly Option<bool> Bar = new("--bar") { Description = "Show a progress bar with an ETA on stderr (only when it is a terminal)" };
     private static readonly Option<bool> ProgressOption = new("--progress") { Description = "Same as --bar" };
+    private static readonly Option<bool> Eta = new("--eta") { Description = "Show GNU parallel's status on stderr: the estimated seconds left, jobs left and running, average seconds a job" };
     private static readonly Option<bool> Tag = new("--tag") { Description = "Prefix each output line with the job's inputs and a tab" };
     private static readonly Option<string?> JobLogFile = new("--joblog") { Description = "Write a line per job to FILE (GNU parallel's columns)" };
     private static readonly Option<string?> Halt = new("--halt") { Description = "Stop early: now|soon,fail|success=N|N% (soon: let running jobs finish; now: end them)" };
@@ -44,6 +45,8 @@ internal static class ParallelCommand
     private static readonly Option<bool> Shuffle = new("--shuf") { Description = "Run the jobs in a random order (numbered as they run)" };
     private static readonly Option<string?> Delay = new("--delay") { Description = "Wait this long between job starts (10, 1.5s, 500ms, 2m)" };
     private static readonly Option<int?> Nice = new("--nice") { Description = "Run every command of each job at this niceness (nice -n N)" };
+    private static readonly Option<string?> Load = new("--load") { HelpName = "MAX", Description = "Start a job only while fewer than MAX processes run on this machine (N, or as --jobs: +N, -N, N% of the cores)" };
+    private static readonly Option<string?> MemFree = new("--memfree") { HelpName = "SIZE", Description = "Start a job only while at least SIZE bytes of memory are free (K, M, G, T; k, m, g, t: powers of 1000)" };
     private static readonly Option<bool> Pipe = new("--pipe", "--spreadstdin") { Description = "Split stdin into blocks of records and give each job one on its stdin" };
     private static readonly Option<bool> PipePart = new("--pipe-part", "--pipepart") { Description = "--pipe over the file given with -a" };
     private static readonly Option<string?> Block = new("--block", "--block-size") { Description = "About how much a --pipe block holds (default 1M; K, M, G suffixes)" };
@@ -66,8 +69,8 @@ internal static class ParallelCommand
     public static CliCommand Build()
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
-        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice])
+        foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Eta, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree])
         {
             command.Options.Add(option);
         }
@@ -217,14 +220,17 @@ internal static class ParallelCommand
                 Spawning.LiveChildren.KillAll();
             }
         });
-        JobProgress? progress = parsed.GetValue(Bar) || parsed.GetValue(ProgressOption) ? JobProgress.ForStderr(total is long all ? (int)all : 0) : null;
+        Func<Func<Action<bool>, Task>, Task>? progress = parsed.GetValue(Bar) || parsed.GetValue(ProgressOption)
+            ? JobProgress.ForStderr(total is long all ? (int)all : 0) is { } bar ? bar.RunAsync : null
+            : parsed.GetValue(Eta) ? new EtaStatus(Console.Error, total ?? 0, options.MaxParallel == 0 ? (int)(total ?? 0) : options.MaxParallel, () => run.Running).RunAsync
+            : null;
         if (progress is null)
         {
             await run.RunAsync(_ => { }, interrupted.Token);
         }
         else
         {
-            await progress.RunAsync(finished => run.RunAsync(finished, interrupted.Token));
+            await progress(finished => run.RunAsync(finished, interrupted.Token));
         }
         // GNU parallel's exit codes, and, as it does, nothing on stderr when all went well.
         int failed = run.Failed + refused;
@@ -338,6 +344,30 @@ internal static class ParallelCommand
         TimeSpan delay = parsed.GetValue(Delay) is string d2
             ? Durations.TryParse(d2, out TimeSpan between) ? between : throw new UsageException($"--delay {d2} is not a duration (10, 1.5s, 500ms, 2m)")
             : TimeSpan.Zero;
-        return new JobOptions { MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout, Halt = halt, StartDelay = delay };
+        double? load = parsed.GetValue(Load) is string most ? MaxLoad(most) : null;
+        double? memFree = parsed.GetValue(MemFree) is string least ? Sizes.Bytes(least, "--memfree") : null;
+        return new JobOptions
+        {
+            MaxParallel = jobs, KeepOrder = parsed.GetValue(KeepOrder), Retries = retries, Timeout = timeout, Halt = halt, StartDelay = delay,
+            WaitToStart = MachineLoad.WaitFor(load, memFree),
+        };
+    }
+
+    /// <summary><c>--load</c>: a number of processes, or, as <c>--jobs</c> has them, +N, -N or N% of the cores;
+    /// 0 is 0.01, as in GNU parallel.</summary>
+    private static double MaxLoad(string text)
+    {
+        if (double.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out double most))
+        {
+            return most == 0 ? 0.01 : most;
+        }
+        try
+        {
+            return JobSlots.Parse(text, Environment.ProcessorCount);
+        }
+        catch (UsageException)
+        {
+            throw new UsageException($"--load {text} is not a load: N processes, +N or -N (the cores plus or minus N), or N% of the cores");
+        }
     }
 }

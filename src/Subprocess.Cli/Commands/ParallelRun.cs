@@ -40,6 +40,9 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     /// <summary>How many jobs have been started (retries aside).</summary>
     private int _started;
 
+    /// <summary>How many jobs are running: started, and not yet reported.</summary>
+    public int Running => Volatile.Read(ref _started) - Finished;
+
     /// <summary>The exit status GNU parallel gives a job in its own exit code: the job's code, 128 plus
     /// a signal's number, 255 for a job ended by <c>--timeout</c> (GNU's -1), 127 for a program not found.</summary>
     public static int ExitCodeOf(JobResult job) => job.Error switch
@@ -141,10 +144,9 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         {
             Notice($"subproc: This job {(job.Success ? "succeeded" : "failed")}:\n{shown()}\n");
         }
-        int running = Volatile.Read(ref _started) - Finished;
-        if (HaltedBy == job && options.Halt?.When == HaltWhen.Soon && running > 0)
+        if (HaltedBy == job && options.Halt?.When == HaltWhen.Soon && Running > 0)
         {
-            Notice($"subproc: Starting no more jobs. Waiting for {running} jobs to finish.\n");
+            Notice($"subproc: Starting no more jobs. Waiting for {Running} jobs to finish.\n");
         }
     }
 

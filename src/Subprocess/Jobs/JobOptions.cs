@@ -19,6 +19,24 @@ public sealed record JobOptions
     /// out the load a burst of starts would make, on a server, say. Measured on <see cref="TimeProvider"/>.</summary>
     public TimeSpan StartDelay { get; init; }
 
+    /// <summary>
+    /// Awaited before each job starts, once a slot is free; null (the default) starts at once. It holds
+    /// starts back while the machine is too busy for another job (<c>subproc parallel --load</c> and
+    /// <c>--memfree</c> wait here for the load to fall or memory to free up). The running jobs go on
+    /// meanwhile; cancelling the run cancels the wait.
+    /// </summary>
+    /// <example><code>
+    /// // Start a job only while at least 1 GiB is available.
+    /// var options = new JobOptions
+    /// {
+    ///     WaitToStart = async cancel =>
+    ///     {
+    ///         while (AvailableBytes() &lt; 1L &lt;&lt; 30) await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+    ///     },
+    /// };
+    /// </code></example>
+    public Func<CancellationToken, ValueTask>? WaitToStart { get; init; }
+
     /// <summary>When to stop early; null (the default) runs every job.</summary>
     public HaltPolicy? Halt { get; init; }
 

@@ -90,6 +90,17 @@ public static class JobRunner
                     await Task.Delay(options.StartDelay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 await free.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (options.WaitToStart is { } wait)
+                {
+                    try
+                    {
+                        await wait(halt.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (halt.IsCancellationRequested)
+                    {
+                        // A halt while waiting: nothing more starts (checked below); a cancellation is the caller's.
+                    }
+                }
                 if (Volatile.Read(ref halted) || cancellationToken.IsCancellationRequested)
                 {
                     free.Release();
