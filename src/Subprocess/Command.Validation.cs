@@ -80,4 +80,12 @@ public sealed partial class Command
             ? throw new ArgumentException("Stdio.ToStdout is for stderr only.", parameter)
             : stdio;
     }
+
+    private static Stdio NotInputOnly(Stdio stdio, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(stdio, parameter);
+        return stdio is Stdio.BytesSource
+            ? throw new ArgumentException("Stdio.Bytes is a child's input; for its output, use Capture, Stdio.Stream or Stdio.Lines.", parameter)
+            : stdio;
+    }
 }

@@ -146,16 +146,14 @@ public sealed partial class Command
 
     /// <summary>Where the child's standard output goes (default <see cref="Stdio.Inherit"/>;
     /// <see cref="Capture(ReadOnlyMemory{byte})"/> pipes it when left at the default).</summary>
-    /// <exception cref="ArgumentException"><see cref="Stdio.ToStdout"/>, which only stderr can take.</exception>
-    public Command WithStdout(Stdio stdout) => new(_spec with { Stdout = NotToStdout(stdout, nameof(stdout)) });
+    /// <exception cref="ArgumentException"><see cref="Stdio.ToStdout"/>, which only stderr can take, or
+    /// <see cref="Stdio.Bytes"/>, which only stdin can.</exception>
+    public Command WithStdout(Stdio stdout) => new(_spec with { Stdout = NotInputOnly(NotToStdout(stdout, nameof(stdout)), nameof(stdout)) });
 
     /// <summary>Where the child's standard error goes (default <see cref="Stdio.Inherit"/>;
     /// <see cref="Capture(ReadOnlyMemory{byte})"/> pipes it when left at the default). <see cref="Stdio.ToStdout"/> joins it to stdout.</summary>
-    public Command WithStderr(Stdio stderr)
-    {
-        ArgumentNullException.ThrowIfNull(stderr);
-        return new(_spec with { Stderr = stderr });
-    }
+    /// <exception cref="ArgumentException"><see cref="Stdio.Bytes"/>, which only stdin can take.</exception>
+    public Command WithStderr(Stdio stderr) => new(_spec with { Stderr = NotInputOnly(stderr, nameof(stderr)) });
 
     /// <summary>
     /// A command whose child's stdin, stdout and stderr are the slave of a new pseudo-terminal of

@@ -56,6 +56,17 @@ public abstract class Stdio
     }
 
     /// <summary>
+    /// For stdin only: these bytes, fed to the child through a pipe and then closed (Python's
+    /// <c>input=</c>, for a command started rather than captured). Each start reads them from the
+    /// beginning, so a job that <see cref="JobRunner"/> retries reads them all again. The bytes are
+    /// not copied: leave them unchanged until the child is done.
+    /// </summary>
+    /// <example><code>
+    /// Command.Create("sort").WithStdin(Stdio.Bytes("b\na\n"u8.ToArray())).Run();
+    /// </code></example>
+    public static Stdio Bytes(ReadOnlyMemory<byte> data) => new BytesSource(data);
+
+    /// <summary>
     /// A callback handed each whole line of the child's output (UTF-8 or the command's encoding, without its <c>\n</c>) as it
     /// arrives, and a last line without one at the end: log streaming under <c>Run</c>. The callback
     /// runs on the thread that reads the pipe (on Linux the one event-loop thread every child shares),
@@ -106,6 +117,19 @@ public abstract class Stdio
         public override Pipes.IByteSink Sink(System.Text.Encoding encoding, bool terminal = false) => new Pipes.StreamSink(stream);
 
         public override string ToString() => $"Stream({stream.GetType().Name})";
+    }
+
+    /// <summary>Bytes for a child's stdin (<see cref="Bytes"/>), pumped as a stream of the caller's is.</summary>
+    internal sealed class BytesSource(ReadOnlyMemory<byte> data) : Stdio
+    {
+        internal override StdioKind Kind => StdioKind.Stream;
+
+        /// <summary>A fresh stream over the bytes, for one start.</summary>
+        public System.IO.Stream Open() => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out ArraySegment<byte> array)
+            ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+            : new MemoryStream(data.ToArray(), writable: false);
+
+        public override string ToString() => $"Bytes({data.Length})";
     }
 
     /// <summary>The slave of a new pseudo-terminal (<see cref="Command.WithTerminal"/>): one per child,

@@ -119,6 +119,7 @@ public class GnuParitySpecs : Spec
     // Retries: N tries in all, each leaving its mark in a file.
     [InlineData(true, "", "--retries 2 'echo try >> {}.log; exit 1' ::: a")]
     [InlineData(true, "", "--retries 3 'echo try >> {}.log; [ $(wc -l < {}.log) -ge 2 ]' ::: a")]
+    [InlineData(true, "seq:10", "--pipe --retries 3 'wc -l >> log; exit 1'")] // each try reads the whole block
     public async Task Same_stdout_exit_code_and_files_as_GNU_parallel(bool shell, string stdin, string commandLine)
     {
         string[] arguments = Words(commandLine);

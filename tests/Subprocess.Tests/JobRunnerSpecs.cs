@@ -196,6 +196,24 @@ public class JobRunnerSpecs : Spec
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_retried_job_reads_its_bytes_stdin_again_from_the_start()
+    {
+        string log = Path.Combine(Path.GetTempPath(), $"subproc-retry-{Guid.NewGuid():N}");
+        try
+        {
+            var results = await RunAll([1], (_, _) => Pipeline.Create(Command.Shell($"wc -c >> {log}; exit 1").WithStdin(Stdio.Bytes("12345"u8.ToArray()))),
+                new JobOptions { Retries = 2 });
+
+            Assert.Equal(3, results.Single().Result.Attempts);
+            Assert.Equal(["5", "5", "5"], File.ReadAllLines(log).Select(line => line.Trim()));
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Wait_to_start_holds_each_start_back_until_it_returns()
     {
         var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -138,6 +138,27 @@ public class StdioSpecs : Spec
         Assert.StartsWith("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", result.StdoutText);
     }
 
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Spawner.Both), MemberType = typeof(Spawner))]
+    public async Task Input_can_be_bytes_read_again_by_each_start(SpawnerKind kind)
+    {
+        using var spawner = Spawner.Use(kind);
+        byte[] data = [.. "abc"u8, 0xff, 0x00, .. "\n"u8];
+        Command sum = Command.Create("sha256sum").WithStdin(Stdio.Bytes(data.AsMemory(0, 3)));
+        string expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+        Assert.StartsWith(expected, (await sum.CaptureAsync()).StdoutText);
+        Assert.StartsWith(expected, sum.Capture().StdoutText); // the same bytes again, from the beginning
+        Assert.Equal(data, Command.Create("cat").WithStdin(Stdio.Bytes(data)).Capture().Stdout.ToArray());
+    }
+
+    [Fact]
+    public void Bytes_are_for_stdin_only()
+    {
+        Assert.Contains("child's input", Assert.Throws<ArgumentException>(() => Command.Create("cat").WithStdout(Stdio.Bytes("x"u8.ToArray()))).Message);
+        Assert.Throws<ArgumentException>(() => Command.Create("cat").WithStderr(Stdio.Bytes("x"u8.ToArray())));
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_stream_target_is_not_also_a_pipe_to_read()
     {

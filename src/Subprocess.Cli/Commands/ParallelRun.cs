@@ -87,10 +87,8 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     {
         Interlocked.Increment(ref _started);
         _running[input.Number] = input;
-        // --pipe: the block is the job's stdin.
-        Stdio? stdin = input.Block is ArraySegment<byte> block
-            ? Stdio.Stream(new MemoryStream(block.Array!, block.Offset, block.Count, writable: false))
-            : null;
+        // --pipe: the block is the job's stdin, read from its start by each try.
+        Stdio? stdin = input.Block is ArraySegment<byte> block ? Stdio.Bytes(block) : null;
         return Compose(input, context with { Number = input.Number }, stdin);
     }
 

@@ -165,9 +165,9 @@ internal static class Launcher
             stderr = stderr == terminal ? null : stderr;
             terminal = null;
         }
-        if (plan.Stdin is Stdio.StreamTarget input && stdin is not null)
+        if (plan.Stdin switch { Stdio.StreamTarget caller => caller.Target, Stdio.BytesSource bytes => bytes.Open(), _ => null } is { } input && stdin is not null)
         {
-            (copies ??= new()).CopyInput(input.Target, stdin);
+            (copies ??= new()).CopyInput(input, stdin);
             stdin = null;
         }
         if (plan.Stdout is Stdio.OutputConsumer output && stdout is not null)
