@@ -83,7 +83,8 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     private Pipeline Build(JobInput input, JobContext context)
     {
         Interlocked.Increment(ref _started);
-        _running[input.Number] = input;
+        // By the runner's number, which the result carries: under --resume it is not the input's.
+        _running[context.Number] = input;
         // --pipe: the block is the job's stdin.
         Stdio? stdin = input.Block is ArraySegment<byte> block
             ? Stdio.Stream(new MemoryStream(block.Array!, block.Offset, block.Count, writable: false))
