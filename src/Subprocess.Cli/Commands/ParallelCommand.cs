@@ -53,6 +53,9 @@ internal static class ParallelCommand
     private static readonly Option<int?> MaxArgsEach = new("-N") { Description = "Give each job up to N inputs; {1}..{N} name each, and a word with {} is repeated for each" };
     private static readonly Option<int?> MaxLines = new("--max-lines", "-L") { Description = "Give each job up to N input lines, as -N does" };
     private static readonly Option<bool> Xargs = new("-X") { Description = "Give each job as many inputs as a command line holds, a word with {} repeated for each" };
+    private static readonly Option<string?> Results = new("--results", "--res") { Description = "Keep each job's output in files, not on stdout: NAME/1/VALUE/stdout, stderr, seq; a NAME with replacement strings names the stdout file (.err, .seq beside it; ending in /: a directory); NAME.csv, .tsv, .json: one table (-.csv: on stdout)" };
+    private static readonly Option<bool> Files = new("--files") { Description = "Keep each job's stdout in a new file in $TMPDIR and print the file's name" };
+    private static readonly Option<string?> TempDirectory = new("--tmpdir") { Description = "Directory for temporary files (--files, spilled output); sets TMPDIR, for the jobs too" };
     private static readonly Option<bool> Multiple = new("-m") { Description = "Give each job as many inputs as a command line holds ({} is them all, joined by spaces)" };
 
     private static readonly Argument<string[]> Words = new("command")
@@ -65,7 +68,7 @@ internal static class ParallelCommand
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Results, Files, TempDirectory])
         {
             command.Options.Add(option);
         }
@@ -90,12 +93,18 @@ internal static class ParallelCommand
             missingIsEmpty: inputOptions.Columns is not null) with { Niceness = parsed.GetValue(Nice) };
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
-        if ((resume || resumeFailed) && logPath is null)
+        await using IJobResults? kept = KeptOutput(parsed, sources.Names);
+        ResultFiles? resultFiles = kept as ResultFiles;
+        if ((resume && logPath is null && resultFiles is null) || (resumeFailed && logPath is null))
         {
-            throw new UsageException("--resume and --resume-failed need --joblog FILE to know what already ran");
+            throw new UsageException(resumeFailed
+                ? "--resume-failed needs --joblog FILE to know which jobs failed"
+                : "--resume needs --joblog FILE or --results DIR to know what already ran");
         }
         // Job numbers stay those of the full input list, so a resumed run's {#} and log match the first run's.
-        IReadOnlyDictionary<long, bool> done = resume || resumeFailed ? JobLog.Finished(logPath!) : new Dictionary<long, bool>();
+        IReadOnlyDictionary<long, bool> done = (resume || resumeFailed) && logPath is not null ? JobLog.Finished(logPath) : new Dictionary<long, bool>();
+        // As GNU parallel: under --resume, a job whose --results files are there ran already.
+        bool ran(JobInput input) => resume && parsed.GetValue(Results) is not null && resultFiles?.HasRun(input) == true;
         IEnumerable<IReadOnlyList<string>> combinations = sources.Combinations();
         if (parsed.GetValue(Shuffle))
         {
@@ -111,6 +120,7 @@ internal static class ParallelCommand
             : combinations.Select((values, index) => new JobInput(index + 1, values));
         var inputs = jobs
             .Where(input => !done.TryGetValue(input.Number, out bool succeeded) || (resumeFailed && !succeeded))
+            .Where(input => !ran(input))
             .ToList();
         int refused = RefuseNul(inputs);
 
@@ -124,7 +134,7 @@ internal static class ParallelCommand
         }
 
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
-        return await RunJobsAsync(parsed, template, inputs, inputs.Count, refused, options, log, cancellation);
+        return await RunJobsAsync(parsed, template, inputs, inputs.Count, refused, options, log, kept, cancellation);
     }
 
     /// <summary><c>--pipe</c> and <c>--pipe-part</c>: stdin (or the file of <c>-a</c>) cut into blocks of
@@ -170,7 +180,8 @@ internal static class ParallelCommand
             return 0;
         }
         await using JobLog? log = parsed.GetValue(JobLogFile) is string logPath ? new JobLog(logPath, append: false) : null;
-        return await RunJobsAsync(parsed, template, blocks, total: null, refused: 0, options, log, cancellation);
+        await using IJobResults? kept = KeptOutput(parsed, []);
+        return await RunJobsAsync(parsed, template, blocks, total: null, refused: 0, options, log, kept, cancellation);
     }
 
     private static FileStream OpenInput(string path)
@@ -187,10 +198,12 @@ internal static class ParallelCommand
 
     /// <summary>Runs the jobs, reporting each, with Ctrl-C's handling; returns GNU parallel's exit code.</summary>
     private static async Task<int> RunJobsAsync(ParseResult parsed, JobTemplate template, IEnumerable<JobInput> inputs, long? total, int refused,
-        JobOptions options, JobLog? log, CancellationToken cancellation)
+        JobOptions options, JobLog? log, IJobResults? kept, CancellationToken cancellation)
     {
-        var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), parsed.GetValue(LineBuffer), parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
-        var run = new ParallelRun(template, inputs, total, options, output, log);
+        // Output kept in files is captured whole, as grouped output is, however it would have been shown.
+        bool streamed = kept is null;
+        var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), streamed && parsed.GetValue(LineBuffer), streamed && parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
+        var run = new ParallelRun(template, inputs, total, options, output, log, kept);
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). A
         // second: SIGKILL them at once. Either way we exit when they are gone. The library's own
         // handlers are installed first, so this one runs before them and, cancelling the signal, is the
@@ -229,6 +242,51 @@ internal static class ParallelCommand
             ({ OnSuccess: false, Count: 1 }, { } trigger) => ParallelRun.ExitCodeOf(trigger), // the failing job's own
             _ => Math.Min(failed, 101),
         };
+    }
+
+    /// <summary>
+    /// Where <c>--results</c> and <c>--files</c> keep the jobs' output, if they were given; sets
+    /// <c>--tmpdir</c> as TMPDIR (GNU parallel's jobs see it there too). GNU parallel then prints
+    /// nothing of the jobs' output: under <c>--files</c>, or <c>--line-buffer</c> with a
+    /// <c>--results</c> directory, the name of each job's stdout file. The mixes whose output GNU
+    /// parallel makes something else of are refused.
+    /// </summary>
+    /// <param name="parsed">The command line.</param>
+    /// <param name="headers">The <c>--header</c> names of the values, if any.</param>
+    /// <exception cref="UsageException">A mix refused, or a file or directory that cannot be used.</exception>
+    private static IJobResults? KeptOutput(ParseResult parsed, IReadOnlyList<string> headers)
+    {
+        if (parsed.GetValue(TempDirectory) is string tmpdir)
+        {
+            if (!Directory.Exists(tmpdir))
+            {
+                throw new UsageException($"--tmpdir {tmpdir}: no such directory; make it first (mkdir -p {tmpdir})");
+            }
+            Environment.SetEnvironmentVariable("TMPDIR", tmpdir);
+        }
+        string? results = parsed.GetValue(Results);
+        bool files = parsed.GetValue(Files);
+        if (results is null && !files)
+        {
+            return null;
+        }
+        if (files && parsed.GetValue(Ungroup))
+        {
+            // GNU parallel prints the output as it comes and ignores --files then.
+            throw new UsageException("--files keeps each job's output in a file and -u prints it as it comes: give one of them");
+        }
+        Stream stdout = Console.OpenStandardOutput(), stderr = Console.OpenStandardError();
+        if (results is not null && ResultTable.Names(results))
+        {
+            if (files || parsed.GetValue(LineBuffer) || parsed.GetValue(Ungroup))
+            {
+                // GNU parallel prints the output (or the file names) as well as the table then, and fills the table's Stdout with what it printed.
+                string other = files ? "--files" : parsed.GetValue(LineBuffer) ? "--line-buffer" : "-u";
+                throw new UsageException($"--results {results} keeps the output in one table and {other} prints it: drop {other}, or give --results a directory");
+            }
+            return ResultTable.For(results, headers, stdout);
+        }
+        return new ResultFiles(results, headers, printNames: files || parsed.GetValue(LineBuffer), stdout, stderr);
     }
 
     /// <summary>

@@ -17,7 +17,9 @@ namespace Subprocess.Cli.Commands;
 /// <param name="options">How the jobs run.</param>
 /// <param name="output">How they are shown.</param>
 /// <param name="log">The job log, if any.</param>
-internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> inputs, long? total, JobOptions options, OutputChoices output, JobLog? log)
+/// <param name="kept">Where <c>--results</c> or <c>--files</c> keep each job's output instead of it being printed, if anywhere.</param>
+internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> inputs, long? total, JobOptions options, OutputChoices output, JobLog? log,
+    IJobResults? kept = null)
 {
     /// <summary>The inputs of the jobs started and not yet reported, by number.</summary>
     private readonly ConcurrentDictionary<long, JobInput> _running = new();
@@ -189,7 +191,11 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         {
             HaltedBy = job;
         }
-        if (!output.Streamed)
+        if (kept is not null)
+        {
+            await kept.WriteAsync(job, input, Prefix(input, job.Context));
+        }
+        else if (!output.Streamed)
         {
             // Under --line-buffer and -u nothing was captured: the output went out as it came.
             _reporter ??= new JobReporter(_stdout, _stderr);
