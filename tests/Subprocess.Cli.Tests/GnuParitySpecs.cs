@@ -116,6 +116,27 @@ public class GnuParitySpecs : Spec
     [InlineData(true, "", "-j1 -k --halt soon,success=1 'echo {}; exit {}' ::: 1 0 1")]
     [InlineData(true, "", "--halt now,fail=1 'kill -9 $$' ::: 1")]
     [InlineData(true, "", "-k --timeout 0.5 'sleep {}; echo {}' ::: 0.1 3")]
+    // --results: a tree of the inputs (or a template's files, or a table) holding each job's stdout,
+    // stderr and number; nothing on stdout but, under --line-buffer, each stdout file's name.
+    [InlineData(true, "", "--results out 'echo o{}; echo e{} >&2; exit 1' ::: a b")]
+    [InlineData(false, "", "--results out echo ::: a b ::: c d")]
+    [InlineData(false, "", "--results out/ echo ::: 'a/b c' 'x\\y' '*'")]
+    [InlineData(false, "", "--results out -n2 echo ::: a b c")]
+    [InlineData(false, "", "--results out --header : echo ::: b 1 2 ::: a 3")]
+    [InlineData(false, "", "--results out --colsep , echo ::: a,b")]
+    [InlineData(false, "", "--results out/{}/x echo ::: a b")]
+    [InlineData(false, "", "--results my_{}/ echo ::: a b")]
+    [InlineData(false, "", "-k --joblog jl --results out echo ::: a b")]
+    [InlineData(true, "", "-k --tag --results out 'echo o{}; echo e{} >&2' ::: a b")]
+    [InlineData(false, "", "-k --tag --line-buffer --results out echo ::: a b")]
+    [InlineData(false, "", "-j1 -u --results out echo ::: a b")]
+    [InlineData(false, "seq:3", "--results out --pipe -N1 cat")]
+    [InlineData(false, "", "-k --results out.csv echo ::: a 'b c' 'd\"e' ::: 1")]
+    [InlineData(false, "", "-k --tag --results out.tsv echo ::: a 'b c'")]
+    [InlineData(false, "", "-k --header : --results out.csv echo ::: h a b")]
+    [InlineData(false, "", "-k --results out.csv echo ::: 1 2 ::: 3 ::: 4 ::: 5 ::: 6 ::: 7 ::: 8 ::: 9 ::: 10 ::: 11")]
+    [InlineData(false, "", "-k --results out.json echo ::: 'b\\c' 'q\"q'")]
+    [InlineData(false, "", "-k --results -.csv echo ::: a b")]
     // Retries: N tries in all, each leaving its mark in a file.
     [InlineData(true, "", "--retries 2 'echo try >> {}.log; exit 1' ::: a")]
     [InlineData(true, "", "--retries 3 'echo try >> {}.log; [ $(wc -l < {}.log) -ge 2 ]' ::: a")]
@@ -143,14 +164,68 @@ public class GnuParitySpecs : Spec
         Assert.Equal(gnu.Stderr, ours.Stderr);
     }
 
-    private sealed record Run(string Stdout, int ExitCode, string Files, string Stderr = "");
+    [Fact(Timeout = 60_000)]
+    public async Task Files_prints_the_name_of_a_new_file_holding_each_jobs_stdout_as_GNU_parallel_does()
+    {
+        string[] arguments = ["--files", "-k", "--tag", "--tmpdir", "t", "printf", "o{}"];
+        Run gnu = await RunAsync(["parallel", "--will-cite", .. arguments, ":::", "a", "b"], "", keep: "t");
+        Run ours = await RunAsync([Subproc.Plain().Program, .. Subproc.Plain().Arguments, "parallel", .. arguments, ":::", "a", "b"], "", keep: "t");
 
-    /// <summary>Runs <paramref name="command"/> in a fresh directory; returns its stdout, exit code and the files it left.</summary>
-    private static async Task<Run> RunAsync(string[] command, string stdin)
+        // The names are random: each line is the tag and t/parXXXXX.par, and the files hold the outputs.
+        Assert.Matches(@"^a\tt/par[A-Za-z0-9_]{5}\.par\nb\tt/par[A-Za-z0-9_]{5}\.par\n$", gnu.Stdout);
+        Assert.Matches(@"^a\tt/par[A-Za-z0-9_]{5}\.par\nb\tt/par[A-Za-z0-9_]{5}\.par\n$", ours.Stdout);
+        Assert.Equal(["oa", "ob"], gnu.Kept);
+        Assert.Equal(gnu.Kept, ours.Kept);
+        Assert.Equal(gnu.ExitCode, ours.ExitCode);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Resume_with_results_runs_only_the_jobs_without_files_as_GNU_parallel_does()
+    {
+        static string Script(string parallel) =>
+            $"{parallel} --results out echo ::: a b && {parallel} --resume --results out echo again ::: a b c";
+        Run gnu = await RunAsync(["sh", "-c", Script("parallel --will-cite")], "");
+        Run ours = await RunAsync(["sh", "-c", Script($"{Subproc.ShellPrefix} parallel")], "");
+
+        Assert.Contains("out/1/c/stdout: again c\n", gnu.Files, StringComparison.Ordinal);
+        Assert.Contains("out/1/a/stdout: a\n", gnu.Files, StringComparison.Ordinal);
+        Assert.Equal(gnu.Files, ours.Files);
+        Assert.Equal(gnu.ExitCode, ours.ExitCode);
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("--files -u echo ::: a", "--files keeps each job's output in a file and -u prints it as it comes: give one of them")]
+    [InlineData("--results out.csv --line-buffer echo ::: a", "--results out.csv keeps the output in one table and --line-buffer prints it: drop --line-buffer, or give --results a directory")]
+    [InlineData("--results out.tsv --files echo ::: a", "--results out.tsv keeps the output in one table and --files prints it: drop --files, or give --results a directory")]
+    [InlineData("--tmpdir missing --files echo ::: a", "--tmpdir missing: no such directory; make it first (mkdir -p missing)")]
+    public async Task Mixes_whose_output_GNU_parallel_makes_something_else_of_are_refused_with_one_line(string commandLine, string message)
+    {
+        Run ours = await RunAsync([Subproc.Plain().Program, .. Subproc.Plain().Arguments, "parallel", .. Words(commandLine)], "");
+
+        Assert.Equal($"subproc: {message}\n", ours.Stderr);
+        Assert.Equal(2, ours.ExitCode);
+        Assert.Equal("", ours.Stdout);
+        Assert.Equal("", ours.Files); // nothing run, no table made
+    }
+
+    private sealed record Run(string Stdout, int ExitCode, string Files, string Stderr = "")
+    {
+        /// <summary>The contents of the files the stdout's lines name (after a tab, if tagged).</summary>
+        public IReadOnlyList<string> Kept { get; init; } = [];
+    }
+
+    /// <summary>Runs <paramref name="command"/> in a fresh directory; returns its stdout, exit code and the files it
+    /// left (start times and run times, in job logs and --results tables, masked), and with <paramref name="keep"/>,
+    /// a directory made for it beforehand, the contents of the files its stdout names.</summary>
+    private static async Task<Run> RunAsync(string[] command, string stdin, string? keep = null)
     {
         string dir = Directory.CreateTempSubdirectory("subproc-gnu-").FullName;
         try
         {
+            if (keep is not null)
+            {
+                Directory.CreateDirectory(Path.Combine(dir, keep));
+            }
             if (stdin.StartsWith("file:", StringComparison.Ordinal))
             {
                 File.WriteAllText(Path.Combine(dir, "in"), Expand(stdin["file:".Length..]));
@@ -165,8 +240,11 @@ public class GnuParitySpecs : Spec
             string files = string.Join("\n", Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
                 .Where(file => !file.Contains("/.parallel", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
+                .Where(file => keep is null || !file.StartsWith(Path.Combine(dir, keep), StringComparison.Ordinal))
                 .Select(file => $"{Path.GetRelativePath(dir, file)}: {File.ReadAllText(file)}"));
-            return new Run(result.StdoutText, result.ExitStatus.ReturnCode & 0xff, files, result.StderrText);
+            string[] kept = keep is null ? [] : [.. result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => File.ReadAllText(Path.Combine(dir, line[(line.IndexOf('\t', StringComparison.Ordinal) + 1)..])))];
+            return new Run(Timeless(result.StdoutText), result.ExitStatus.ReturnCode & 0xff, Timeless(files), result.StderrText) { Kept = kept };
         }
         catch (ProcessStartException e) when (command[0] == "parallel")
         {
@@ -177,6 +255,10 @@ public class GnuParitySpecs : Spec
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>A job's start time and run time, side by side in a job log or a --results table, masked: they differ per run.</summary>
+    private static string Timeless(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"\d{10}\.\d{3}(\t|,|, ""JobRuntime"": ) *\d+\.\d{3}", "T${1}R");
 
     /// <summary>"seq:N" as seq N writes it; anything else as it is.</summary>
     private static string Expand(string text) => text.StartsWith("seq:", StringComparison.Ordinal)

@@ -136,7 +136,7 @@ public class ParallelSpecs : Spec
     [InlineData("parallel", "-j")]
     [InlineData("parallel", "--pipe", "wc", ":::", "a")]
     [InlineData("parallel", "echo", "{= s/a/b/ =}", ":::", "a")]
-    [InlineData("parallel", "-I", "XX", "echo", "XX", ":::", "a")]
+    [InlineData("parallel", "-I", "", "echo", ":::", "a")]
     [InlineData("parallel", "--pipe-part", "wc")]
     [InlineData("parallel", "--pipe", "--block", "0", "wc")]
     [InlineData("parallel", "--pipe", "--block", "2X", "wc")]

@@ -58,6 +58,9 @@ internal static class ParallelCommand
     private static readonly Option<bool> Xargs = new("-X") { Description = "Give each job as many inputs as a command line holds, a word with {} repeated for each" };
     private static readonly Option<string?> ReplaceString = new("-I") { HelpName = "STR", Description = "Use this string instead of {} for the input (as GNU parallel: {1} goes too; {.}, {/}... stay)" };
     private static readonly Option<bool> Plus = new("--plus") { Description = "More replacement strings: {+/} {+.} {..} {...} {/..} {##} {0#} {0%} {uniq} {choose_k}, and {:-x} {:n} {:n:m} {#re} {%re} {/re/x} {^re} {,re}..." };
+    private static readonly Option<string?> Results = new("--results", "--res") { Description = "Keep each job's output in files, not on stdout: NAME/1/VALUE/stdout, stderr, seq; a NAME with replacement strings names the stdout file (.err, .seq beside it; ending in /: a directory); NAME.csv, .tsv, .json: one table (-.csv: on stdout)" };
+    private static readonly Option<bool> Files = new("--files") { Description = "Keep each job's stdout in a new file in $TMPDIR and print the file's name" };
+    private static readonly Option<string?> TempDirectory = new("--tmpdir") { Description = "Directory for temporary files (--files, spilled output); sets TMPDIR, for the jobs too" };
     private static readonly Option<bool> Multiple = new("-m") { Description = "Give each job as many inputs as a command line holds ({} is them all, joined by spaces)" };
 
     private static readonly Argument<string[]> Words = new("command")
@@ -70,7 +73,7 @@ internal static class ParallelCommand
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Eta, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory])
         {
             command.Options.Add(option);
         }
@@ -96,12 +99,18 @@ internal static class ParallelCommand
         JobTemplate template = JobTemplate.Parse(named, parsed.GetValue(Shell), repeatWords, replacements) with { Niceness = parsed.GetValue(Nice) };
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
-        if ((resume || resumeFailed) && logPath is null)
+        await using IJobResults? kept = KeptOutput(parsed, sources.Names, replacements);
+        ResultFiles? resultFiles = kept as ResultFiles;
+        if ((resume && logPath is null && resultFiles is null) || (resumeFailed && logPath is null))
         {
-            throw new UsageException("--resume and --resume-failed need --joblog FILE to know what already ran");
+            throw new UsageException(resumeFailed
+                ? "--resume-failed needs --joblog FILE to know which jobs failed"
+                : "--resume needs --joblog FILE or --results DIR to know what already ran");
         }
         // Job numbers stay those of the full input list, so a resumed run's {#} and log match the first run's.
-        IReadOnlyDictionary<long, bool> done = resume || resumeFailed ? JobLog.Finished(logPath!) : new Dictionary<long, bool>();
+        IReadOnlyDictionary<long, bool> done = (resume || resumeFailed) && logPath is not null ? JobLog.Finished(logPath) : new Dictionary<long, bool>();
+        // As GNU parallel: under --resume, a job whose --results files are there ran already.
+        bool ran(JobInput input) => resume && parsed.GetValue(Results) is not null && resultFiles?.HasRun(input) == true;
         IEnumerable<IReadOnlyList<string>> combinations = sources.Combinations();
         if (parsed.GetValue(Shuffle))
         {
@@ -118,7 +127,7 @@ internal static class ParallelCommand
         List<JobInput> inputs = [.. jobs];
         // {##} and {0#} count every job there is; a resumed run, {uniq} and {choose_k} then skip some, keeping their numbers.
         replacements.Total = inputs.Count;
-        inputs.RemoveAll(input => done.TryGetValue(input.Number, out bool succeeded) && (!resumeFailed || succeeded));
+        inputs.RemoveAll(input => done.TryGetValue(input.Number, out bool succeeded) && (!resumeFailed || succeeded) || ran(input));
         // GNU parallel counts a skipped job in its exit code as it counts a failed one.
         int skipped = inputs.RemoveAll(input => replacements.Skips(named, input.Values));
         int refused = RefuseNul(inputs) + skipped;
@@ -133,7 +142,7 @@ internal static class ParallelCommand
         }
 
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
-        return await RunJobsAsync(parsed, template, inputs, inputs.Count, refused, options, log, cancellation);
+        return await RunJobsAsync(parsed, template, inputs, inputs.Count, refused, options, log, kept, cancellation);
     }
 
     /// <summary><c>--pipe</c> and <c>--pipe-part</c>: stdin (or the file of <c>-a</c>) cut into blocks of
@@ -164,8 +173,8 @@ internal static class ParallelCommand
             throw new UsageException($"-N {records} is not a number of records per block (at least 1)");
         }
         RefusePerl(words);
-        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell), replacements: ReplacementsOf(parsed, options, missingIsEmpty: false))
-            with { Niceness = parsed.GetValue(Nice) };
+        Replacements replacements = ReplacementsOf(parsed, options, missingIsEmpty: false);
+        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell), replacements: replacements) with { Niceness = parsed.GetValue(Nice) };
         await using Stream input = files.Length == 1 ? OpenInput(files[0]) : Console.OpenStandardInput();
         // As many blocks out as jobs run, and two read ahead (with no limit on jobs, two per core).
         int slots = options.MaxParallel == 0 ? 2 * Environment.ProcessorCount : options.MaxParallel;
@@ -180,7 +189,8 @@ internal static class ParallelCommand
             return 0;
         }
         await using JobLog? log = parsed.GetValue(JobLogFile) is string logPath ? new JobLog(logPath, append: false) : null;
-        return await RunJobsAsync(parsed, template, blocks, total: null, refused: 0, options, log, cancellation);
+        await using IJobResults? kept = KeptOutput(parsed, [], replacements);
+        return await RunJobsAsync(parsed, template, blocks, total: null, refused: 0, options, log, kept, cancellation);
     }
 
     private static FileStream OpenInput(string path)
@@ -197,10 +207,12 @@ internal static class ParallelCommand
 
     /// <summary>Runs the jobs, reporting each, with Ctrl-C's handling; returns GNU parallel's exit code.</summary>
     private static async Task<int> RunJobsAsync(ParseResult parsed, JobTemplate template, IEnumerable<JobInput> inputs, long? total, int refused,
-        JobOptions options, JobLog? log, CancellationToken cancellation)
+        JobOptions options, JobLog? log, IJobResults? kept, CancellationToken cancellation)
     {
-        var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), parsed.GetValue(LineBuffer), parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
-        var run = new ParallelRun(template, inputs, total, options, output, log);
+        // Output kept in files is captured whole, as grouped output is, however it would have been shown.
+        bool streamed = kept is null;
+        var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), streamed && parsed.GetValue(LineBuffer), streamed && parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
+        var run = new ParallelRun(template, inputs, total, options, output, log, kept);
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). A
         // second: SIGKILL them at once. Either way we exit when they are gone. The library's own
         // handlers are installed first, so this one runs before them and, cancelling the signal, is the
@@ -242,6 +254,52 @@ internal static class ParallelCommand
             ({ OnSuccess: false, Count: 1 }, { } trigger) => ParallelRun.ExitCodeOf(trigger), // the failing job's own
             _ => Math.Min(failed, 101),
         };
+    }
+
+    /// <summary>
+    /// Where <c>--results</c> and <c>--files</c> keep the jobs' output, if they were given; sets
+    /// <c>--tmpdir</c> as TMPDIR (GNU parallel's jobs see it there too). GNU parallel then prints
+    /// nothing of the jobs' output: under <c>--files</c>, or <c>--line-buffer</c> with a
+    /// <c>--results</c> directory, the name of each job's stdout file. The mixes whose output GNU
+    /// parallel makes something else of are refused.
+    /// </summary>
+    /// <param name="parsed">The command line.</param>
+    /// <param name="headers">The <c>--header</c> names of the values, if any.</param>
+    /// <param name="replacements">The run's replacement strings, for a <c>--results</c> name that holds them.</param>
+    /// <exception cref="UsageException">A mix refused, or a file or directory that cannot be used.</exception>
+    private static IJobResults? KeptOutput(ParseResult parsed, IReadOnlyList<string> headers, Replacements replacements)
+    {
+        if (parsed.GetValue(TempDirectory) is string tmpdir)
+        {
+            if (!Directory.Exists(tmpdir))
+            {
+                throw new UsageException($"--tmpdir {tmpdir}: no such directory; make it first (mkdir -p {tmpdir})");
+            }
+            Environment.SetEnvironmentVariable("TMPDIR", tmpdir);
+        }
+        string? results = parsed.GetValue(Results);
+        bool files = parsed.GetValue(Files);
+        if (results is null && !files)
+        {
+            return null;
+        }
+        if (files && parsed.GetValue(Ungroup))
+        {
+            // GNU parallel prints the output as it comes and ignores --files then.
+            throw new UsageException("--files keeps each job's output in a file and -u prints it as it comes: give one of them");
+        }
+        Stream stdout = Console.OpenStandardOutput(), stderr = Console.OpenStandardError();
+        if (results is not null && ResultTable.Names(results))
+        {
+            if (files || parsed.GetValue(LineBuffer) || parsed.GetValue(Ungroup))
+            {
+                // GNU parallel prints the output (or the file names) as well as the table then, and fills the table's Stdout with what it printed.
+                string other = files ? "--files" : parsed.GetValue(LineBuffer) ? "--line-buffer" : "-u";
+                throw new UsageException($"--results {results} keeps the output in one table and {other} prints it: drop {other}, or give --results a directory");
+            }
+            return ResultTable.For(results, headers, stdout);
+        }
+        return new ResultFiles(results, headers, printNames: files || parsed.GetValue(LineBuffer), stdout, stderr, replacements);
     }
 
     /// <summary>

@@ -17,7 +17,9 @@ namespace Subprocess.Cli.Commands;
 /// <param name="options">How the jobs run.</param>
 /// <param name="output">How they are shown.</param>
 /// <param name="log">The job log, if any.</param>
-internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> inputs, long? total, JobOptions options, OutputChoices output, JobLog? log)
+/// <param name="kept">Where <c>--results</c> or <c>--files</c> keep each job's output instead of it being printed, if anywhere.</param>
+internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> inputs, long? total, JobOptions options, OutputChoices output, JobLog? log,
+    IJobResults? kept = null)
 {
     /// <summary>The inputs of the jobs started and not yet reported, by number.</summary>
     private readonly ConcurrentDictionary<long, JobInput> _running = new();
@@ -86,7 +88,8 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     private Pipeline Build(JobInput input, JobContext context)
     {
         Interlocked.Increment(ref _started);
-        _running[input.Number] = input;
+        // By the runner's number, which the result carries: under --resume it is not the input's.
+        _running[context.Number] = input;
         // --pipe: the block is the job's stdin, read from its start by each try.
         Stdio? stdin = input.Block is ArraySegment<byte> block ? Stdio.Bytes(block) : null;
         return Compose(input, context with { Number = input.Number }, stdin);
@@ -188,7 +191,11 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         {
             HaltedBy = job;
         }
-        if (!output.Streamed)
+        if (kept is not null)
+        {
+            await kept.WriteAsync(job, input, Prefix(input, job.Context));
+        }
+        else if (!output.Streamed)
         {
             // Under --line-buffer and -u nothing was captured: the output went out as it came.
             _reporter ??= new JobReporter(_stdout, _stderr);

@@ -47,21 +47,36 @@ internal sealed class JobLog : IAsyncDisposable
         return finished;
     }
 
+    /// <summary>Writes <paramref name="job"/>'s line, flushed, so a log read during the run shows it.</summary>
     public async Task WriteAsync(JobResult job, long number)
     {
+        string[] columns = Columns(job, number);
+        // GNU parallel writes the run time as %10.3f, padded to ten characters.
+        columns[3] = columns[3].PadLeft(10);
+        await _writer.WriteLineAsync(string.Join('\t', columns));
+        await _writer.FlushAsync();
+    }
+
+    /// <summary>
+    /// A job's columns as GNU parallel's job log and <c>--results</c> tables have them: Seq, Host,
+    /// Starttime, JobRuntime, Send, Receive (the bytes of stdout only, as GNU counts them), Exitval,
+    /// Signal, Command. The run time is unpadded (the tables print it so; the log pads it).
+    /// </summary>
+    public static string[] Columns(JobResult job, long number)
+    {
         ExitStatus? status = job.ExitStatus;
-        string line = string.Join('\t',
+        return
+        [
             number.ToString(CultureInfo.InvariantCulture),
             ":",
             (job.StartTime.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture),
             job.Duration.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture),
             "0",
-            (job.StdoutLength + job.StderrLength).ToString(CultureInfo.InvariantCulture),
+            job.StdoutLength.ToString(CultureInfo.InvariantCulture),
             (status?.Code ?? (status is null ? 255 : 0)).ToString(CultureInfo.InvariantCulture),
             (status?.Signal ?? 0).ToString(CultureInfo.InvariantCulture),
-            job.CommandLine);
-        await _writer.WriteLineAsync(line);
-        await _writer.FlushAsync();
+            job.CommandLine,
+        ];
     }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();

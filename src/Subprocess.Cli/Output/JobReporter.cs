@@ -20,7 +20,8 @@ internal sealed class JobReporter(Stream stdout, Stream stderr)
         }
     }
 
-    private static async Task CopyAsync(Stream from, Stream to, byte[]? tag)
+    /// <summary>Copies <paramref name="from"/> to <paramref name="to"/>, each line after <paramref name="tag"/> if there is one.</summary>
+    public static async Task CopyAsync(Stream from, Stream to, byte[]? tag)
     {
         if (tag is null)
         {
