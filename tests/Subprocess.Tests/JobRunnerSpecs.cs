@@ -213,6 +213,97 @@ public class JobRunnerSpecs : Spec
         }
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Blocks_of_whole_records_reach_the_jobs_every_byte_once_in_order()
+    {
+        byte[] input = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 10_000).Select(i => $"{i}\n")));
+        var blocks = new List<int>();
+        var output = new MemoryStream();
+
+        await foreach (JobResult job in JobRunner.RunBlocksAsync(new MemoryStream(input), (block, _) => Pipeline.Create(Command.Create("cat").WithStdin(block)),
+            new JobOptions { MaxParallel = 3, KeepOrder = true }, new RecordBlocks { BlockSize = 4096 }))
+        {
+            using (job)
+            using (Stream stdout = job.OpenStdout())
+            {
+                long before = output.Length;
+                await stdout.CopyToAsync(output);
+                blocks.Add((int)(output.Length - before));
+                Assert.Equal((byte)'\n', output.GetBuffer()[output.Length - 1]); // a block ends where a record does
+            }
+        }
+
+        Assert.Equal(input, output.ToArray());
+        Assert.All(blocks.SkipLast(1), size => Assert.InRange(size, 4096 - 6, 4096));
+        Assert.Equal((input.Length + 4095) / 4096, blocks.Count, tolerance: 1);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Blocks_are_read_a_few_ahead_of_the_jobs_not_to_the_end()
+    {
+        var input = new CountingStream(new MemoryStream(new byte[64 << 20].Select((_, i) => i % 64 == 63 ? (byte)'\n' : (byte)'x').ToArray()));
+        using var cancel = new CancellationTokenSource();
+        var options = new JobOptions { MaxParallel = 2 };
+        int started = 0;
+
+        Task run = Task.Run(async () =>
+        {
+            await foreach (JobResult job in JobRunner.RunBlocksAsync(input, (block, _) =>
+            {
+                Interlocked.Increment(ref started);
+                return Pipeline.Create(Command.Create("sleep", "30").WithStdin(block));
+            }, options, new RecordBlocks { BlockSize = 1 << 20 }, cancel.Token))
+            {
+                job.Dispose();
+            }
+        });
+        await Task.Delay(1000);
+
+        Assert.Equal(2, Volatile.Read(ref started));
+        // Two blocks running, two read ahead (and what the reader holds past the last cut): not 64 MiB.
+        Assert.InRange(input.BytesRead, 2 << 20, 7 << 20);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public void Blocks_that_cannot_be_cut_are_refused()
+    {
+        static JobResult[] Run(RecordBlocks blocks) =>
+            JobRunner.RunBlocksAsync(Stream.Null, (block, _) => Pipeline.Create(Command.Create("cat").WithStdin(block)), new JobOptions(), blocks).ToBlockingEnumerable().ToArray();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Run(new RecordBlocks { BlockSize = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Run(new RecordBlocks { RecordsPerBlock = 0 }));
+        Assert.Contains("nothing would end a record", Assert.Throws<ArgumentException>(() => Run(new RecordBlocks { RecordEnd = ReadOnlyMemory<byte>.Empty })).Message);
+        Assert.Empty(Run(new RecordBlocks()));
+    }
+
+    /// <summary>A stream that counts the bytes read from it.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        private long _read;
+
+        public long BytesRead => Interlocked.Read(ref _read);
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = inner.Read(buffer, offset, count);
+            Interlocked.Add(ref _read, n);
+            return n;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Wait_to_start_holds_each_start_back_until_it_returns()
     {

@@ -142,7 +142,8 @@ internal static class ParallelCommand
         }
 
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
-        return await RunJobsAsync(parsed, template, inputs, inputs.Count, refused, options, log, kept, cancellation);
+        return await RunJobsAsync(parsed, template, (build, cancellationToken) => JobRunner.RunAsync(inputs, build, options, cancellationToken), inputs.Count, refused,
+            options, log, kept, cancellation);
     }
 
     /// <summary><c>--pipe</c> and <c>--pipe-part</c>: stdin (or the file of <c>-a</c>) cut into blocks of
@@ -175,22 +176,26 @@ internal static class ParallelCommand
         RefusePerl(words);
         Replacements replacements = ReplacementsOf(parsed, options, missingIsEmpty: false);
         JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell), replacements: replacements) with { Niceness = parsed.GetValue(Nice) };
+        var blocks = new RecordBlocks
+        {
+            BlockSize = blockSize, RecordEnd = recordEnd, RecordStart = recordStart, RecordsPerBlock = records, CutPastBlockSize = parsed.GetValue(PipePart),
+        };
         await using Stream input = files.Length == 1 ? OpenInput(files[0]) : Console.OpenStandardInput();
-        // As many blocks out as jobs run, and two read ahead (with no limit on jobs, two per core).
-        int slots = options.MaxParallel == 0 ? 2 * Environment.ProcessorCount : options.MaxParallel;
-        using var reader = new Blocks(input, blockSize, recordEnd, recordStart, records, forward: parsed.GetValue(PipePart), held: slots + 2);
-        IEnumerable<JobInput> blocks = reader.Read().Select((block, index) => new JobInput(index + 1, []) { Block = block, Release = reader.Release });
         if (parsed.GetValue(DryRun))
         {
-            foreach (JobInput block in blocks)
+            using var reader = new BlockReader(input, blocks, held: int.MaxValue);
+            long number = 0;
+            await foreach (ArraySegment<byte> _ in reader.ReadAsync(cancellation))
             {
-                Console.Out.WriteLine(template.Describe([], new JobContext(block.Number, 1)));
+                Console.Out.WriteLine(template.Describe([], new JobContext(++number, 1)));
             }
             return 0;
         }
         await using JobLog? log = parsed.GetValue(JobLogFile) is string logPath ? new JobLog(logPath, append: false) : null;
         await using IJobResults? kept = KeptOutput(parsed, [], replacements);
-        return await RunJobsAsync(parsed, template, blocks, total: null, refused: 0, options, log, kept, cancellation);
+        JobSource jobs = (build, cancellationToken) => JobRunner.RunBlocksAsync(input,
+            (stdin, context) => build(new JobInput(context.Number, []) { Stdin = stdin }, context), options, blocks, cancellationToken);
+        return await RunJobsAsync(parsed, template, jobs, total: null, refused: 0, options, log, kept, cancellation);
     }
 
     private static FileStream OpenInput(string path)
@@ -206,13 +211,13 @@ internal static class ParallelCommand
     }
 
     /// <summary>Runs the jobs, reporting each, with Ctrl-C's handling; returns GNU parallel's exit code.</summary>
-    private static async Task<int> RunJobsAsync(ParseResult parsed, JobTemplate template, IEnumerable<JobInput> inputs, long? total, int refused,
+    private static async Task<int> RunJobsAsync(ParseResult parsed, JobTemplate template, JobSource jobs, long? total, int refused,
         JobOptions options, JobLog? log, IJobResults? kept, CancellationToken cancellation)
     {
         // Output kept in files is captured whole, as grouped output is, however it would have been shown.
         bool streamed = kept is null;
         var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), streamed && parsed.GetValue(LineBuffer), streamed && parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
-        var run = new ParallelRun(template, inputs, total, options, output, log, kept);
+        var run = new ParallelRun(template, jobs, total, options, output, log, kept);
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). A
         // second: SIGKILL them at once. Either way we exit when they are gone. The library's own
         // handlers are installed first, so this one runs before them and, cancelling the signal, is the

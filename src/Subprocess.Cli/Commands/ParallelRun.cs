@@ -12,13 +12,13 @@ namespace Subprocess.Cli.Commands;
 /// streamed line by line; a start failure; its job-log line; progress), counting what ran and failed.
 /// </summary>
 /// <param name="template">The command each job runs.</param>
-/// <param name="inputs">The jobs' inputs, read as the jobs start (<c>--pipe</c>'s blocks are not all in memory at once).</param>
+/// <param name="jobs">Runs the jobs: over the inputs, or over <c>--pipe</c>'s blocks, read as the jobs start.</param>
 /// <param name="total">How many there are, if known.</param>
 /// <param name="options">How the jobs run.</param>
 /// <param name="output">How they are shown.</param>
 /// <param name="log">The job log, if any.</param>
 /// <param name="kept">Where <c>--results</c> or <c>--files</c> keep each job's output instead of it being printed, if anywhere.</param>
-internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> inputs, long? total, JobOptions options, OutputChoices output, JobLog? log,
+internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? total, JobOptions options, OutputChoices output, JobLog? log,
     IJobResults? kept = null)
 {
     /// <summary>The inputs of the jobs started and not yet reported, by number.</summary>
@@ -61,7 +61,7 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         _lineWriter = output.LineBuffer ? new LineWriter([_stdout, _stderr], Path.GetTempPath()) : null;
         try
         {
-            await foreach (JobResult job in JobRunner.RunAsync(inputs, Build, options, cancellationToken))
+            await foreach (JobResult job in jobs(Build, cancellationToken))
             {
                 using (job)
                 {
@@ -90,9 +90,7 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
         Interlocked.Increment(ref _started);
         // By the runner's number, which the result carries: under --resume it is not the input's.
         _running[context.Number] = input;
-        // --pipe: the block is the job's stdin, read from its start by each try.
-        Stdio? stdin = input.Block is ArraySegment<byte> block ? Stdio.Bytes(block) : null;
-        return Compose(input, context with { Number = input.Number }, stdin);
+        return Compose(input, context with { Number = input.Number }, input.Stdin);
     }
 
     /// <summary>The job's command as the template and the output choices make it, reading <paramref name="stdin"/> if given.</summary>
@@ -176,10 +174,6 @@ internal sealed class ParallelRun(JobTemplate template, IEnumerable<JobInput> in
     {
         _running.TryRemove(job.Context.Number, out JobInput? input);
         input ??= new JobInput(job.Context.Number, []);
-        if (input.Block is ArraySegment<byte> block)
-        {
-            input.Release?.Invoke(block); // every attempt is over: the block is read no more
-        }
         if (_streaming.TryRemove(input.Number, out List<LineStream>? lines))
         {
             lines.ForEach(stream => stream.Complete());

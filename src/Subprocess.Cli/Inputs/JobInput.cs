@@ -11,8 +11,5 @@ internal sealed record JobInput(long Number, IReadOnlyList<string> Values)
     public IReadOnlyList<IReadOnlyList<string>>? Arguments { get; init; }
 
     /// <summary>Under <c>--pipe</c>, the block of records the job reads on its stdin; null otherwise.</summary>
-    public ArraySegment<byte>? Block { get; init; }
-
-    /// <summary>Gives <see cref="Block"/> back once the job is done with it.</summary>
-    public Action<ArraySegment<byte>>? Release { get; init; }
+    public Stdio? Stdin { get; init; }
 }

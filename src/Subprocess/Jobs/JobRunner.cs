@@ -27,20 +27,88 @@ public static class JobRunner
     /// With a percentage <see cref="JobOptions.Halt"/>, inputs that are not a collection are read to
     /// the end before the first job starts, to know the total the percentage is of.
     /// </summary>
-    public static async IAsyncEnumerable<JobResult> RunAsync<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob,
-        JobOptions options, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<JobResult> RunAsync<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob,
+        JobOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        Validate(toJob, options);
+        return RunAllAsync(Enumerate(inputs), inputs.TryGetNonEnumeratedCount(out int count) ? count : null, toJob, ended: null, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="input"/> into blocks of whole records (GNU parallel's <c>--pipe</c>; see
+    /// <see cref="RecordBlocks"/>) and runs a job for each, built by <paramref name="toJob"/>, which
+    /// gets the block as a <see cref="Stdio"/> to give the job's first command as its stdin (each try
+    /// of a retried job reads it from the start). The stream is read as jobs start, the bytes moving in
+    /// large buffers, and a block is dropped when its job ends: memory holds about as many blocks as
+    /// jobs run, whatever the input's size. Otherwise as <see cref="RunAsync{T}(IEnumerable{T}, Func{T, JobContext, Pipeline}, JobOptions, CancellationToken)"/>;
+    /// the stream is not closed.
+    /// </summary>
+    /// <example><code>
+    /// // Count the lines of a large file, 10 MiB of whole lines to a job.
+    /// await using FileStream log = File.OpenRead("big.log");
+    /// await foreach (JobResult job in JobRunner.RunBlocksAsync(log, (block, _) => Pipeline.Create(Command.Create("wc", "-l").WithStdin(block)),
+    ///     new JobOptions { KeepOrder = true }, new RecordBlocks { BlockSize = 10 &lt;&lt; 20 }))
+    /// {
+    ///     using (job) Console.Write(new StreamReader(job.OpenStdout()).ReadToEnd());
+    /// }
+    /// </code></example>
+    /// <param name="input">The records.</param>
+    /// <param name="toJob">Builds the job for a block (its stdin) and its number and slot.</param>
+    /// <param name="options">How the jobs run.</param>
+    /// <param name="blocks">How the records are cut (default: lines, 1 MiB a block).</param>
+    /// <param name="cancellationToken">Ends the running jobs and stops reading.</param>
+    /// <exception cref="ArgumentException">Blocks that cannot be cut (see <see cref="RecordBlocks"/>).</exception>
+    public static async IAsyncEnumerable<JobResult> RunBlocksAsync(Stream input, Func<Stdio, JobContext, Pipeline> toJob, JobOptions options,
+        RecordBlocks? blocks = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(toJob);
+        Validate(toJob, options);
+        blocks ??= new RecordBlocks();
+        blocks.Validate();
+        // As many blocks out as jobs run, and two read ahead (with no limit on jobs, two per core).
+        int slots = options.MaxParallel == 0 ? 2 * Environment.ProcessorCount : options.MaxParallel;
+        using var reader = new BlockReader(input, blocks, held: slots + 2);
+        await foreach (JobResult result in RunAllAsync(reader.ReadAsync(cancellationToken), total: null,
+            (ArraySegment<byte> block, JobContext context) => toJob(Stdio.Bytes(block), context), reader.Release, options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return result;
+        }
+    }
+
+    private static void Validate(Delegate toJob, JobOptions options)
+    {
         ArgumentNullException.ThrowIfNull(toJob);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxParallel);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Retries);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.StartDelay, TimeSpan.Zero);
+    }
 
+    /// <summary>The inputs as an async sequence, read on the producer's thread (they may block: stdin's lines).</summary>
+    private static async IAsyncEnumerable<T> Enumerate<T>(IEnumerable<T> inputs)
+    {
+        foreach (T input in inputs)
+        {
+            yield return input;
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <param name="inputs">The jobs' inputs.</param>
+    /// <param name="total">How many there are, if known.</param>
+    /// <param name="toJob">Builds each job.</param>
+    /// <param name="ended">Told of each input whose job is over (every try), before its result is out.</param>
+    /// <param name="options">How the jobs run.</param>
+    /// <param name="cancellationToken">The caller's.</param>
+    private static async IAsyncEnumerable<JobResult> RunAllAsync<T>(IAsyncEnumerable<T> inputs, long? total, Func<T, JobContext, Pipeline> toJob,
+        Action<T>? ended, JobOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var finished = Channel.CreateUnbounded<JobResult>(new UnboundedChannelOptions { SingleReader = true });
         // On the thread pool: enumerating the inputs may block (reading stdin, or waiting for the jobs to give
         // back what they hold), and must never block the caller, who takes the results.
-        Task producer = Task.Run(() => StartAllAsync(inputs, toJob, options, finished.Writer, cancellationToken), CancellationToken.None);
+        Task producer = Task.Run(() => StartAllAsync(inputs, total, toJob, ended, options, finished.Writer, cancellationToken), CancellationToken.None);
 
         long next = 1;
         var waiting = new SortedDictionary<long, JobResult>();
@@ -61,19 +129,13 @@ public static class JobRunner
         await producer.ConfigureAwait(false);
     }
 
-    private static async Task StartAllAsync<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob, JobOptions options,
-        ChannelWriter<JobResult> finished, CancellationToken cancellationToken)
+    private static async Task StartAllAsync<T>(IAsyncEnumerable<T> inputs, long? total, Func<T, JobContext, Pipeline> toJob, Action<T>? ended,
+        JobOptions options, ChannelWriter<JobResult> finished, CancellationToken cancellationToken)
     {
         int limit = options.MaxParallel == 0 ? int.MaxValue : options.MaxParallel;
         using var free = new SemaphoreSlim(limit, limit);
         // A halt "now" cancels the running jobs through this, without cancelling the caller's token.
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        long? total = inputs.TryGetNonEnumeratedCount(out int count) ? count : null;
-        if (total is null && options.Halt?.Percent is not null)
-        {
-            List<T> all = [.. inputs];
-            (inputs, total) = (all, all.Count);
-        }
         int failed = 0, succeeded = 0;
         bool halted = false;
         var slots = new Stack<int>();
@@ -83,7 +145,16 @@ public static class JobRunner
         Exception? failure = null, broken = null;
         try
         {
-            foreach (T input in inputs)
+            if (total is null && options.Halt?.Percent is not null)
+            {
+                List<T> all = [];
+                await foreach (T input in inputs.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    all.Add(input);
+                }
+                (inputs, total) = (Enumerate(all), all.Count);
+            }
+            await foreach (T input in inputs.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 if (number > 0 && options.StartDelay > TimeSpan.Zero)
                 {
@@ -115,7 +186,7 @@ public static class JobRunner
                 Pipeline job = toJob(input, context);
                 // posix_spawn blocks its caller until the child has exec'd: spawning from the
                 // thread pool lets jobs start side by side instead of one after another here.
-                running.Add(Task.Run(() => RunAndReleaseAsync(job, context, slot), CancellationToken.None));
+                running.Add(Task.Run(() => RunAndReleaseAsync(input, job, context, slot), CancellationToken.None));
                 running.RemoveAll(t => t.IsCompleted);
             }
         }
@@ -135,7 +206,7 @@ public static class JobRunner
             finished.TryComplete(Volatile.Read(ref broken) ?? failure);
         }
 
-        async Task RunAndReleaseAsync(Pipeline job, JobContext context, int slot)
+        async Task RunAndReleaseAsync(T input, Pipeline job, JobContext context, int slot)
         {
             JobResult result;
             try
@@ -152,6 +223,10 @@ public static class JobRunner
                 await halt.CancelAsync().ConfigureAwait(false);
                 free.Release();
                 return;
+            }
+            finally
+            {
+                ended?.Invoke(input);
             }
             bool haltNow = false;
             lock (slots)
