@@ -96,6 +96,9 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "--plus -k echo {#} {choose_k} ::: A B C ::: A B C")]
     [InlineData(false, "", "--plus -k echo x{uniq}y {1} ::: a b ::: a b")]
     [InlineData(true, "", "--plus -k 'echo {%.txt}; echo {/..}' ::: ab.txt c/d.e.f")]
+    // The variables each job gets.
+    [InlineData(true, "", "-j1 -k 'echo $PARALLEL_SEQ $PARALLEL_JOBSLOT {}' ::: a b c")]
+    [InlineData(true, "", "-k 'test $PARALLEL_PID = $PPID && echo pid' ::: a")]
     // Starts held back while the machine is busy: here it is not.
     [InlineData(false, "", "-k --load 1000 echo ::: a b")]
     [InlineData(false, "", "-k --eta echo ::: a b")]

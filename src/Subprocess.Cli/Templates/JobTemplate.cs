@@ -82,7 +82,7 @@ internal sealed record JobTemplate
         }
         // With no template, the input is itself the command line, as the user wrote it.
         string script = _shell?.Fill(inputs, context, arguments) ?? string.Join(' ', inputs);
-        Command command = Niceness is int nice ? Niced(nice, ["/bin/sh", "-c", script]) : Command.Shell(script);
+        Command command = Numbered(Niceness is int nice ? Niced(nice, ["/bin/sh", "-c", script]) : Command.Shell(script), context);
         command = stdin is null ? command : command.WithStdin(stdin);
         command = stdout is null ? command : command.WithStdout(stdout);
         return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));
@@ -131,7 +131,7 @@ internal sealed record JobTemplate
 
         Command Stage(bool last)
         {
-            Command command = Niceness is int nice ? Niced(nice, words) : Command.Create(words[0], words.Skip(1));
+            Command command = Numbered(Niceness is int nice ? Niced(nice, words) : Command.Create(words[0], words.Skip(1)), context);
             // Only the first stage reads the job's stdin; the others read the pipe before them.
             if ((stdin ?? (stages.Count == 0 ? defaultStdin : null)) is Stdio input)
             {
@@ -150,6 +150,15 @@ internal sealed record JobTemplate
             return command;
         }
     }
+
+    /// <summary>The variables GNU parallel gives each job: its number, its slot, and the runner's PID, which
+    /// scripts use as <c>{#}</c>, <c>{%}</c> and a name for shared temporary files.</summary>
+    private static Command Numbered(Command command, JobContext context) => command
+        .WithEnvironment("PARALLEL_SEQ", context.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .WithEnvironment("PARALLEL_JOBSLOT", context.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .WithEnvironment("PARALLEL_PID", ProcessId);
+
+    private static readonly string ProcessId = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static Command Niced(int niceness, IEnumerable<string> words) =>
         Command.Create("nice", ["-n", niceness.ToString(System.Globalization.CultureInfo.InvariantCulture), .. words]);
