@@ -96,6 +96,17 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "--plus -k echo {#} {choose_k} ::: A B C ::: A B C")]
     [InlineData(false, "", "--plus -k echo x{uniq}y {1} ::: a b ::: a b")]
     [InlineData(true, "", "--plus -k 'echo {%.txt}; echo {/..}' ::: ab.txt c/d.e.f")]
+    // GNU parallel's other names for options, and -q, -r, --group, --will-cite.
+    [InlineData(false, "", "-P 2 -k echo ::: a b")]
+    [InlineData(false, "", "-P2 --keeporder echo ::: a b")]
+    [InlineData(false, "", "--max-procs=2 --dryrun -k echo ::: a b")]
+    [InlineData(false, "", "--lb -k echo ::: a b")]
+    [InlineData(false, "", "--nn --will-cite -k echo ::: a")]
+    [InlineData(false, "", "--xapply --maxargs 1 -k echo ::: a b ::: 1 2")]
+    [InlineData(false, "", "-q -k echo a;b $x ::: x")]
+    [InlineData(false, "", "--group -k echo ::: a b")]
+    [InlineData(false, "", "-r -k echo [{}] {#} ::: a '' '  ' b")]
+    [InlineData(false, "a\n\n  \nb\n", "-r -k echo [{}]")]
     // The variables each job gets.
     [InlineData(true, "", "-j1 -k 'echo $PARALLEL_SEQ $PARALLEL_JOBSLOT {}' ::: a b c")]
     [InlineData(true, "", "-k 'test $PARALLEL_PID = $PPID && echo pid' ::: a")]

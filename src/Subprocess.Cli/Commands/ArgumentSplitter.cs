@@ -15,9 +15,12 @@ internal static class ArgumentSplitter
     /// <param name="args">The words after the command's name.</param>
     /// <param name="command">The command, whose declared options (and those it inherits, such as
     /// <c>--help</c>) are the ones it knows: an option that takes no value is a flag.</param>
+    /// <param name="aliases">Other names of its options, each to the name it declares (GNU parallel's
+    /// <c>-P</c> for <c>-j</c>, say): accepted, but kept out of <c>--help</c>.</param>
     /// <exception cref="UsageException">An option this command does not have.</exception>
-    public static string[] Split(string[] args, CliCommand command)
+    public static string[] Split(string[] args, CliCommand command, IReadOnlyDictionary<string, string>? aliases = null)
     {
+        args = [.. args];
         IEnumerable<Option> known = command.Options.Concat(command.Parents.OfType<CliCommand>().SelectMany(parent => parent.Options).Where(option => option.Recursive));
         var optionsWithValue = new HashSet<string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
@@ -29,7 +32,7 @@ internal static class ArgumentSplitter
         int i = 0;
         while (i < args.Length)
         {
-            string arg = args[i];
+            string arg = args[i] = aliases is null ? args[i] : Renamed(args[i], aliases);
             string name = arg.Split('=', 2)[0];
             if (arg == "--")
             {
@@ -54,5 +57,15 @@ internal static class ArgumentSplitter
         }
         i = Math.Min(i, args.Length); // a missing value is the parser's to report
         return [.. args[..i], "--", .. args[i..]];
+    }
+
+    /// <summary><paramref name="arg"/> under its declared name if it is an alias: <c>--max-procs=4</c> as
+    /// <c>--jobs=4</c>, <c>-P4</c> as <c>-j4</c>.</summary>
+    private static string Renamed(string arg, IReadOnlyDictionary<string, string> aliases)
+    {
+        string name = arg.Split('=', 2)[0];
+        return aliases.TryGetValue(name, out string? declared) ? declared + arg[name.Length..]
+            : arg.Length > 2 && arg[0] == '-' && arg[1] != '-' && aliases.TryGetValue(arg[..2], out string? shortName) ? shortName + arg[2..]
+            : arg;
     }
 }

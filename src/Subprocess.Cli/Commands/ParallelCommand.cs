@@ -61,6 +61,10 @@ internal static class ParallelCommand
     private static readonly Option<string?> Results = new("--results", "--res") { Description = "Keep each job's output in files, not on stdout: NAME/1/VALUE/stdout, stderr, seq; a NAME with replacement strings names the stdout file (.err, .seq beside it; ending in /: a directory); NAME.csv, .tsv, .json: one table (-.csv: on stdout)" };
     private static readonly Option<bool> Files = new("--files") { Description = "Keep each job's stdout in a new file in $TMPDIR and print the file's name" };
     private static readonly Option<string?> TempDirectory = new("--tmpdir") { Description = "Directory for temporary files (--files, spilled output); sets TMPDIR, for the jobs too" };
+    private static readonly Option<bool> Quote = new("--quote", "-q") { Description = "Take the command's words as they are, even one word (as GNU parallel's -q, which quotes them for its shell)" };
+    private static readonly Option<bool> NoRunIfEmpty = new("--no-run-if-empty", "-r") { Description = "Skip inputs that are empty or only blanks" };
+    private static readonly Option<bool> Group = new("--group") { Description = "Print each job's output whole, when it ends (the default)" };
+    private static readonly Option<bool> WillCite = new("--will-cite") { Description = "Accepted for GNU parallel's command lines; subproc prints no citation notice" };
     private static readonly Option<bool> Multiple = new("-m") { Description = "Give each job as many inputs as a command line holds ({} is them all, joined by spaces)" };
 
     private static readonly Argument<string[]> Words = new("command")
@@ -69,11 +73,26 @@ internal static class ParallelCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    /// <summary>GNU parallel's other names for the options (<c>-P</c>, <c>--lb</c>, <c>--dryrun</c>...), each to
+    /// the one declared here: its users' scripts use them, and <c>--help</c> stays short.</summary>
+    public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["-P"] = "-j", ["--max-procs"] = "--jobs", ["--maxprocs"] = "--jobs",
+        ["--keeporder"] = "--keep-order",
+        ["--lb"] = "--line-buffer", ["--linebuffer"] = "--line-buffer", ["--line-buffered"] = "--line-buffer", ["--linebuffered"] = "--line-buffer",
+        ["--jl"] = "--joblog", ["--result"] = "--results", ["--resumefailed"] = "--resume-failed",
+        ["--dryrun"] = "--dry-run", ["--dr"] = "--dry-run",
+        ["--tag-string"] = "--tagstring", ["--tempdir"] = "--tmpdir",
+        ["--argfile"] = "--arg-file", ["--maxargs"] = "--max-args", ["--max-replace-args"] = "-N", ["--maxreplaceargs"] = "-N", ["--maxlines"] = "--max-lines",
+        ["--blocksize"] = "--block", ["--norunifempty"] = "--no-run-if-empty", ["--xapply"] = "--link",
+        ["--willcite"] = "--will-cite", ["--nn"] = "--will-cite", ["--nonotice"] = "--will-cite", ["--no-notice"] = "--will-cite",
+    };
+
     public static CliCommand Build()
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Eta, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory, Quote, NoRunIfEmpty, Group, WillCite])
         {
             command.Options.Add(option);
         }
@@ -84,6 +103,7 @@ internal static class ParallelCommand
 
     private static async Task<int> RunAsync(ParseResult parsed, CancellationToken cancellation)
     {
+        RefuseMixes(parsed);
         JobOptions options = ReadOptions(parsed);
         if (parsed.GetValue(Pipe) || parsed.GetValue(PipePart))
         {
@@ -96,7 +116,7 @@ internal static class ParallelCommand
         (int? perJob, bool repeatWords, bool fill) = Packing(parsed);
         Replacements replacements = ReplacementsOf(parsed, options, missingIsEmpty: inputOptions.Columns is not null);
         IReadOnlyList<string> named = Named(templateWords, sources.Names);
-        JobTemplate template = JobTemplate.Parse(named, parsed.GetValue(Shell), repeatWords, replacements) with { Niceness = parsed.GetValue(Nice) };
+        JobTemplate template = JobTemplate.Parse(named, parsed.GetValue(Shell), repeatWords, replacements, literal: parsed.GetValue(Quote)) with { Niceness = parsed.GetValue(Nice) };
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
         await using IJobResults? kept = KeptOutput(parsed, sources.Names, replacements);
@@ -112,6 +132,11 @@ internal static class ParallelCommand
         // As GNU parallel: under --resume, a job whose --results files are there ran already.
         bool ran(JobInput input) => resume && parsed.GetValue(Results) is not null && resultFiles?.HasRun(input) == true;
         IEnumerable<IReadOnlyList<string>> combinations = sources.Combinations();
+        if (parsed.GetValue(NoRunIfEmpty))
+        {
+            // Not jobs at all, as xargs -r has it: the numbers go on from the last input that is one.
+            combinations = combinations.Where(values => !values.All(string.IsNullOrWhiteSpace));
+        }
         if (parsed.GetValue(Shuffle))
         {
             // Numbered as they run, as GNU parallel numbers them.
@@ -175,7 +200,7 @@ internal static class ParallelCommand
         }
         RefusePerl(words);
         Replacements replacements = ReplacementsOf(parsed, options, missingIsEmpty: false);
-        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell), replacements: replacements) with { Niceness = parsed.GetValue(Nice) };
+        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell), replacements: replacements, literal: parsed.GetValue(Quote)) with { Niceness = parsed.GetValue(Nice) };
         var blocks = new RecordBlocks
         {
             BlockSize = blockSize, RecordEnd = recordEnd, RecordStart = recordStart, RecordsPerBlock = records, CutPastBlockSize = parsed.GetValue(PipePart),
@@ -322,6 +347,27 @@ internal static class ParallelCommand
         Console.Error.WriteLine($"subproc: job {input.Number}: the input '{shown}' holds a NUL byte, which cannot be passed to a program; not run");
         return true;
     });
+
+    /// <summary>Refuses options given together that say opposite things.</summary>
+    /// <exception cref="UsageException">Such a pair.</exception>
+    private static void RefuseMixes(ParseResult parsed)
+    {
+        (bool, string)[] refused =
+        [
+            (parsed.GetValue(Quote) && parsed.GetValue(Shell), "-q takes the command's words as they are and --shell gives them to /bin/sh: give one of them"),
+            (parsed.GetValue(Group) && (parsed.GetValue(Ungroup) || parsed.GetValue(LineBuffer)),
+                $"--group prints each job's output whole and {(parsed.GetValue(Ungroup) ? "-u" : "--line-buffer")} as it comes: give one of them"),
+            (parsed.GetValue(NoRunIfEmpty) && (parsed.GetValue(Pipe) || parsed.GetValue(PipePart)),
+                "-r skips empty inputs, and --pipe has blocks, not inputs: drop -r (a job's block is never empty)"),
+        ];
+        foreach ((bool given, string message) in refused)
+        {
+            if (given)
+            {
+                throw new UsageException(message);
+            }
+        }
+    }
 
     /// <summary>Refuses GNU parallel's Perl replacement strings, <c>{= perl =}</c>: there is no Perl here.</summary>
     /// <exception cref="UsageException">A template word holds one.</exception>

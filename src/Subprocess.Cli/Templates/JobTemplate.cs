@@ -41,7 +41,8 @@ internal sealed record JobTemplate
     /// <param name="shell">Run each job with <c>/bin/sh -c</c>.</param>
     /// <param name="repeatWords">See <see cref="RepeatsWords"/>.</param>
     /// <param name="replacements">See <see cref="Replacements"/>; null: <see cref="Replacements.Gnu"/>.</param>
-    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell, bool repeatWords = false, Replacements? replacements = null)
+    /// <param name="literal">Take even one word as it is, not split (<c>-q</c>): <c>'my program'</c> is the program's name.</param>
+    public static JobTemplate Parse(IReadOnlyList<string> words, bool shell, bool repeatWords = false, Replacements? replacements = null, bool literal = false)
     {
         replacements ??= Replacements.Gnu;
         if (words.Count == 0)
@@ -52,7 +53,7 @@ internal sealed record JobTemplate
         {
             return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words), replacements), replacements) { RepeatsWords = repeatWords };
         }
-        List<Token> tokens = words.Count == 1 ? TemplateLexer.Split(words[0], replacements) : TemplateLexer.FromWords(words);
+        List<Token> tokens = words.Count == 1 && !literal ? TemplateLexer.Split(words[0], replacements) : TemplateLexer.FromWords(words);
         Validate(tokens);
         return new JobTemplate(tokens, shell: null, replacements) { RepeatsWords = repeatWords };
     }
