@@ -101,6 +101,7 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-P2 --keeporder echo ::: a b")]
     [InlineData(false, "", "--max-procs=2 --dryrun -k echo ::: a b")]
     [InlineData(false, "", "--lb -k echo ::: a b")]
+    [InlineData(true, "", "--lb -k 'echo a{}; sleep {}; echo b{}' ::: 0.5 0.1 0.3")]
     [InlineData(false, "", "--nn --will-cite -k echo ::: a")]
     [InlineData(false, "", "--xapply --maxargs 1 -k echo ::: a b ::: 1 2")]
     [InlineData(false, "", "-q -k echo a;b $x ::: x")]
@@ -141,6 +142,8 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "--results out/{}/x echo ::: a b")]
     [InlineData(false, "", "--results my_{}/ echo ::: a b")]
     [InlineData(false, "", "-k --joblog jl --results out echo ::: a b")]
+    [InlineData(true, "", "-k --joblog jl 'echo {} | tr a b' ::: a b,c")] // the Command column is the line the shell ran
+    [InlineData(false, "", "--dry-run -k echo ::: b,c a=b @x : '' x/y.z")]
     [InlineData(true, "", "-k --tag --results out 'echo o{}; echo e{} >&2' ::: a b")]
     [InlineData(false, "", "-k --tag --line-buffer --results out echo ::: a b")]
     [InlineData(false, "", "-j1 -u --results out echo ::: a b")]

@@ -19,6 +19,25 @@ public class LineBufferSpecs : Spec
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     [Fact(Timeout = 120_000)]
+    public async Task Under_keep_order_the_first_jobs_lines_come_as_they_come_and_a_later_jobs_wait_for_it()
+    {
+        var seen = new List<(string Line, TimeSpan At)>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await foreach (OutputLine line in Subproc.Plain("parallel", "-k", "--line-buffer", "--shell", "echo start{}; sleep {}; echo end{}", ":::", "3", "0.1")
+            .WithStdin(Stdio.Null).ReadLinesAsync())
+        {
+            if (line.Stream == OutputStream.Stdout)
+            {
+                seen.Add((line.Text, clock.Elapsed));
+            }
+        }
+
+        Assert.Equal(["start3", "end3", "start0.1", "end0.1"], seen.Select(s => s.Line));
+        // The first job's first line arrived while it slept, not when it ended.
+        Assert.True(seen[0].At < seen[1].At - TimeSpan.FromSeconds(1.5), $"start3 at {seen[0].At}, end3 at {seen[1].At}");
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Jobs_run_to_their_end_while_nobody_reads_stdout_and_every_line_arrives_after()
     {
         string log = Path.Combine(_dir, "jobs.log");

@@ -200,7 +200,7 @@ public class TemplateSpecs : Spec
     public void Shell_mode_quotes_inputs()
     {
         Pipeline job = JobTemplate.Parse(["echo {}"], shell: true).Build(["it's $HOME"], Job);
-        Assert.Equal("echo 'it'\\''s $HOME'", job.Commands[0].Arguments[1]);
+        Assert.Equal("echo 'it'\"'\"'s $HOME'", job.Commands[0].Arguments[1]); // GNU parallel's quoting
     }
 
     [Theory]

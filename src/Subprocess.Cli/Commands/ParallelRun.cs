@@ -90,11 +90,15 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         Interlocked.Increment(ref _started);
         // By the runner's number, which the result carries: under --resume it is not the input's.
         _running[context.Number] = input;
-        return Compose(input, context with { Number = input.Number }, input.Stdin);
+        return Compose(input, context with { Number = input.Number }, context.Number, input.Stdin);
     }
 
     /// <summary>The job's command as the template and the output choices make it, reading <paramref name="stdin"/> if given.</summary>
-    private Pipeline Compose(JobInput input, JobContext context, Stdio? stdin)
+    /// <param name="input">Its inputs.</param>
+    /// <param name="context">Its number (the input's) and slot.</param>
+    /// <param name="order">Its number in the runner's order, the order of the results under <c>-k</c>.</param>
+    /// <param name="stdin">What it reads, or null.</param>
+    private Pipeline Compose(JobInput input, JobContext context, long order, Stdio? stdin)
     {
         if (output.Verbose)
         {
@@ -110,16 +114,29 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
             return template.Build(input.Values, context, arguments: input.Arguments, stdin: stdin);
         }
         byte[]? prefix = Prefix(input, context);
-        var lines = new List<LineStream> { new(_lineWriter!, _stdout, prefix) };
-        _streaming[input.Number] = lines;
-        return template.Build(input.Values, context, Stdio.Stream(lines[0]), () =>
+        // Under -k, held until every job before it is done (ReportAsync lets them out), as GNU parallel's --line-buffer -k.
+        var lines = new List<LineStream> { new(_lineWriter!, _stdout, prefix, held: options.KeepOrder) };
+        Pipeline job = template.Build(input.Values, context, Stdio.Stream(lines[0]), () =>
         {
             // One per stage: stages write at once, and each must complete its own lines.
-            var errors = new LineStream(_lineWriter!, _stderr, prefix);
+            var errors = new LineStream(_lineWriter!, _stderr, prefix, held: options.KeepOrder);
             lines.Add(errors);
             return Stdio.Stream(errors);
         }, input.Arguments, stdin);
+        _streaming[order] = lines;
+        lock (_streaming)
+        {
+            if (order == _live)
+            {
+                lines.ForEach(stream => stream.Release());
+            }
+        }
+        return job;
     }
+
+    /// <summary>Under <c>-k</c> and <c>--line-buffer</c>: the runner's number of the job whose lines go out as
+    /// they come (the next to be reported); later jobs' lines are held until it is done.</summary>
+    private long _live = 1;
 
     /// <summary>
     /// What GNU parallel says on stderr about a job: that a job ran past <c>--timeout</c>, and, under
@@ -174,9 +191,25 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
     {
         _running.TryRemove(job.Context.Number, out JobInput? input);
         input ??= new JobInput(job.Context.Number, []);
-        if (_streaming.TryRemove(input.Number, out List<LineStream>? lines))
+        if (_streaming.TryRemove(job.Context.Number, out List<LineStream>? lines))
         {
-            lines.ForEach(stream => stream.Complete());
+            lines.ForEach(stream =>
+            {
+                stream.Release();
+                stream.Complete();
+            });
+        }
+        if (output.LineBuffer && options.KeepOrder)
+        {
+            // Results come in order under -k: the next job's lines may now go out, those held first.
+            lock (_streaming)
+            {
+                _live = job.Context.Number + 1;
+                if (_streaming.TryGetValue(_live, out List<LineStream>? next))
+                {
+                    next.ForEach(stream => stream.Release());
+                }
+            }
         }
         Finished++;
         Failed += job.Success ? 0 : 1;
@@ -185,9 +218,10 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         {
             HaltedBy = job;
         }
+        string Shown() => template.Describe(input.Values, job.Context with { Number = input.Number }, input.Arguments);
         if (kept is not null)
         {
-            await kept.WriteAsync(job, input, Prefix(input, job.Context));
+            await kept.WriteAsync(job, input, Prefix(input, job.Context), Shown());
         }
         else if (!output.Streamed)
         {
@@ -199,10 +233,10 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         {
             Notice($"subproc: job {input.Number}: {start.Message}\n");
         }
-        NoticeHaltAndTimeout(job, () => template.Describe(input.Values, job.Context, input.Arguments), endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
+        NoticeHaltAndTimeout(job, Shown, endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
         if (log is not null)
         {
-            await log.WriteAsync(job, input.Number);
+            await log.WriteAsync(job, input.Number, Shown());
         }
     }
 }

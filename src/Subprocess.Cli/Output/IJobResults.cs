@@ -10,7 +10,8 @@ namespace Subprocess.Cli.Output;
 internal interface IJobResults : IAsyncDisposable
 {
     /// <summary>Keeps <paramref name="job"/>'s output; <paramref name="tag"/> is what <c>--tag</c> or
-    /// <c>--tagstring</c> puts before each line it prints, if anything.</summary>
+    /// <c>--tagstring</c> puts before each line it prints, if anything; <paramref name="command"/> is the
+    /// job's command line as GNU parallel shows it.</summary>
     /// <exception cref="UsageException">A file could not be written.</exception>
-    Task WriteAsync(JobResult job, JobInput input, byte[]? tag);
+    Task WriteAsync(JobResult job, JobInput input, byte[]? tag, string command);
 }

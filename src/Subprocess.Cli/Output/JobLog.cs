@@ -48,9 +48,12 @@ internal sealed class JobLog : IAsyncDisposable
     }
 
     /// <summary>Writes <paramref name="job"/>'s line, flushed, so a log read during the run shows it.</summary>
-    public async Task WriteAsync(JobResult job, long number)
+    /// <param name="job">The job.</param>
+    /// <param name="number">Its number in the full input list.</param>
+    /// <param name="command">Its command line, as <c>--dry-run</c> shows it.</param>
+    public async Task WriteAsync(JobResult job, long number, string command)
     {
-        string[] columns = Columns(job, number);
+        string[] columns = Columns(job, number, command);
         // GNU parallel writes the run time as %10.3f, padded to ten characters.
         columns[3] = columns[3].PadLeft(10);
         await _writer.WriteLineAsync(string.Join('\t', columns));
@@ -60,9 +63,10 @@ internal sealed class JobLog : IAsyncDisposable
     /// <summary>
     /// A job's columns as GNU parallel's job log and <c>--results</c> tables have them: Seq, Host,
     /// Starttime, JobRuntime, Send, Receive (the bytes of stdout only, as GNU counts them), Exitval,
-    /// Signal, Command. The run time is unpadded (the tables print it so; the log pads it).
+    /// Signal, Command (<paramref name="command"/>: the line as GNU parallel shows it, not the argv that ran).
+    /// The run time is unpadded (the tables print it so; the log pads it).
     /// </summary>
-    public static string[] Columns(JobResult job, long number)
+    public static string[] Columns(JobResult job, long number, string command)
     {
         ExitStatus? status = job.ExitStatus;
         return
@@ -75,7 +79,7 @@ internal sealed class JobLog : IAsyncDisposable
             job.StdoutLength.ToString(CultureInfo.InvariantCulture),
             (status?.Code ?? (status is null ? 255 : 0)).ToString(CultureInfo.InvariantCulture),
             (status?.Signal ?? 0).ToString(CultureInfo.InvariantCulture),
-            job.CommandLine,
+            command,
         ];
     }
 

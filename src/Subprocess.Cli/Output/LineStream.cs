@@ -9,8 +9,18 @@ namespace Subprocess.Cli.Output;
 /// partial line is guarded by a lock. The library's event-loop thread makes most of these writes, and
 /// every child's pipes and exits wait while it does: it only queues, never writes to the target itself.
 /// All the whole lines of one write are queued together, to go out together.</remarks>
-internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefix) : Stream
+/// <param name="writer">The writer every job's lines go out through.</param>
+/// <param name="target">Where its lines go (stdout, stderr).</param>
+/// <param name="prefix">What goes before each line (<c>--tag</c>), if anything.</param>
+/// <param name="held">Keep the lines back until <see cref="Release"/> (<c>-k</c>: a job's lines go out
+/// as they come only once every job before it is done).</param>
+internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefix, bool held = false) : Stream
 {
+    /// <summary>The lines kept back while <see cref="_isHeld"/>.</summary>
+    private readonly MemoryStream _held = new();
+
+    private bool _isHeld = held;
+
     /// <summary>The line begun and not yet ended.</summary>
     private readonly MemoryStream _partial = new();
 
@@ -75,6 +85,24 @@ internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefi
         }
     }
 
+    /// <summary>Sends the lines kept back, and from now on each as it comes.</summary>
+    public void Release()
+    {
+        lock (_partial)
+        {
+            if (!_isHeld)
+            {
+                return;
+            }
+            _isHeld = false;
+            if (_held.Length > 0)
+            {
+                writer.Write(target, _held.GetBuffer().AsSpan(0, (int)_held.Length));
+                _held.SetLength(0);
+            }
+        }
+    }
+
     /// <summary>The library flushes when one run of the job's stream ends: a retry's lines must not
     /// continue the failed attempt's last one.</summary>
     public override void Flush() => Complete();
@@ -104,7 +132,14 @@ internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefi
         }
         try
         {
-            writer.Write(target, _lines.GetBuffer().AsSpan(0, (int)_lines.Length));
+            if (_isHeld)
+            {
+                _held.Write(_lines.GetBuffer(), 0, (int)_lines.Length);
+            }
+            else
+            {
+                writer.Write(target, _lines.GetBuffer().AsSpan(0, (int)_lines.Length));
+            }
         }
         finally
         {

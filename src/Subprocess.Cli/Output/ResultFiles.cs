@@ -52,7 +52,7 @@ internal sealed partial class ResultFiles : IJobResults
     }
 
     /// <inheritdoc/>
-    public async Task WriteAsync(JobResult job, JobInput input, byte[]? tag)
+    public async Task WriteAsync(JobResult job, JobInput input, byte[]? tag, string command)
     {
         string stdoutPath;
         if (_name is null)

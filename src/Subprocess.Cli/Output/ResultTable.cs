@@ -58,9 +58,9 @@ internal sealed class ResultTable : IJobResults
     public static bool Names(string name) => Path.GetExtension(name).ToUpperInvariant() is ".CSV" or ".TSV" or ".JSON";
 
     /// <inheritdoc/>
-    public async Task WriteAsync(JobResult job, JobInput input, byte[]? tag)
+    public async Task WriteAsync(JobResult job, JobInput input, byte[]? tag, string command)
     {
-        string[] columns = JobLog.Columns(job, input.Number);
+        string[] columns = JobLog.Columns(job, input.Number, command);
         byte[] stdout = Tagged(await ReadAllAsync(job.OpenStdout()), tag);
         byte[] stderr = Tagged(await ReadAllAsync(job.OpenStderr()), tag);
         var record = new MemoryStream();

@@ -172,9 +172,9 @@ internal sealed record JobTemplate
             return Build(inputs, context, arguments: arguments).Commands[0].Arguments[1];
         }
         var words = _tokens.SelectMany(t => t.Kind == TokenKind.Word
-            ? Words(t.Text, inputs, context, arguments).Select(Launching.CommandLine.Quote)
+            ? Words(t.Text, inputs, context, arguments).Select(GnuQuote.Word)
             : [t.Text]);
-        return string.Join(' ', _appendInputs ? words.Concat(inputs.Select(Launching.CommandLine.Quote)) : words);
+        return string.Join(' ', _appendInputs ? words.Concat(inputs.Select(GnuQuote.Word)) : words);
     }
 
     /// <summary>A template word filled in: one word, or, under <see cref="RepeatsWords"/>, one for each of

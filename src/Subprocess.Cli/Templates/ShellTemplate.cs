@@ -92,11 +92,9 @@ internal sealed partial class ShellTemplate
         ShellContext.DoubleQuoted => Escape(value, "$`\"\\"),
         ShellContext.DoubleQuotedParameter => Escape(value, "$`\"\\}"),
         ShellContext.Comment => value.ReplaceLineEndings(" "),
-        // A word with = is quoted even where a command line would not need it: at the head of a
-        // command, NAME=value would be an assignment, not the word.
-        _ => value.Contains('=', StringComparison.Ordinal)
-            ? "'" + Quote(value, ShellContext.SingleQuoted) + "'"
-            : Launching.CommandLine.Quote(value),
+        // As GNU parallel quotes a bare value, so the script (and the job log's Command) reads as its
+        // does; it quotes = too, which at the head of a command would make an assignment of the word.
+        _ => GnuQuote.Word(value),
     };
 
     /// <summary>A backslash before each of <paramref name="special"/>: inside double quotes, the characters it makes literal.</summary>
