@@ -40,6 +40,8 @@ public class GnuParitySpecs : Spec
     // How output is shown: --tagstring, -u, -t (its stderr compared apart), --delay, --shuf.
     [InlineData(false, "", "-k --tagstring <{}:{#}> echo x ::: a b")]
     [InlineData(false, "", "-k --tag --tagstring T{} echo x ::: a")]
+    [InlineData(true, "", "-k --tag 'printf \"a\\rb\\r\\nc\"' ::: x y")]      // a tag after \r too, and none added after c
+    [InlineData(true, "", "-k --lb --tag 'printf \"a\\rb\\r\\nc\"' ::: x y")]
     [InlineData(false, "", "-j1 -u echo ::: a b")]
     [InlineData(false, "", "-k -t echo ::: a b")]
     [InlineData(false, "", "-k --delay 0.1 echo ::: a b c")]
@@ -147,7 +149,7 @@ public class GnuParitySpecs : Spec
     [InlineData(true, "", "-k --tag --results out 'echo o{}; echo e{} >&2' ::: a b")]
     [InlineData(false, "", "-k --tag --line-buffer --results out echo ::: a b")]
     [InlineData(false, "", "-j1 -u --results out echo ::: a b")]
-    [InlineData(false, "seq:3", "--results out --pipe -N1 cat")]
+    [InlineData(false, "seq:3", "-j1 --results out --pipe -N1 cat")]
     [InlineData(false, "", "-k --results out.csv echo ::: a 'b c' 'd\"e' ::: 1")]
     [InlineData(false, "", "-k --tag --results out.tsv echo ::: a 'b c'")]
     [InlineData(false, "", "-k --header : --results out.csv echo ::: h a b")]

@@ -67,18 +67,13 @@ internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefi
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The job is over: a last line without a newline is written as it is, or, behind a
-    /// tag, given one (as grouped output does), so the next job's tag starts a line.</summary>
+    /// <summary>The job is over: a last line without a newline is written as it is (as GNU parallel writes it, tagged or not).</summary>
     public void Complete()
     {
         lock (_partial)
         {
             if (_partial.Length > 0)
             {
-                if (prefix is not null)
-                {
-                    _partial.WriteByte((byte)'\n');
-                }
                 EndLine();
                 Emit();
             }
@@ -116,11 +111,15 @@ internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefi
     /// <summary>Moves the line begun, now whole, behind its prefix into the lines to go out.</summary>
     private void EndLine()
     {
+        ReadOnlySpan<byte> line = _partial.GetBuffer().AsSpan(0, (int)_partial.Length);
         if (prefix is not null)
         {
-            _lines.Write(prefix);
+            TaggedCopy.Write(line, prefix, _lines); // behind a carriage return too, as grouped output tags it
         }
-        _lines.Write(_partial.GetBuffer(), 0, (int)_partial.Length);
+        else
+        {
+            _lines.Write(line);
+        }
         _partial.SetLength(0);
     }
 

@@ -15,7 +15,9 @@ internal static class TaggedCopy
     public static byte[] Tag(IReadOnlyList<string> inputs) => Encoding.UTF8.GetBytes(string.Join(' ', inputs) + "\t");
 
     /// <summary>Copies <paramref name="from"/> to <paramref name="to"/>, each line prefixed with
-    /// <paramref name="tag"/>; a last line without a newline gets one, so the next job's tag starts a line.</summary>
+    /// <paramref name="tag"/>, as GNU parallel tags them: a line ends at a newline or a carriage return
+    /// (a progress bar's redrawn line is tagged too), and a tag goes out only before a byte of its line,
+    /// so nothing follows the last one and a last line without a newline stays so.</summary>
     public static async Task CopyAsync(Stream from, Stream to, byte[] tag)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -39,23 +41,39 @@ internal static class TaggedCopy
                     {
                         await output.WriteAsync(tag);
                     }
-                    int newline = rest.Span.IndexOf((byte)'\n');
-                    int length = newline < 0 ? rest.Length : newline + 1;
+                    int length = Piece(rest.Span, out lineStart);
                     await output.WriteAsync(rest[..length]);
-                    lineStart = newline >= 0;
                     rest = rest[length..];
                 }
             }
             while ((read = await from.ReadAsync(buffer)) > 0);
-            if (!lineStart)
-            {
-                output.WriteByte((byte)'\n');
-            }
             await output.FlushAsync();
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Writes <paramref name="text"/> (whole lines, perhaps with a partial one last) to
+    /// <paramref name="to"/>, each line behind <paramref name="tag"/>, as <see cref="CopyAsync"/> does.</summary>
+    public static void Write(ReadOnlySpan<byte> text, byte[] tag, Stream to)
+    {
+        while (!text.IsEmpty)
+        {
+            to.Write(tag);
+            int length = Piece(text, out _);
+            to.Write(text[..length]);
+            text = text[length..];
+        }
+    }
+
+    /// <summary>How much of <paramref name="rest"/> belongs to the line it starts: up to and with its end
+    /// (a newline or a carriage return), or all of it; whether a line ended there.</summary>
+    private static int Piece(ReadOnlySpan<byte> rest, out bool ended)
+    {
+        int end = rest.IndexOfAny((byte)'\n', (byte)'\r');
+        ended = end >= 0;
+        return ended ? end + 1 : rest.Length;
     }
 }
