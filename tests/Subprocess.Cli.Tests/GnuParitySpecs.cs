@@ -108,6 +108,12 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "--xapply --maxargs 1 -k echo ::: a b ::: 1 2")]
     [InlineData(false, "", "-q -k echo a;b $x ::: x")]
     [InlineData(false, "", "--group -k echo ::: a b")]
+    [InlineData(false, "", "-kq sh -c 'echo $0' ::: a")]   // short options bundled, as getopt has them
+    [InlineData(false, "", "-kj2 echo ::: a b")]
+    [InlineData(false, "", "-P 2 -kn0 echo x ::: a b")]
+    [InlineData(false, "", "-k0 echo")]
+    [InlineData(false, "", "-k -L0 echo x{} ::: a b")]
+    [InlineData(false, "", "-k --trim r echo [{}] ::: 'a  ' ' b'")]
     [InlineData(false, "", "-r -k echo [{}] {#} ::: a '' '  ' b")]
     [InlineData(false, "a\n\n  \nb\n", "-r -k echo [{}]")]
     // The variables each job gets.

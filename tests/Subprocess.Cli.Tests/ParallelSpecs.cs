@@ -145,7 +145,7 @@ public class ParallelSpecs : Spec
     [InlineData("parallel", "--pipe", "--block", "0", "wc")]
     [InlineData("parallel", "--pipe", "--block", "2X", "wc")]
     [InlineData("parallel", "-X", "-m", "echo", ":::", "a")]
-    [InlineData("parallel", "-n", "0", "echo", ":::", "a")]
+    [InlineData("parallel", "-n", "-1", "echo", ":::", "a")]
     [InlineData("parallel", "-jx", "echo", ":::", "a")]
     [InlineData("parallel", "--nope", "echo")]
     [InlineData("parallel", "echo $HOME", ":::", "a")]

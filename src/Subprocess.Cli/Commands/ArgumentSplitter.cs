@@ -29,6 +29,7 @@ internal static class ArgumentSplitter
             (option.ValueType == typeof(bool) || option.Arity.MaximumNumberOfValues == 0 ? flags : optionsWithValue).UnionWith([option.Name, .. option.Aliases]);
         }
 
+        args = Unbundled(args, flags, optionsWithValue, aliases);
         int i = 0;
         while (i < args.Length)
         {
@@ -57,6 +58,53 @@ internal static class ArgumentSplitter
         }
         i = Math.Min(i, args.Length); // a missing value is the parser's to report
         return [.. args[..i], "--", .. args[i..]];
+    }
+
+    /// <summary>
+    /// Short options bundled as getopt (and so GNU parallel) allows, split apart up to the first word
+    /// that is no option: <c>-kq</c> as <c>-k -q</c>, <c>-kj2</c> as <c>-k -j2</c> (a short option that
+    /// takes a value takes the rest of the word). A word that is not all short options stays as it is.
+    /// </summary>
+    private static string[] Unbundled(string[] args, HashSet<string> flags, HashSet<string> optionsWithValue, IReadOnlyDictionary<string, string>? aliases)
+    {
+        var split = new List<string>(args.Length);
+        int i = 0;
+        for (; i < args.Length && args[i].Length > 1 && args[i][0] == '-' && args[i] != "--"; i++)
+        {
+            string arg = args[i];
+            string Short(int at) => aliases is not null && aliases.TryGetValue($"-{arg[at]}", out string? name) ? name : $"-{arg[at]}";
+            if (arg[1] == '-' || arg.Length == 2 || !flags.Contains(Short(1)))
+            {
+                split.Add(arg);
+                string name = aliases is null ? arg : Renamed(arg, aliases);
+                if (optionsWithValue.Contains(name) && i + 1 < args.Length)
+                {
+                    split.Add(args[++i]); // its value, whatever it looks like
+                }
+                continue;
+            }
+            var pieces = new List<string>();
+            int at = 1;
+            for (; at < arg.Length && flags.Contains(Short(at)); at++)
+            {
+                pieces.Add(Short(at));
+            }
+            if (at < arg.Length && !optionsWithValue.Contains(Short(at)))
+            {
+                split.Add(arg); // not all ours: the check below names it
+                continue;
+            }
+            split.AddRange(pieces);
+            if (at < arg.Length)
+            {
+                split.Add(Short(at) + arg[(at + 1)..]);
+                if (at + 1 == arg.Length && i + 1 < args.Length)
+                {
+                    split.Add(args[++i]); // -kj 2: the value is the next word
+                }
+            }
+        }
+        return [.. split, .. args[i..]];
     }
 
     /// <summary><paramref name="arg"/> under its declared name if it is an alias: <c>--max-procs=4</c> as

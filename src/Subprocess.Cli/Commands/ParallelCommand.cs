@@ -418,9 +418,10 @@ internal static class ParallelCommand
             throw new UsageException($"{string.Join(" and ", given)} each say how many inputs a job gets: give one of them");
         }
         int? count = parsed.GetValue(MaxArgs) ?? parsed.GetValue(MaxArgsEach) ?? parsed.GetValue(MaxLines);
-        if (count < 0 || count == 0 && parsed.GetValue(MaxArgsEach) is null)
+        // As in GNU parallel, 0 gives each job none of the inputs (a job per input, -N0 as -n0 and -L0).
+        if (count < 0)
         {
-            throw new UsageException($"{given[0]} {count} is not a number of inputs per job (at least 1{(given[0] == "-N" ? "; -N also takes 0" : "")})");
+            throw new UsageException($"{given[0]} {count} is not a number of inputs per job (at least 1, or 0 for none)");
         }
         bool repeat = parsed.GetValue(MaxArgsEach) is not null || parsed.GetValue(MaxLines) is not null || parsed.GetValue(Xargs);
         return (count, repeat, parsed.GetValue(Xargs) || parsed.GetValue(Multiple));

@@ -78,7 +78,7 @@ internal sealed class InputSources
             }
             List<List<string>> sources = marker.StartsWith("::::", StringComparison.Ordinal)
                 ? [.. group.Select(file => Items(file, stdin, options))]
-                : [group];
+                : [[.. group.Select(options.Trimmed)]]; // --trim trims these too, as GNU parallel does
             bool linked = marker.EndsWith('+') && groups.Count > 0;
             for (int s = 0; s < sources.Count; s++)
             {

@@ -24,7 +24,9 @@ internal sealed class JobLog : IAsyncDisposable
         }
         if (fresh)
         {
+            // At once, as GNU parallel writes it: a log read (or on stdout) before the first job ends has its header.
             _writer.WriteLine(Header);
+            _writer.Flush();
         }
     }
 
