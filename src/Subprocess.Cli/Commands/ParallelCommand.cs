@@ -238,7 +238,7 @@ internal static class ParallelCommand
     /// </summary>
     private static int RefuseNul(List<JobInput> inputs) => inputs.RemoveAll(input =>
     {
-        if (!input.Values.Any(value => value.Contains('\0', StringComparison.Ordinal)))
+        if (!HoldsNul(input.Values))
         {
             return false;
         }
@@ -246,6 +246,19 @@ internal static class ParallelCommand
         Console.Error.WriteLine($"subproc: job {input.Number}: the input '{shown}' holds a NUL byte, which cannot be passed to a program; not run");
         return true;
     });
+
+    /// <summary>Whether a value holds a NUL: a loop, not <c>Any</c>, as -X asks it of 100,000 values.</summary>
+    private static bool HoldsNul(IReadOnlyList<string> values)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (values[i].Contains('\0', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>Refuses GNU parallel's Perl replacement strings, <c>{= perl =}</c>: there is no Perl here.</summary>
     /// <exception cref="UsageException">A template word holds one.</exception>
