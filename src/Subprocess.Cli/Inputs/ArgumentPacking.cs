@@ -33,7 +33,7 @@ internal static class ArgumentPacking
     {
         List<string> all = values as List<string> ?? [.. values];
         return Ranges(all.Count, i => Encoding.UTF8.GetByteCount(all[i]) + 1, slots)
-            .Select((range, index) => Alone(index + 1, all.GetRange(range.Start, range.Count)));
+            .Select((range, index) => Alone(index + 1, new ListRange<string>(all, range.Start, range.Count)));
     }
 
     /// <summary>The runs of consecutive arguments, of <paramref name="size"/> bytes each, that make the jobs.</summary>
@@ -70,10 +70,10 @@ internal static class ArgumentPacking
         return size;
     }
 
-    private static JobInput Alone(long number, List<string> values) => new(number, values) { Arguments = new EachAlone(values) };
+    private static JobInput Alone(long number, IReadOnlyList<string> values) => new(number, values) { Arguments = new EachAlone(values) };
 
     /// <summary>The arguments of a job from one source: each a list of its one value, made when asked for.</summary>
-    private sealed class EachAlone(List<string> values) : IReadOnlyList<IReadOnlyList<string>>
+    private sealed class EachAlone(IReadOnlyList<string> values) : IReadOnlyList<IReadOnlyList<string>>
     {
         public IReadOnlyList<string> this[int index] => [values[index]];
 
