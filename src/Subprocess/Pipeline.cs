@@ -57,7 +57,7 @@ public sealed class Pipeline
         ArgumentNullException.ThrowIfNull(next);
         Joinable(_commands[^1], next);
         ImmutableList<Command> commands = _commands.Add(next);
-        return new(commands, _settings with { CommandLine = string.Join(" | ", commands), Encoding = next.Spec.Encoding });
+        return new(commands, _settings with { Display = Named(commands), Encoding = next.Spec.Encoding });
     }
 
     /// <summary>How text is encoded going in and decoded coming out, as <see cref="Command.WithEncoding"/>
@@ -173,11 +173,14 @@ public sealed class Pipeline
         {
             throw new ArgumentException($"'{list[0]}' has its own timeout; in a pipeline, set it on the pipeline.", nameof(commands));
         }
-        return new(list, new RunSettings(string.Join(" | ", list), Timeout: null, CommandSpec.DefaultGracePeriod, CommandSpec.DefaultDrainTimeout,
+        return new(list, new RunSettings(Named(list), Timeout: null, CommandSpec.DefaultGracePeriod, CommandSpec.DefaultDrainTimeout,
             MaxOutput: long.MaxValue, Check: true, Detached: false) { Encoding = list[^1].Spec.Encoding });
     }
 
     internal static Pipeline Of(Command first, Command second) => Create(first, second);
+
+    /// <summary>The pipeline's command line, <c>a | b | c</c>, made when first asked for.</summary>
+    private static Lazy<string> Named(ImmutableList<Command> commands) => new(() => string.Join(" | ", commands));
 
     /// <summary><see cref="Command.ReadLinesAsync"/> for the pipeline: the last stage's stdout and every
     /// stage's stderr, line by line as they arrive; the verdict and the check apply at the end (the

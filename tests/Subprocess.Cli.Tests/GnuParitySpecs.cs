@@ -115,6 +115,7 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-k -L0 echo x{} ::: a b")]
     [InlineData(false, "", "-k --trim r echo [{}] ::: 'a  ' ' b'")]
     [InlineData(false, "", "-r -k echo [{}] {#} ::: a '' '  ' b")]
+    [InlineData(false, "", "-r -k -X echo [{}] ::: a '' '  ' b")]
     [InlineData(false, "a\n\n  \nb\n", "-r -k echo [{}]")]
     // The variables each job gets.
     [InlineData(true, "", "-j1 -k 'echo $PARALLEL_SEQ $PARALLEL_JOBSLOT {}' ::: a b c")]

@@ -21,6 +21,36 @@ public class InputAndDurationSpecs : Spec
     }
 
     [Fact]
+    public void Items_come_out_whole_however_the_reads_cut_them()
+    {
+        // A delimiter of two characters cut between reads, an item longer than the read buffer, an empty
+        // item, a last item with no delimiter after it: read 7 characters at a time, then all at once.
+        string longItem = new('x', 200_000);
+        string text = $"a<>bc<><>{longItem}<>" + string.Concat(Enumerable.Range(0, 30_000).Select(i => $"{i}<>")) + "last";
+        string[] expected = ["a", "bc", "", longItem, .. Enumerable.Range(0, 30_000).Select(i => $"{i}"), "last"];
+        var options = InputOptions.Of([], "<>", nul: false, link: false, trim: null);
+        foreach (TextReader reader in (TextReader[])[new TrickleReader(text, 7), new StringReader(text)])
+        {
+            var (_, sources) = InputSources.Split(["echo"], () => reader, options);
+            Assert.Equal(expected, sources.Combinations().Select(c => c[0]));
+        }
+    }
+
+    /// <summary>Gives at most <paramref name="size"/> characters a read, as a pipe gives what has arrived.</summary>
+    private sealed class TrickleReader(string text, int size) : TextReader
+    {
+        private int _at;
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            int n = Math.Min(Math.Min(count, size), text.Length - _at);
+            text.CopyTo(_at, buffer, index, n);
+            _at += n;
+            return n;
+        }
+    }
+
+    [Fact]
     public void Four_colons_read_a_file_and_an_empty_source_gives_no_jobs()
     {
         string file = Path.GetTempFileName();

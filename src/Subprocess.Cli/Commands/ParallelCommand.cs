@@ -145,7 +145,7 @@ internal static class ParallelCommand
             combinations = all;
         }
         IEnumerable<JobInput> jobs = fill
-            ? sources.Single is { } single && !parsed.GetValue(Shuffle) ? ArgumentPacking.ByLength(single, options.MaxParallel)
+            ? sources.Single is { } single && !parsed.GetValue(Shuffle) && !parsed.GetValue(NoRunIfEmpty) ? ArgumentPacking.ByLength(single, options.MaxParallel)
                 : ArgumentPacking.ByLength([.. combinations], options.MaxParallel)
             : perJob is int count ? ArgumentPacking.ByCount(combinations, count)
             : combinations.Select((values, index) => new JobInput(index + 1, values));
@@ -155,7 +155,9 @@ internal static class ParallelCommand
         inputs.RemoveAll(input => done.TryGetValue(input.Number, out bool succeeded) && (!resumeFailed || succeeded) || ran(input));
         // GNU parallel counts a skipped job in its exit code as it counts a failed one.
         int skipped = inputs.RemoveAll(input => replacements.Skips(named, input.Values));
-        int refused = RefuseNul(inputs) + skipped;
+        // Only a file or stdin can bring a NUL (an argument cannot hold one): the check of every job's
+        // values runs when one did, not over the 100,000 values of an -X run that holds none.
+        int refused = (sources.HoldsNul() ? RefuseNul(inputs) : 0) + skipped;
 
         if (parsed.GetValue(DryRun))
         {
@@ -339,7 +341,7 @@ internal static class ParallelCommand
     /// </summary>
     private static int RefuseNul(List<JobInput> inputs) => inputs.RemoveAll(input =>
     {
-        if (!input.Values.Any(value => value.Contains('\0', StringComparison.Ordinal)))
+        if (!HoldsNul(input.Values))
         {
             return false;
         }
@@ -367,6 +369,19 @@ internal static class ParallelCommand
                 throw new UsageException(message);
             }
         }
+    }
+
+    /// <summary>Whether a value holds a NUL: a loop, not <c>Any</c>, as -X asks it of 100,000 values.</summary>
+    private static bool HoldsNul(IReadOnlyList<string> values)
+    {
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (values[i].Contains('\0', StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Refuses GNU parallel's Perl replacement strings, <c>{= perl =}</c>: there is no Perl here.</summary>

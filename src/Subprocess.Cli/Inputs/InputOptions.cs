@@ -38,6 +38,7 @@ internal sealed record InputOptions(IReadOnlyList<string> ArgFiles, string Delim
     /// <summary><paramref name="input"/> with the blanks (spaces and tabs) <see cref="Trim"/> asks for removed.</summary>
     public string Trimmed(string input) => Trim switch
     {
+        "n" => input, // first: asked of every input, and almost always the answer
         "l" => input.TrimStart(' ', '\t'),
         "r" => input.TrimEnd(' ', '\t'),
         "lr" or "rl" => input.Trim(' ', '\t'),

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 
 namespace Subprocess.Cli.Inputs;
 
@@ -44,6 +44,26 @@ internal sealed class InputSources
 
     /// <summary>A value as the job gets it: whole, or its columns under <c>--colsep</c>, each trimmed.</summary>
     private IEnumerable<string> Split(string value) => _columns is null ? [value] : _columns.Split(value).Select(_trim);
+
+    /// <summary>Whether some input holds a NUL, which no program can be given: read straight from the
+    /// lists, a quicker scan than one through each job's values.</summary>
+    public bool HoldsNul()
+    {
+        foreach (List<List<string>> group in _groups)
+        {
+            foreach (List<string> source in group)
+            {
+                foreach (string item in source)
+                {
+                    if (item.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
 
     /// <summary>How many sources there are (the values a job gets).</summary>
     public int Count => _groups.Sum(group => group.Count);
@@ -166,15 +186,60 @@ internal sealed class InputSources
     /// told), an empty one after a last delimiter dropped, each trimmed as <c>--trim</c> says.</summary>
     private static List<string> Read(TextReader reader, InputOptions options)
     {
-        string text = reader.ReadToEnd();
+        // Split as blocks arrive, not from the whole text read first: -X over 100,000 inputs spent 7% of
+        // its CPU building, copying and faulting in that one string (twice its bytes in chars).
         var items = new List<string>();
-        for (int start = 0; start < text.Length;)
+        char[] buffer = ArrayPool<char>.Shared.Rent(BlockChars);
+        try
         {
-            int end = text.IndexOf(options.Delimiter, start, StringComparison.Ordinal);
-            end = end < 0 ? text.Length : end;
-            items.Add(options.Trimmed(text[start..end]));
-            start = end + options.Delimiter.Length;
+            int held = 0;
+            while (true)
+            {
+                if (held == buffer.Length)
+                {
+                    // One item longer than the buffer: make room for the rest of it.
+                    char[] larger = ArrayPool<char>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, held).CopyTo(larger);
+                    ArrayPool<char>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                int read = reader.Read(buffer, held, buffer.Length - held);
+                if (read == 0)
+                {
+                    break;
+                }
+                int taken = Split(buffer.AsSpan(0, held + read), held, options, items);
+                buffer.AsSpan(taken, held + read - taken).CopyTo(buffer);
+                held += read - taken;
+            }
+            if (held > 0)
+            {
+                items.Add(options.Trimmed(new string(buffer, 0, held)));
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
         }
         return items;
     }
+
+    /// <summary>Adds the items <paramref name="text"/> ends, given that none ends in its first <paramref name="seen"/>
+    /// characters; returns how many characters they took, delimiters included.</summary>
+    private static int Split(ReadOnlySpan<char> text, int seen, InputOptions options, List<string> items)
+    {
+        string delimiter = options.Delimiter;
+        // A delimiter of several characters may have begun in what was seen; one character (a newline,
+        // the usual case) is searched for as a character, the quicker search for items of a few.
+        int from = Math.Max(0, seen - (delimiter.Length - 1)), start = 0;
+        for (int end; (end = delimiter.Length == 1 ? text[from..].IndexOf(delimiter[0]) : text[from..].IndexOf(delimiter, StringComparison.Ordinal)) >= 0; from = start)
+        {
+            items.Add(options.Trimmed(new string(text.Slice(start, from + end - start))));
+            start = from + end + delimiter.Length;
+        }
+        return start;
+    }
+
+    /// <summary>How many characters are read at a time.</summary>
+    private const int BlockChars = 1 << 16;
 }

@@ -9,18 +9,19 @@ namespace Subprocess;
 public sealed class JobResult : IDisposable
 {
     private Communication? _output;
+    private readonly Lazy<string> _commandLine;
 
-    internal JobResult(JobContext context, string commandLine)
+    internal JobResult(JobContext context, Lazy<string> commandLine)
     {
         Context = context;
-        CommandLine = commandLine;
+        _commandLine = commandLine;
     }
 
     /// <summary>The job's number and slot.</summary>
     public JobContext Context { get; }
 
-    /// <summary>The job's command line.</summary>
-    public string CommandLine { get; }
+    /// <summary>The job's command line, as a shell would write it (quoted and joined when first read).</summary>
+    public string CommandLine => _commandLine.Value;
 
     /// <summary>How the last attempt ended (the pipeline's verdict), or null if it could not start.</summary>
     public ExitStatus? ExitStatus { get; internal set; }

@@ -256,7 +256,7 @@ public static class JobRunner
         string spool = Path.Combine(options.SpoolDirectory ?? Path.GetTempPath(), $"subproc-{Environment.ProcessId}-{context.Number}");
         StartRequest request = job.Request;
         request = request with { Settings = request.Settings with { Timeout = options.Timeout }, Group = GroupNeed.Always };
-        var result = new JobResult(context, job.ToString());
+        var result = new JobResult(context, request.Settings.Display);
         do
         {
             result.Attempts++;

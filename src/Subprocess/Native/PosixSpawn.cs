@@ -41,7 +41,7 @@ internal static unsafe class PosixSpawn
     /// failed (the program could not be executed, or the working directory could not be entered).
     /// </summary>
     /// <param name="path">NUL-terminated path of the executable.</param>
-    /// <param name="argv">NUL-terminated arguments, argv[0] first.</param>
+    /// <param name="argv">The arguments, argv[0] first.</param>
     /// <param name="envp">NUL-terminated NAME=value entries.</param>
     /// <param name="workingDirectory">NUL-terminated directory, or null to stay in the parent's.</param>
     /// <param name="childFds">For the child's descriptors 0, 1, 2 in order: a parent descriptor to
@@ -50,13 +50,12 @@ internal static unsafe class PosixSpawn
     /// <param name="controllingTerminal">NUL-terminated path of a terminal's slave: the child leads a new
     /// session (and so a new process group; <paramref name="processGroup"/> must be <see cref="NoGroup"/>)
     /// and opens it as its controlling terminal.</param>
-    public static int Spawn(byte[] path, byte[][] argv, byte[][] envp, byte[]? workingDirectory, ReadOnlySpan<int> childFds,
+    public static int Spawn(byte[] path, ArgvBlock argv, byte[][] envp, byte[]? workingDirectory, ReadOnlySpan<int> childFds,
         int processGroup, byte[]? controllingTerminal = null)
     {
         byte* attr = stackalloc byte[Libc.OpaqueSize];
         byte* actions = stackalloc byte[Libc.OpaqueSize];
         byte* sigset = stackalloc byte[SigsetSize];
-        byte** argvPtrs = null;
         byte** envPtrs = null;
         try
         {
@@ -115,13 +114,12 @@ internal static unsafe class PosixSpawn
                 Check(Libc.posix_spawn_file_actions_addclosefrom_np(actions, 3), "addclosefrom_np");
             }
 
-            argvPtrs = CopyToNative(argv);
             envPtrs = CopyToNative(envp);
             int pid;
             int rc;
             fixed (byte* file = path)
             {
-                rc = Libc.posix_spawn(&pid, file, actions, attr, argvPtrs, envPtrs);
+                rc = Libc.posix_spawn(&pid, file, actions, attr, argv.Pointers, envPtrs);
             }
             return rc == 0 ? pid : -rc;
         }
@@ -129,7 +127,6 @@ internal static unsafe class PosixSpawn
         {
             _ = Libc.posix_spawn_file_actions_destroy(actions);
             _ = Libc.posix_spawnattr_destroy(attr);
-            NativeMemory.Free(argvPtrs);
             NativeMemory.Free(envPtrs);
         }
     }

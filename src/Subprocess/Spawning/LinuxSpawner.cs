@@ -56,15 +56,7 @@ internal sealed class LinuxSpawner : ISpawner
                 stderr = terminal;
             }
 
-            byte[][] argv = new byte[spec.Arguments.Length + 1][];
-            argv[0] = NulTerminated(spec.Program);
-            // Each encoded once, straight into its NUL-terminated form: -X hands a job 20,000 arguments.
-            int index = 0;
-            foreach (string argument in spec.Arguments)
-            {
-                argv[index + 1] = spec.RawArguments.TryGetValue(index, out byte[]? raw) ? NulTerminated(raw) : NulTerminated(argument);
-                index++;
-            }
+            using var argv = new ArgvBlock(spec.Program, spec.Arguments, spec.RawArguments);
             byte[]? cwd = spec.WorkingDirectory is string dir ? NulTerminated(dir) : null;
 
             // A child with a terminal leads a session of its own, and so a process group of its own.
@@ -160,13 +152,6 @@ internal sealed class LinuxSpawner : ISpawner
     {
         byte[] bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
         Encoding.UTF8.GetBytes(text, bytes);
-        return bytes;
-    }
-
-    private static byte[] NulTerminated(byte[] raw)
-    {
-        byte[] bytes = new byte[raw.Length + 1];
-        raw.CopyTo(bytes, 0);
         return bytes;
     }
 }
