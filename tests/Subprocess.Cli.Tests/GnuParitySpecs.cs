@@ -113,6 +113,7 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-P 2 -kn0 echo x ::: a b")]
     [InlineData(false, "", "-k0 echo")]
     [InlineData(false, "", "-k -L0 echo x{} ::: a b")]
+    [InlineData(false, "", "-k -N0 echo x{}y ::: a b")]
     [InlineData(false, "", "-k --trim r echo [{}] ::: 'a  ' ' b'")]
     [InlineData(false, "", "-r -k echo [{}] {#} ::: a '' '  ' b")]
     [InlineData(false, "", "-r -k -X echo [{}] ::: a '' '  ' b")]

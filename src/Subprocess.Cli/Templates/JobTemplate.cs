@@ -180,7 +180,7 @@ internal sealed record JobTemplate
     /// <summary>A template word filled in: one word, or, under <see cref="RepeatsWords"/>, one for each of
     /// the job's arguments when the word holds <c>{}</c> or a form of it (<c>{1}</c> and <c>{#}</c> name one thing).</summary>
     private IEnumerable<string> Words(string word, IReadOnlyList<string> inputs, JobContext context, IReadOnlyList<IReadOnlyList<string>>? arguments) =>
-        RepeatsWords && arguments is not null && Replacements.Find(word).Any(Replacements.StandsForEach)
+        RepeatsWords && arguments is { Count: > 0 } && Replacements.Find(word).Any(Replacements.StandsForEach)
             ? arguments.Select(argument => Replacements.Apply(word, argument, context))
             : [Replacements.Apply(word, inputs, context, @short: arguments is not null)];
 
