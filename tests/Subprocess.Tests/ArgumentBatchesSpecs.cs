@@ -53,7 +53,7 @@ public class ArgumentBatchesSpecs : Spec
             using (var stdout = new StreamReader(job.OpenStdout()))
             {
                 calls++;
-                seen.AddRange((await stdout.ReadToEndAsync()).Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries));
+                seen.AddRange((await stdout.ReadToEndAsync()).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
             }
         }
 
