@@ -83,6 +83,7 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-k echo {-1} {-2} {1/} ::: a ::: b/c")]
     [InlineData(false, "", "-k -I ,, echo ,, {} {.} ::: a.b c")]
     [InlineData(false, "", "-k -I @@ echo @@ ::: a ::: b")]
+    [InlineData(false, "", "-k -I {/} echo {/} {.} ::: a/b.c")] // -I's string before the forms it looks like
     [InlineData(false, "", "-k echo ::: @a")] // an input, not a response file
     [InlineData(false, "", "-k -I XX echo XX{.} X{1}X ::: a.b")]
     [InlineData(false, "", "-k -I ,, echo ::: a b")]

@@ -17,7 +17,9 @@ public class MachineLoadSpecs : Spec
         try
         {
             string file = Path.Combine(dir, "started");
-            Command subproc = Subproc.Plain("parallel", option, limit, "touch", "{}", ":::", file).WithStdin(Stdio.Null).WithTimeout(TimeSpan.FromSeconds(2));
+            // Held back, it is stopped after 2 s; let through, it has all the time a busy machine needs to start.
+            Command subproc = Subproc.Plain("parallel", option, limit, "touch", "{}", ":::", file).WithStdin(Stdio.Null)
+                .WithTimeout(TimeSpan.FromSeconds(starts ? 60 : 2));
 
             if (starts)
             {

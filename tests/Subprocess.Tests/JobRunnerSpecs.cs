@@ -245,25 +245,63 @@ public class JobRunnerSpecs : Spec
         using var cancel = new CancellationTokenSource();
         var options = new JobOptions { MaxParallel = 2 };
         int started = 0;
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         Task run = Task.Run(async () =>
         {
             await foreach (JobResult job in JobRunner.RunBlocksAsync(input, (block, _) =>
             {
-                Interlocked.Increment(ref started);
+                if (Interlocked.Increment(ref started) == 2)
+                {
+                    bothStarted.TrySetResult();
+                }
                 return Pipeline.Create(Command.Create("sleep", "30").WithStdin(block));
             }, options, new RecordBlocks { BlockSize = 1 << 20 }, cancel.Token))
             {
                 job.Dispose();
             }
         });
-        await Task.Delay(1000);
+        await bothStarted.Task;
+        await Task.Delay(500); // time to read on, had the reading no bound
 
-        Assert.Equal(2, Volatile.Read(ref started));
         // Two blocks running, two read ahead (and what the reader holds past the last cut): not 64 MiB.
         Assert.InRange(input.BytesRead, 2 << 20, 7 << 20);
+        Assert.Equal(2, Volatile.Read(ref started));
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Leaving_the_enumeration_early_starts_nothing_more_and_ends_the_running_jobs()
+    {
+        int made = 0;
+        var options = new JobOptions { MaxParallel = 2 };
+        var clock = Stopwatch.StartNew();
+
+        await foreach (JobResult job in JobRunner.RunAsync(Enumerable.Range(0, 100), (i, _) =>
+        {
+            Interlocked.Increment(ref made);
+            return Pipeline.Create(i == 0 ? Command.Create("true") : Command.Create("sleep", "30"));
+        }, options))
+        {
+            job.Dispose();
+            break;
+        }
+
+        // Left once the first job ended: the sleeps that had started are ended, not waited for, and no more start.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        int after = Volatile.Read(ref made);
+        await Task.Delay(300);
+        Assert.Equal(after, Volatile.Read(ref made));
+        Assert.InRange(after, 1, 4);
+    }
+
+    [Fact]
+    public void Blocks_with_a_percentage_halt_are_refused_at_the_call()
+    {
+        var options = new JobOptions { Halt = HaltPolicy.Parse("soon,fail=10%") };
+        Assert.Contains("percentage", Assert.Throws<ArgumentException>(() =>
+            JobRunner.RunBlocksAsync(Stream.Null, (block, _) => Pipeline.Create(Command.Create("cat").WithStdin(block)), options)).Message);
     }
 
     [Fact]
@@ -273,6 +311,7 @@ public class JobRunnerSpecs : Spec
             JobRunner.RunBlocksAsync(Stream.Null, (block, _) => Pipeline.Create(Command.Create("cat").WithStdin(block)), new JobOptions(), blocks).ToBlockingEnumerable().ToArray();
 
         Assert.Throws<ArgumentOutOfRangeException>(() => Run(new RecordBlocks { BlockSize = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Run(new RecordBlocks { BlockSize = (1 << 30) + 1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Run(new RecordBlocks { RecordsPerBlock = 0 }));
         Assert.Contains("nothing would end a record", Assert.Throws<ArgumentException>(() => Run(new RecordBlocks { RecordEnd = ReadOnlyMemory<byte>.Empty })).Message);
         Assert.Empty(Run(new RecordBlocks()));
@@ -308,6 +347,7 @@ public class JobRunnerSpecs : Spec
     public async Task Wait_to_start_holds_each_start_back_until_it_returns()
     {
         var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int asked = 0;
         var options = new JobOptions
         {
@@ -315,6 +355,7 @@ public class JobRunnerSpecs : Spec
             WaitToStart = async cancel =>
             {
                 Interlocked.Increment(ref asked);
+                waiting.TrySetResult();
                 await open.Task.WaitAsync(cancel);
             },
         };
@@ -328,7 +369,8 @@ public class JobRunnerSpecs : Spec
             return Pipeline.Create(Command.Create("echo", $"{i}"));
         }, options);
 
-        await Task.Delay(300);
+        await waiting.Task;
+        await Task.Delay(100); // a start that did not wait would have come by now
         lock (made)
         {
             Assert.Empty(made); // free slots, yet nothing started: each start waits

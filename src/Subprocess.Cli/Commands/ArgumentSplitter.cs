@@ -20,7 +20,6 @@ internal static class ArgumentSplitter
     /// <exception cref="UsageException">An option this command does not have.</exception>
     public static string[] Split(string[] args, CliCommand command, IReadOnlyDictionary<string, string>? aliases = null)
     {
-        args = [.. args];
         IEnumerable<Option> known = command.Options.Concat(command.Parents.OfType<CliCommand>().SelectMany(parent => parent.Options).Where(option => option.Recursive));
         var optionsWithValue = new HashSet<string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);

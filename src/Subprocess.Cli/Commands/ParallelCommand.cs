@@ -323,6 +323,10 @@ internal static class ParallelCommand
         Stream stdout = Console.OpenStandardOutput(), stderr = Console.OpenStandardError();
         if (results is not null && ResultTable.Names(results))
         {
+            if (parsed.GetValue(DryRun))
+            {
+                return null; // a dry run writes no results, and must not empty a table an earlier run wrote
+            }
             if (files || parsed.GetValue(LineBuffer) || parsed.GetValue(Ungroup))
             {
                 // GNU parallel prints the output (or the file names) as well as the table then, and fills the table's Stdout with what it printed.
@@ -360,7 +364,11 @@ internal static class ParallelCommand
             (parsed.GetValue(Group) && (parsed.GetValue(Ungroup) || parsed.GetValue(LineBuffer)),
                 $"--group prints each job's output whole and {(parsed.GetValue(Ungroup) ? "-u" : "--line-buffer")} as it comes: give one of them"),
             (parsed.GetValue(NoRunIfEmpty) && (parsed.GetValue(Pipe) || parsed.GetValue(PipePart)),
-                "-r skips empty inputs, and --pipe has blocks, not inputs: drop -r (a job's block is never empty)"),
+                "-r with --pipe (no job for a block of only blanks) is not supported here: drop -r, or drop the blank lines first (grep .)"),
+            // GNU parallel refuses these too: blocks read as jobs start are not counted before the input ends.
+            ((parsed.GetValue(Pipe) || parsed.GetValue(PipePart)) && (parsed.GetValue(Eta) || parsed.GetValue(Bar) || parsed.GetValue(ProgressOption)
+                || parsed.GetValue(Shuffle) || parsed.GetValue(Halt) is string halt && halt.Contains('%', StringComparison.Ordinal)),
+                "--pipe is incompatible with --eta, --bar, --shuf and a --halt percentage, which need the number of jobs (as in GNU parallel)"),
         ];
         foreach ((bool given, string message) in refused)
         {

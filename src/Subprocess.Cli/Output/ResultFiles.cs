@@ -159,7 +159,13 @@ internal sealed partial class ResultFiles : IJobResults
             string path = Path.Combine(directory, "par" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_", 5) + ".par");
             try
             {
-                return (new FileStream(path, FileMode.CreateNew, FileAccess.Write), path);
+                // Readable by its owner only, as GNU parallel's (File::Temp) are: a shared /tmp is no place for a job's output.
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+                return (new FileStream(path, options), path);
             }
             catch (IOException) when (File.Exists(path))
             {

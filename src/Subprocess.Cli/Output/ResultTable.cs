@@ -186,7 +186,7 @@ internal sealed class ResultTable : IJobResults
     }
 
     /// <summary>Each line of <paramref name="output"/> after <paramref name="tag"/>, as GNU parallel keeps
-    /// tagged output for a table: a last line without \n is left without one.</summary>
+    /// tagged output for a table (and prints it: <see cref="TaggedCopy"/>).</summary>
     private static byte[] Tagged(byte[] output, byte[]? tag)
     {
         if (tag is null || output.Length == 0)
@@ -194,15 +194,7 @@ internal sealed class ResultTable : IJobResults
             return output;
         }
         var tagged = new MemoryStream(output.Length + tag.Length);
-        int start = 0;
-        while (start < output.Length)
-        {
-            int newline = output.AsSpan(start).IndexOf((byte)'\n');
-            int end = newline < 0 ? output.Length : start + newline + 1;
-            tagged.Write(tag);
-            tagged.Write(output, start, end - start);
-            start = end;
-        }
+        TaggedCopy.Write(output, tag, tagged);
         return tagged.ToArray();
     }
 

@@ -43,8 +43,9 @@ internal sealed class Replacements
         // With -I, {} and {n} are gone (GNU parallel renames the one rule both come from); the forms stay.
         string input = $@"\{{(?<source>-?\d+)?(?<form>{forms}){(renamed ? "" : "?")}\}}";
         string job = plus ? @"\{(?<job>\#|%|\#\#|0\#|0%|uniq|choose_k)\}" : @"\{(?<job>\#|%)\}";
-        string whole = renamed ? $"|(?<whole>{Regex.Escape(replaceString!)})" : "";
-        _pattern = new Regex($"{job}|{input}{whole}", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+        // -I's string first: one that looks like a form (-I '{/}') is the input, as in GNU parallel.
+        _pattern = new Regex(renamed ? $"(?<whole>{Regex.Escape(replaceString!)})|{job}|{input}" : $"{job}|{input}",
+            RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
         MissingIsEmpty = missingIsEmpty;
     }
 
@@ -108,11 +109,12 @@ internal sealed class Replacements
         {
             return string.Join(' ', inputs);
         }
-        int source = int.Parse(match.Groups["source"].Value, CultureInfo.InvariantCulture);
+        // A number past int's range names no source there is, as one just past the last does.
+        int source = int.TryParse(match.Groups["source"].Value, CultureInfo.InvariantCulture, out int n) ? n : int.MaxValue;
         // {-1} is the last source, {-2} the one before it.
         int index = source < 0 ? inputs.Count + source : source - 1;
         return source != 0 && index >= 0 && index < inputs.Count ? inputs[index]
             : @short && source > 0 ? ""
-            : throw new UsageException($"{match.Value} names input source {source}, but there are {inputs.Count}");
+            : throw new UsageException($"{match.Value} names input source {match.Groups["source"].Value}, but there are {inputs.Count}");
     }
 }

@@ -44,7 +44,8 @@ internal static partial class ValueForms
         }
         if (form[0] == ':')
         {
-            int[] numbers = [.. form[1..].Split(':').Select(n => int.Parse(n, CultureInfo.InvariantCulture))];
+            // Past int's range is past any value's end.
+            int[] numbers = [.. form[1..].Split(':').Select(n => int.TryParse(n, CultureInfo.InvariantCulture, out int i) ? i : int.MaxValue)];
             int start = Math.Min(numbers[0], value.Length);
             return numbers.Length == 1 ? value[start..] : value.Substring(start, Math.Min(numbers[1], value.Length - start));
         }

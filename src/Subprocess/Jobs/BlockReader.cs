@@ -35,15 +35,15 @@ internal sealed class BlockReader(Stream input, RecordBlocks how, int held) : ID
             {
                 while ((cut = Cut(count)) < 0 && !_ended)
                 {
-                    await FillAsync(_held + _blockSize, cancellationToken).ConfigureAwait(false);
+                    await FillAsync((long)_held + _blockSize, cancellationToken).ConfigureAwait(false);
                 }
             }
             else if (how.CutPastBlockSize)
             {
-                await FillAsync(_blockSize + 1, cancellationToken).ConfigureAwait(false);
+                await FillAsync(_blockSize + 1L, cancellationToken).ConfigureAwait(false);
                 while ((cut = CutAfter(_blockSize)) < 0 && !_ended)
                 {
-                    await FillAsync(_held + _blockSize, cancellationToken).ConfigureAwait(false);
+                    await FillAsync((long)_held + _blockSize, cancellationToken).ConfigureAwait(false);
                 }
             }
             else
@@ -51,7 +51,7 @@ internal sealed class BlockReader(Stream input, RecordBlocks how, int held) : ID
                 await FillAsync(_blockSize, cancellationToken).ConfigureAwait(false); // what was left over counts towards the block, as in GNU parallel
                 while ((cut = Cut(null)) < 0 && !_ended)
                 {
-                    await FillAsync(_held + _blockSize, cancellationToken).ConfigureAwait(false);
+                    await FillAsync((long)_held + _blockSize, cancellationToken).ConfigureAwait(false);
                 }
             }
             if (cut < 0)
@@ -81,12 +81,18 @@ internal sealed class BlockReader(Stream input, RecordBlocks how, int held) : ID
         _outstanding.Release();
     }
 
-    /// <summary>Reads until <paramref name="target"/> bytes are held, or the input ends.</summary>
-    private async ValueTask FillAsync(int target, CancellationToken cancellationToken)
+    /// <summary>Reads until <paramref name="wanted"/> bytes are held, or the input ends.</summary>
+    /// <exception cref="InvalidDataException">A record longer than an array holds.</exception>
+    private async ValueTask FillAsync(long wanted, CancellationToken cancellationToken)
     {
+        if (_held == Array.MaxLength && wanted > _held)
+        {
+            throw new InvalidDataException($"A record runs past {Array.MaxLength:N0} bytes without ending; no block can hold it.");
+        }
+        int target = (int)Math.Min(wanted, Array.MaxLength);
         if (_buffer.Length < target)
         {
-            Array.Resize(ref _buffer, Math.Max(target, _buffer.Length * 2));
+            Array.Resize(ref _buffer, (int)Math.Min(Math.Max(target, _buffer.Length * 2L), Array.MaxLength));
         }
         while (_held < target && !_ended)
         {

@@ -23,7 +23,9 @@ public sealed record JobOptions
     /// Awaited before each job starts, once a slot is free; null (the default) starts at once. It holds
     /// starts back while the machine is too busy for another job (<c>subproc parallel --load</c> and
     /// <c>--memfree</c> wait here for the load to fall or memory to free up). The running jobs go on
-    /// meanwhile; cancelling the run cancels the wait.
+    /// meanwhile. It is called once per start, one call at a time, with a token that cancelling the run
+    /// or a halt cancels; an exception other than that cancellation ends the run, the enumeration
+    /// throwing it once the running jobs have ended.
     /// </summary>
     /// <example><code>
     /// // Start a job only while at least 1 GiB is available.

@@ -58,17 +58,29 @@ public static class JobRunner
     /// <param name="options">How the jobs run.</param>
     /// <param name="blocks">How the records are cut (default: lines, 1 MiB a block).</param>
     /// <param name="cancellationToken">Ends the running jobs and stops reading.</param>
-    /// <exception cref="ArgumentException">Blocks that cannot be cut (see <see cref="RecordBlocks"/>).</exception>
-    public static async IAsyncEnumerable<JobResult> RunBlocksAsync(Stream input, Func<Stdio, JobContext, Pipeline> toJob, JobOptions options,
-        RecordBlocks? blocks = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">Blocks that cannot be cut (see <see cref="RecordBlocks"/>), or a
+    /// percentage <see cref="JobOptions.Halt"/>, which needs the number of jobs: blocks read as jobs start
+    /// are not counted before the stream ends.</exception>
+    public static IAsyncEnumerable<JobResult> RunBlocksAsync(Stream input, Func<Stdio, JobContext, Pipeline> toJob, JobOptions options,
+        RecordBlocks? blocks = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(toJob);
         Validate(toJob, options);
+        if (options.Halt?.Percent is not null)
+        {
+            throw new ArgumentException("A percentage halt is of all the jobs, and blocks read as jobs start are not counted before the stream ends; halt on a count instead.", nameof(options));
+        }
         blocks ??= new RecordBlocks();
         blocks.Validate();
+        return RunBlocksCoreAsync(input, toJob, options, blocks, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<JobResult> RunBlocksCoreAsync(Stream input, Func<Stdio, JobContext, Pipeline> toJob, JobOptions options,
+        RecordBlocks blocks, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         // As many blocks out as jobs run, and two read ahead (with no limit on jobs, two per core).
         int slots = options.MaxParallel == 0 ? 2 * Environment.ProcessorCount : options.MaxParallel;
+        // Disposed only once every job has ended: RunAllAsync waits for them however its enumeration ends.
         using var reader = new BlockReader(input, blocks, held: slots + 2);
         await foreach (JobResult result in RunAllAsync(reader.ReadAsync(cancellationToken), total: null,
             (ArraySegment<byte> block, JobContext context) => toJob(Stdio.Bytes(block), context), reader.Release, options, cancellationToken).ConfigureAwait(false))
@@ -93,7 +105,7 @@ public static class JobRunner
         {
             yield return input;
         }
-        await Task.CompletedTask.ConfigureAwait(false);
+        await Task.CompletedTask.ConfigureAwait(false); // an async iterator must await something; the reading is synchronous
     }
 
     /// <param name="inputs">The jobs' inputs.</param>
@@ -106,24 +118,49 @@ public static class JobRunner
         Action<T>? ended, JobOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var finished = Channel.CreateUnbounded<JobResult>(new UnboundedChannelOptions { SingleReader = true });
+        // Cancelled when the caller leaves the enumeration early (a break, or an exception in its loop):
+        // then nothing more starts, the running jobs' trees are ended, and their results are disposed.
+        using var left = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // On the thread pool: enumerating the inputs may block (reading stdin, or waiting for the jobs to give
         // back what they hold), and must never block the caller, who takes the results.
-        Task producer = Task.Run(() => StartAllAsync(inputs, total, toJob, ended, options, finished.Writer, cancellationToken), CancellationToken.None);
+        Task producer = Task.Run(() => StartAllAsync(inputs, total, toJob, ended, options, finished.Writer, left.Token), CancellationToken.None);
 
         long next = 1;
         var waiting = new SortedDictionary<long, JobResult>();
-        await foreach (JobResult result in finished.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        bool drained = false;
+        try
         {
-            if (!options.KeepOrder)
+            await foreach (JobResult result in finished.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                yield return result;
-                continue;
+                if (!options.KeepOrder)
+                {
+                    yield return result;
+                    continue;
+                }
+                waiting[result.Context.Number] = result;
+                while (waiting.Remove(next, out JobResult? ready))
+                {
+                    next++;
+                    yield return ready;
+                }
             }
-            waiting[result.Context.Number] = result;
-            while (waiting.Remove(next, out JobResult? ready))
+            drained = true;
+        }
+        finally
+        {
+            if (!drained)
             {
-                next++;
-                yield return ready;
+                await left.CancelAsync().ConfigureAwait(false);
+                await producer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                    .ConfigureAwait(false);
+                while (finished.Reader.TryRead(out JobResult? unread))
+                {
+                    unread.Dispose();
+                }
+            }
+            foreach (JobResult unread in waiting.Values)
+            {
+                unread.Dispose();
             }
         }
         await producer.ConfigureAwait(false);

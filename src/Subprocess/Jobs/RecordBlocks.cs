@@ -15,7 +15,7 @@ public sealed record RecordBlocks
 {
     private static readonly byte[] Newline = [(byte)'\n'];
 
-    /// <summary>About how many bytes a block holds (default 1 MiB).</summary>
+    /// <summary>About how many bytes a block holds (default 1 MiB; at most 1 GiB, as blocks are held in memory).</summary>
     public int BlockSize { get; init; } = 1 << 20;
 
     /// <summary>The bytes that end a record (default a newline; empty: records are cut only where
@@ -33,11 +33,12 @@ public sealed record RecordBlocks
     /// after the last one within them: GNU parallel's <c>--pipepart</c>, which cuts files so.</summary>
     public bool CutPastBlockSize { get; init; }
 
-    /// <exception cref="ArgumentOutOfRangeException">A block size or a record count below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A block size or a record count below 1, or a block size past 1 GiB.</exception>
     /// <exception cref="ArgumentException">No record end and no record start: nothing would cut a record.</exception>
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(BlockSize, 1, nameof(BlockSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(BlockSize, 1 << 30, nameof(BlockSize));
         if (RecordsPerBlock is int records)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(records, 1, nameof(RecordsPerBlock));
