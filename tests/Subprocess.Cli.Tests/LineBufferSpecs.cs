@@ -38,6 +38,17 @@ public class LineBufferSpecs : Spec
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Under_keep_order_a_later_jobs_lines_past_the_memory_bound_wait_in_a_file_and_all_come_out_in_order()
+    {
+        // The second job writes 2.6 MB while the first sleeps: held past 1 MiB, they go to a file.
+        CapturedResult result = await Subproc.RunAsync("parallel", "-k", "--line-buffer", ":::", "sleep 1; echo first", "seq 400000");
+
+        Assert.Equal(0, result.ExitStatus.Code);
+        string expected = "first\n" + string.Concat(Enumerable.Range(1, 400_000).Select(i => $"{i}\n"));
+        Assert.Equal(expected, result.StdoutText);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Jobs_run_to_their_end_while_nobody_reads_stdout_and_every_line_arrives_after()
     {
         string log = Path.Combine(_dir, "jobs.log");

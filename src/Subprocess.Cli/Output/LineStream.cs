@@ -16,8 +16,9 @@ namespace Subprocess.Cli.Output;
 /// as they come only once every job before it is done).</param>
 internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefix, bool held = false) : Stream
 {
-    /// <summary>The lines kept back while <see cref="_isHeld"/>.</summary>
-    private readonly MemoryStream _held = new();
+    /// <summary>The lines kept back while <see cref="_isHeld"/>: in memory up to <see cref="LineWriter.MemoryLimit"/>,
+    /// then in a temporary file, as grouped output waits (a later job under <c>-k</c> may write a lot).</summary>
+    private Stream _held = new MemoryStream();
 
     private bool _isHeld = held;
 
@@ -90,11 +91,22 @@ internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefi
                 return;
             }
             _isHeld = false;
-            if (_held.Length > 0)
+            if (_held is MemoryStream memory)
             {
-                writer.Write(target, _held.GetBuffer().AsSpan(0, (int)_held.Length));
-                _held.SetLength(0);
+                writer.Write(target, memory.GetBuffer().AsSpan(0, (int)memory.Length));
             }
+            else
+            {
+                // Piece by piece: no other job writes meanwhile (the jobs before are done, those after held).
+                byte[] piece = new byte[LineWriter.MemoryLimit];
+                _held.Position = 0;
+                int read;
+                while ((read = _held.Read(piece)) > 0)
+                {
+                    writer.Write(target, piece.AsSpan(0, read));
+                }
+            }
+            _held.Dispose();
         }
     }
 
@@ -123,6 +135,20 @@ internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefi
         _partial.SetLength(0);
     }
 
+    private void Hold(ReadOnlySpan<byte> lines)
+    {
+        if (_held is MemoryStream memory && memory.Length + lines.Length > LineWriter.MemoryLimit)
+        {
+            string path = Path.Combine(Path.GetTempPath(), $"subproc-{Environment.ProcessId}-{Guid.NewGuid():N}.held");
+            var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 64 * 1024);
+            // Gone from the directory at once: however this process ends, nothing is left behind.
+            File.Delete(path);
+            memory.WriteTo(file);
+            _held = file;
+        }
+        _held.Write(lines);
+    }
+
     private void Emit()
     {
         if (_lines.Length == 0)
@@ -133,7 +159,7 @@ internal sealed class LineStream(LineWriter writer, Stream target, byte[]? prefi
         {
             if (_isHeld)
             {
-                _held.Write(_lines.GetBuffer(), 0, (int)_lines.Length);
+                Hold(_lines.GetBuffer().AsSpan(0, (int)_lines.Length));
             }
             else
             {
