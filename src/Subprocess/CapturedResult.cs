@@ -31,4 +31,32 @@ public sealed record CapturedResult : ProcessResult
 
     /// <summary><see cref="Stderr"/> decoded as <see cref="StdoutText"/> is.</summary>
     public string StderrText => TextEncoding.GetString(Stderr);
+
+    /// <summary>The members <see cref="object.ToString"/> shows: the outputs as their size and the start of their text.</summary>
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        base.PrintMembers(builder);
+        builder.Append(", Stdout = ").Append(Preview(Stdout)).Append(", Stderr = ").Append(Preview(Stderr));
+        if (!OutputComplete)
+        {
+            builder.Append(", OutputComplete = False");
+        }
+        return true;
+    }
+
+    /// <summary><c>12 bytes "hello world\n"</c>: the size, and the first 60 characters with control characters escaped.</summary>
+    private string Preview(byte[] bytes)
+    {
+        if (bytes.Length == 0)
+        {
+            return "0 bytes";
+        }
+        string text = TextEncoding.GetString(bytes, 0, Math.Min(bytes.Length, 240));
+        var shown = new System.Text.StringBuilder();
+        foreach (char c in text.Length > 60 ? text[..60] : text)
+        {
+            shown.Append(c switch { '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", '"' => "\\\"", _ when char.IsControl(c) => $"\\x{(int)c:x2}", _ => c.ToString() });
+        }
+        return $"{bytes.Length} bytes \"{shown}{(text.Length > 60 || bytes.Length > 240 ? "..." : "")}\"";
+    }
 }

@@ -35,6 +35,19 @@ public sealed partial class ChildProcess
     public Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
         _run.WaitAsync(Waiter.Awaiting, null, cancellationToken).AsTask();
 
+    /// <summary>Completes when the child exits, with its status; once <paramref name="timeout"/> passes, throws
+    /// <see cref="ProcessTimeoutException"/> and leaves the child running, as <see cref="Wait"/> does (Python's
+    /// <c>wait(timeout)</c>). Cancelling <paramref name="cancellationToken"/> ends the child, as it does for
+    /// <see cref="WaitAsync(CancellationToken)"/>.</summary>
+    /// <example><code>
+    /// try { await child.WaitAsync(TimeSpan.FromSeconds(5)); }
+    /// catch (ProcessTimeoutException) { child.Terminate(); }
+    /// </code></example>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
+    /// <exception cref="ProcessTimeoutException">The child was still running after <paramref name="timeout"/>.</exception>
+    public Task<ExitStatus> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _run.WaitAsync(Waiter.Awaiting, ValidTimeout(timeout), cancellationToken).AsTask();
+
     /// <summary>A timeout for <c>Wait</c> and <c>Communicate</c>: null (and <see cref="Timeout.InfiniteTimeSpan"/>)
     /// for none; zero or less is refused.</summary>
     internal static TimeSpan? ValidTimeout(TimeSpan? timeout)

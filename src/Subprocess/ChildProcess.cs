@@ -61,7 +61,7 @@ public sealed partial class ChildProcess : IDisposable, IAsyncDisposable
             if (_terminal is null)
             {
                 Pipes.TerminalStream stream = _run.Terminal ?? throw new InvalidOperationException(
-                    $"'{CommandLine}' was started without a terminal; start it with WithTerminal() to have one.");
+                    $"{Launching.CommandLine.InMessage(CommandLine)} was started without a terminal; start it with WithTerminal() to have one.");
                 _ = Interlocked.CompareExchange(ref _terminal, new Terminal(stream), null);
             }
             return _terminal;

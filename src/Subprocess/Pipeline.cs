@@ -60,6 +60,42 @@ public sealed class Pipeline
         return new(commands, _settings with { Display = Named(commands), Encoding = next.Spec.Encoding });
     }
 
+    /// <summary>Where the first stage reads from: <see cref="Command.WithStdin"/> on it, set on the pipeline.</summary>
+    /// <example><code>
+    /// (Command.Create("sort") | Command.Create("uniq", "-c")).WithStdin(Stdio.File("words.txt")).Run();
+    /// </code></example>
+    /// <exception cref="ArgumentException">As for <see cref="Command.WithStdin"/>.</exception>
+    public Pipeline WithStdin(Stdio stdin) => WithStage(0, _commands[0].WithStdin(stdin));
+
+    /// <summary>Where the last stage writes: <see cref="Command.WithStdout"/> on it, set on the pipeline.</summary>
+    /// <exception cref="ArgumentException">As for <see cref="Command.WithStdout"/>.</exception>
+    public Pipeline WithStdout(Stdio stdout) => WithStage(_commands.Count - 1, _commands[^1].WithStdout(stdout));
+
+    /// <summary>Where every stage's stderr goes (as a shell's <c>{ a | b; } 2&gt; file</c> sends it), each to
+    /// a file or stream of its own choosing when set on the stage later.</summary>
+    /// <exception cref="ArgumentException"><see cref="Stdio.ToStdout"/> for a pipeline of several stages, where
+    /// it would send each stage's stderr into the pipe to the next: set it on a command instead.</exception>
+    public Pipeline WithStderr(Stdio stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (stderr.Kind == StdioKind.ToStdout && _commands.Count > 1)
+        {
+            throw new ArgumentException("Stdio.ToStdout on a pipeline would send each stage's stderr into the pipe to the next stage; set it on the command whose stderr should join its stdout.", nameof(stderr));
+        }
+        Pipeline result = this;
+        for (int i = 0; i < _commands.Count; i++)
+        {
+            result = result.WithStage(i, _commands[i].WithStderr(stderr));
+        }
+        return result;
+    }
+
+    private Pipeline WithStage(int index, Command command)
+    {
+        ImmutableList<Command> commands = _commands.SetItem(index, command);
+        return new(commands, _settings with { Display = Named(commands) });
+    }
+
     /// <summary>How text is encoded going in and decoded coming out, as <see cref="Command.WithEncoding"/>
     /// says for a command; by default, the last stage's.</summary>
     /// <exception cref="ArgumentException">An encoding that does not write <c>\n</c> as the single byte 0x0A.</exception>
@@ -209,12 +245,12 @@ public sealed class Pipeline
             if (command.Spec.Stdin is Stdio.TerminalTarget || command.Spec.Stdout is Stdio.TerminalTarget || command.Spec.Stderr is Stdio.TerminalTarget)
             {
                 throw new ArgumentException(
-                    $"'{command}' has a terminal (WithTerminal), and leads a session of its own, so it cannot be a stage of a pipeline; " +
+                    $"{Launching.CommandLine.InMessage(command.ToString())} has a terminal (WithTerminal), and leads a session of its own, so it cannot be a stage of a pipeline; " +
                     "run the pipeline on the terminal instead: Command.Create(\"sh\", \"-c\", \"a | b\").WithTerminal().");
             }
             if (command.Timeout is not null)
             {
-                throw new ArgumentException($"'{command}' has its own timeout; in a pipeline, set it on the pipeline: (a | b).WithTimeout(...).");
+                throw new ArgumentException($"{Launching.CommandLine.InMessage(command.ToString())} has its own timeout; in a pipeline, set it on the pipeline: (a | b).WithTimeout(...).");
             }
         }
     }

@@ -66,6 +66,13 @@ public sealed class PipelineProcess : IDisposable, IAsyncDisposable
     public Task<ExitStatus> WaitAsync(CancellationToken cancellationToken = default) =>
         _run.WaitAsync(Waiter.Awaiting, null, cancellationToken).AsTask();
 
+    /// <summary>Completes with the verdict when every stage has exited; once <paramref name="timeout"/> passes,
+    /// throws <see cref="ProcessTimeoutException"/> and leaves the stages running, as <see cref="Wait"/> does.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is zero or negative.</exception>
+    /// <exception cref="ProcessTimeoutException">A stage was still running after <paramref name="timeout"/>.</exception>
+    public Task<ExitStatus> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _run.WaitAsync(Waiter.Awaiting, ChildProcess.ValidTimeout(timeout), cancellationToken).AsTask();
+
     /// <summary><see cref="ChildProcess.Communicate(ReadOnlyMemory{byte}, TimeSpan?)"/> for the whole pipeline: feeds the first stage,
     /// drains the last stage's stdout and every piped stderr (joined in stage order), waits for all.</summary>
     public ProcessOutput Communicate(ReadOnlyMemory<byte> input = default, TimeSpan? timeout = null)

@@ -30,4 +30,17 @@ public record ProcessResult
 
     /// <summary>One status per pipeline stage, in order; a single command has one.</summary>
     public IReadOnlyList<ExitStatus> Stages { get; }
+
+    /// <summary>The members <see cref="object.ToString"/> shows, readably: the stages as a list, not a type name.</summary>
+    protected virtual bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Append("CommandLine = ").Append(CommandLine).Append(", ExitStatus = ").Append(ExitStatus)
+            .Append(", Duration = ").Append(Duration.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)).Append(" s");
+        if (Stages.Count > 1)
+        {
+            builder.Append(", Stages = [").AppendJoin(", ", Stages).Append(']');
+        }
+        return true;
+    }
 }

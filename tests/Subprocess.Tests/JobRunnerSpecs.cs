@@ -344,6 +344,22 @@ public class JobRunnerSpecs : Spec
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Jobs_of_one_command_need_no_pipeline()
+    {
+        var outputs = new List<string>();
+        await foreach (JobResult job in JobRunner.RunAsync(["a", "b"], (word, _) => Command.Create("echo", word), new JobOptions { KeepOrder = true }))
+        {
+            using (job)
+            using (var stdout = new StreamReader(job.OpenStdout()))
+            {
+                outputs.Add(await stdout.ReadToEndAsync());
+            }
+        }
+
+        Assert.Equal(["a\n", "b\n"], outputs);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Wait_to_start_holds_each_start_back_until_it_returns()
     {
         var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

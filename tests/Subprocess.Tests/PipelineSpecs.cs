@@ -324,4 +324,35 @@ public class PipelineSpecs : Spec
     }
 
     private static string Link(string path) => new FileInfo(path).LinkTarget!;
+
+    [Fact]
+    public void A_pipeline_sets_its_first_stdin_last_stdout_and_every_stderr_itself()
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-pipeline-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "in"), "b\na\nb\n");
+            Pipeline pipeline = (Command.Shell("echo first >&2; cat") | Command.Shell("echo second >&2; sort -u"))
+                .WithStdin(Stdio.File(Path.Combine(dir, "in")))
+                .WithStdout(Stdio.File(Path.Combine(dir, "out")))
+                .WithStderr(Stdio.File(Path.Combine(dir, "err"), append: true));
+
+            pipeline.Run();
+
+            Assert.Equal("a\nb\n", File.ReadAllText(Path.Combine(dir, "out")));
+            Assert.Equal(["first", "second"], File.ReadAllLines(Path.Combine(dir, "err")).Order());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_pipelines_stderr_to_stdout_is_refused_with_the_way_to_write_it()
+    {
+        var error = Assert.Throws<ArgumentException>(() => (Command.Create("echo") | Command.Create("cat")).WithStderr(Stdio.ToStdout));
+        Assert.Contains("set it on the command", error.Message);
+        Assert.NotNull(Pipeline.Create(Command.Create("echo")).WithStderr(Stdio.ToStdout));
+    }
 }

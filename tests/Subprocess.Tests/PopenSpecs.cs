@@ -177,4 +177,25 @@ public class PopenSpecs : Spec
         Task first = await Task.WhenAny(communicating, Task.Delay(TimeSpan.FromSeconds(10)));
         Assert.Same(communicating, first);
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task WaitAsync_with_a_timeout_throws_and_leaves_the_child_running()
+    {
+        await using ChildProcess child = Command.Create("sleep", "30").Start();
+
+        await Assert.ThrowsAsync<ProcessTimeoutException>(() => child.WaitAsync(TimeSpan.FromMilliseconds(200)));
+        Assert.Null(child.Poll());
+        child.Terminate();
+        Assert.Equal(-15, (await child.WaitAsync(TimeSpan.FromSeconds(10))).ReturnCode);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => child.WaitAsync(TimeSpan.Zero));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_pipelines_WaitAsync_with_a_timeout_throws_and_leaves_the_stages_running()
+    {
+        await using PipelineProcess pipeline = (Command.Create("sleep", "30") | Command.Create("cat")).Start();
+
+        await Assert.ThrowsAsync<ProcessTimeoutException>(() => pipeline.WaitAsync(TimeSpan.FromMilliseconds(200)));
+        Assert.Null(pipeline.Poll());
+    }
 }

@@ -22,7 +22,7 @@ public sealed class OutputLimitException : SubprocessException
     }
 
     private OutputLimitException(OutputLimitException overflow, string commandLine, ProcessOutput partial)
-        : this(overflow.Stream, overflow.Limit, overflow._pastByteArray, $"Command '{commandLine}': its {overflow.Stream}")
+        : this(overflow.Stream, overflow.Limit, overflow._pastByteArray, $"Command {Launching.CommandLine.InMessage(commandLine)}: its {overflow.Stream}")
     {
         CommandLine = commandLine;
         Stdout = partial.Stdout;

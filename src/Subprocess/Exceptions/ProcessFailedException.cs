@@ -30,14 +30,17 @@ public sealed class ProcessFailedException : SubprocessException
     /// <summary>Captured standard error (empty if it was not captured); for a pipeline, the failing stage's.</summary>
     public byte[] Stderr { get; }
 
-    /// <summary><see cref="Stderr"/> decoded as UTF-8, or the command's encoding (<see cref="Command.WithEncoding"/>).</summary>
+    /// <summary><see cref="Stdout"/> decoded as UTF-8, or the command's encoding (<see cref="Command.WithEncoding"/>).</summary>
+    public string StdoutText => TextEncoding.GetString(Stdout);
+
+    /// <summary><see cref="Stderr"/> decoded as <see cref="StdoutText"/> is.</summary>
     public string StderrText => TextEncoding.GetString(Stderr);
 
     private System.Text.Encoding TextEncoding { get; }
 
     private static string Describe(string commandLine, ExitStatus status, byte[] stderr, string? stage, System.Text.Encoding encoding)
     {
-        string message = stage is null ? $"Command '{commandLine}' {status}." : $"Pipeline '{commandLine}' failed: {stage} {status}.";
+        string message = stage is null ? $"Command {Launching.CommandLine.InMessage(commandLine)} {status}." : $"Pipeline {Launching.CommandLine.InMessage(commandLine)} failed: {stage} {status}.";
         if (stderr.Length == 0)
         {
             return message;

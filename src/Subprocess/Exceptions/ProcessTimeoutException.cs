@@ -10,7 +10,7 @@ namespace Subprocess;
 public sealed class ProcessTimeoutException : SubprocessException
 {
     internal ProcessTimeoutException(string commandLine, TimeSpan timeout, byte[] stdout, byte[] stderr, ExitStatus? exitStatus = null)
-        : base($"Command '{commandLine}' timed out after {timeout.TotalSeconds:0.###} s" +
+        : base($"Command {Launching.CommandLine.InMessage(commandLine)} timed out after {timeout.TotalSeconds:0.###} s" +
                (exitStatus is ExitStatus s ? $" and was ended ({s})." : "."))
     {
         CommandLine = commandLine;

@@ -36,6 +36,23 @@ public static class JobRunner
     }
 
     /// <summary>
+    /// <see cref="RunAsync{T}(IEnumerable{T}, Func{T, JobContext, Pipeline}, JobOptions, CancellationToken)"/> for
+    /// jobs of one command each, the common case.
+    /// </summary>
+    /// <example><code>
+    /// await foreach (JobResult job in JobRunner.RunAsync(Directory.GetFiles(".", "*.log"), (file, _) => Command.Create("gzip", "-k", file), new JobOptions()))
+    /// {
+    ///     using (job) Console.WriteLine($"{job.CommandLine}: {job.ExitStatus}");
+    /// }
+    /// </code></example>
+    public static IAsyncEnumerable<JobResult> RunAsync<T>(IEnumerable<T> inputs, Func<T, JobContext, Command> toJob,
+        JobOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(toJob);
+        return RunAsync(inputs, (input, context) => Pipeline.Create(toJob(input, context)), options, cancellationToken);
+    }
+
+    /// <summary>
     /// Cuts <paramref name="input"/> into blocks of whole records (GNU parallel's <c>--pipe</c>; see
     /// <see cref="RecordBlocks"/>) and runs a job for each, built by <paramref name="toJob"/>, which
     /// gets the block as a <see cref="Stdio"/> to give the job's first command as its stdin (each try

@@ -17,6 +17,11 @@ internal static class CommandLine
         return line.ToString();
     }
 
+    /// <summary>A command line set off in a message: in single quotes, or, when it holds one itself
+    /// (<c>sh -c 'sleep 100'</c>), in double quotes, so that the quotes are never doubled up.</summary>
+    public static string InMessage(string line) =>
+        line.Contains('\'', StringComparison.Ordinal) && !line.Contains('"', StringComparison.Ordinal) ? $"\"{line}\"" : $"'{line}'";
+
     /// <summary>One word as a POSIX shell reads it back: as it is when it holds only safe characters,
     /// else in single quotes (a quote inside written <c>'\''</c>).</summary>
     public static string Quote(string word)

@@ -8,7 +8,7 @@ namespace Subprocess.Pipes;
 /// no longer receive says so and names the command, instead of the bare "Broken pipe" of the
 /// stream underneath (which does not know whose pipe it is).
 /// </summary>
-internal sealed class ChildStdin(Stream pipe, string commandLine) : Stream
+internal sealed class ChildStdin(Stream pipe, string shownCommandLine) : Stream
 {
     public override bool CanRead => false;
 
@@ -122,5 +122,5 @@ internal sealed class ChildStdin(Stream pipe, string commandLine) : Stream
         || e.InnerException is SocketException { NativeErrorCode: Errno.EPIPE };
 
     private IOException Closed(IOException e) =>
-        new($"The child closed its stdin: '{commandLine}' exited or closed its input before reading everything written to it (broken pipe).", e);
+        new($"The child closed its stdin: {shownCommandLine} exited or closed its input before reading everything written to it (broken pipe).", e);
 }

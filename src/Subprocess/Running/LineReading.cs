@@ -141,7 +141,7 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
             int failing = Verdict.FailingStage(statuses);
             if (run.Settings.Check && failing >= 0)
             {
-                string? stage = statuses.Count > 1 ? $"stage {failing + 1} of {statuses.Count} ('{run.StageCommandLine(failing)}')" : null;
+                string? stage = statuses.Count > 1 ? $"stage {failing + 1} of {statuses.Count} ({Launching.CommandLine.InMessage(run.StageCommandLine(failing))})" : null;
                 throw new ProcessFailedException(run.CommandLine, statuses[failing], [], stderr[failing].Bytes(run.Settings.Encoding), stage, run.Settings.Encoding);
             }
             lines.TryComplete();

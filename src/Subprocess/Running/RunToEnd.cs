@@ -39,7 +39,7 @@ internal static class RunToEnd
             {
                 byte[] stderr = collected?.Stderr[failing].ToArray() ?? [];
                 string? stage = statuses.Count > 1
-                    ? $"stage {failing + 1} of {statuses.Count} ('{run.StageCommandLine(failing)}')"
+                    ? $"stage {failing + 1} of {statuses.Count} ({Launching.CommandLine.InMessage(run.StageCommandLine(failing))})"
                     : null;
                 throw new ProcessFailedException(run.CommandLine, statuses[failing], output.Stdout, stderr, stage, run.Settings.Encoding);
             }
@@ -128,13 +128,13 @@ internal static class RunToEnd
         if (outputs && stages[0] is { } only && (only.Stdin.Kind == StdioKind.Terminal || only.Stdout.Kind == StdioKind.Terminal || only.Stderr.Kind == StdioKind.Terminal))
         {
             throw new InvalidOperationException(
-                $"'{request.Settings.CommandLine}' has a terminal, but {call} gives no way to read it or type to it, and the child would " +
+                $"{Launching.CommandLine.InMessage(request.Settings.CommandLine)} has a terminal, but {call} gives no way to read it or type to it, and the child would " +
                 "wait on it forever: use Capture or ReadLinesAsync to collect what it shows, or Start it and talk to it through its Terminal.");
         }
         if (piped is not null)
         {
             throw new InvalidOperationException(
-                $"'{request.Settings.CommandLine}' has its {piped} piped, but {call} gives no way to use the pipe, and the child would " +
+                $"{Launching.CommandLine.InMessage(request.Settings.CommandLine)} has its {piped} piped, but {call} gives no way to use the pipe, and the child would " +
                 "wait on it forever: use Capture to feed stdin and collect the output, or Start to use the pipes as it runs.");
         }
     }

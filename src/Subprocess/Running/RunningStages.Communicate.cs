@@ -39,7 +39,7 @@ internal sealed partial class RunningStages
     }
 
     private ObjectDisposedException Disposed() =>
-        new(objectName: null, message: $"'{CommandLine}' was disposed: its pipes are closed, so there is nothing to communicate.");
+        new(objectName: null, message: $"{Launching.CommandLine.InMessage(CommandLine)} was disposed: its pipes are closed, so there is nothing to communicate.");
 
     /// <summary>
     /// The engine of <see cref="CommunicateAsync"/>, leaving the output where it was collected (in
@@ -78,7 +78,7 @@ internal sealed partial class RunningStages
         }
         if (communication.Error is Exception error)
         {
-            throw new IOException($"Communicating with '{CommandLine}' failed: {error.Message}", error);
+            throw new IOException($"Communicating with {Launching.CommandLine.InMessage(CommandLine)} failed: {error.Message}", error);
         }
         return communication;
     }

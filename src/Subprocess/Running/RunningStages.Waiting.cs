@@ -38,7 +38,7 @@ internal sealed partial class RunningStages
             if (stage.Copies?.Error is Exception failed)
             {
                 // The caller's stream refused the output (closed, full disk): say so rather than lose it quietly.
-                throw new IOException($"Copying the output of '{CommandLine}' into the given stream failed: {failed.Message}", failed);
+                throw new IOException($"Copying the output of {Launching.CommandLine.InMessage(CommandLine)} into the given stream failed: {failed.Message}", failed);
             }
         }
         return true;

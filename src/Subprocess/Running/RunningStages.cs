@@ -76,7 +76,7 @@ internal sealed partial class RunningStages
             // One wrapper for the one pipe stream, made once, however many threads ask at once.
             if (_stdin is null)
             {
-                Interlocked.CompareExchange(ref _stdin, new ChildStdin(pipe, CommandLine), null);
+                Interlocked.CompareExchange(ref _stdin, new ChildStdin(pipe, Launching.CommandLine.InMessage(CommandLine)), null);
             }
             return _stdin;
         }

@@ -28,7 +28,7 @@ internal sealed class PortableSpawner : ISpawner
         if (plan.Terminal is not null)
         {
             throw new PlatformNotSupportedException(
-                $"'{spec.CommandLine}' asks for a terminal (WithTerminal), which only the Linux spawner can give; the portable spawner " +
+                $"{Launching.CommandLine.InMessage(spec.CommandLine)} asks for a terminal (WithTerminal), which only the Linux spawner can give; the portable spawner " +
                 "(System.Diagnostics.Process) has no pseudo-terminals. Leave SUBPROCESS_SPAWNER unset on Linux.");
         }
         (Stdio stdinTo, Stdio stdoutTo, Stdio stderrTo) = (plan.Stdin, plan.Stdout, plan.Stderr);
