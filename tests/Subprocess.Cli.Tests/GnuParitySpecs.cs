@@ -109,6 +109,9 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "--xapply --maxargs 1 -k echo ::: a b ::: 1 2")]
     [InlineData(false, "", "-q -k echo a;b $x ::: x")]
     [InlineData(false, "", "--group -k echo ::: a b")]
+    [InlineData(false, "", "-k --arg-sep ,, echo ,, a b ,,+ 1 2")]
+    [InlineData(false, "", "-k --arg-sep ,, echo ::: a b")]          // ::: is a word then, and stdin (empty) the source
+    [InlineData(false, "file:x\ny\n", "-k --arg-file-sep // echo // in ::: 1 2")]
     [InlineData(false, "", "-kq sh -c 'echo $0' ::: a")]   // short options bundled, as getopt has them
     [InlineData(false, "", "-kj2 echo ::: a b")]
     [InlineData(false, "", "-P 2 -kn0 echo x ::: a b")]

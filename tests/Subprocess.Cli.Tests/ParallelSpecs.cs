@@ -140,6 +140,7 @@ public class ParallelSpecs : Spec
     [InlineData("parallel", "-q", "--shell", "echo", ":::", "a")]
     [InlineData("parallel", "--group", "-u", "echo", ":::", "a")]
     [InlineData("parallel", "-r", "--pipe", "wc")]
+    [InlineData("parallel", "--arg-sep", "::::", "echo", "::::", "a")]
     [InlineData("parallel", "echo", "{99999999999}", ":::", "a")]
     [InlineData("parallel", "--pipe", "--halt", "soon,fail=10%", "wc")]
     [InlineData("parallel", "--pipe", "--eta", "wc")]

@@ -61,6 +61,8 @@ internal static class ParallelCommand
     private static readonly Option<string?> Results = new("--results", "--res") { Description = "Keep each job's output in files, not on stdout: NAME/1/VALUE/stdout, stderr, seq; a NAME with replacement strings names the stdout file (.err, .seq beside it; ending in /: a directory); NAME.csv, .tsv, .json: one table (-.csv: on stdout)" };
     private static readonly Option<bool> Files = new("--files") { Description = "Keep each job's stdout in a new file in $TMPDIR and print the file's name" };
     private static readonly Option<string?> TempDirectory = new("--tmpdir") { Description = "Directory for temporary files (--files, spilled output); sets TMPDIR, for the jobs too" };
+    private static readonly Option<string?> ArgumentSeparator = new("--arg-sep") { HelpName = "SEP", Description = "Use SEP instead of ::: (SEP+ instead of :::+)" };
+    private static readonly Option<string?> FileSeparator = new("--arg-file-sep") { HelpName = "SEP", Description = "Use SEP instead of :::: (SEP+ instead of ::::+)" };
     private static readonly Option<bool> Quote = new("--quote", "-q") { Description = "Take the command's words as they are, even one word (as GNU parallel's -q, which quotes them for its shell)" };
     private static readonly Option<bool> NoRunIfEmpty = new("--no-run-if-empty", "-r") { Description = "Skip inputs that are empty or only blanks" };
     private static readonly Option<bool> Group = new("--group") { Description = "Print each job's output whole, when it ends (the default)" };
@@ -85,14 +87,14 @@ internal static class ParallelCommand
         ["--tag-string"] = "--tagstring", ["--tempdir"] = "--tmpdir",
         ["--argfile"] = "--arg-file", ["--maxargs"] = "--max-args", ["--max-replace-args"] = "-N", ["--maxreplaceargs"] = "-N", ["--maxlines"] = "--max-lines",
         ["--blocksize"] = "--block", ["--norunifempty"] = "--no-run-if-empty", ["--xapply"] = "--link",
-        ["--willcite"] = "--will-cite", ["--nn"] = "--will-cite", ["--nonotice"] = "--will-cite", ["--no-notice"] = "--will-cite",
+        ["--argsep"] = "--arg-sep", ["--argfilesep"] = "--arg-file-sep", ["--willcite"] = "--will-cite", ["--nn"] = "--will-cite", ["--nonotice"] = "--will-cite", ["--no-notice"] = "--will-cite",
     };
 
     public static CliCommand Build()
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Eta, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory, Quote, NoRunIfEmpty, Group, WillCite])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory, Quote, NoRunIfEmpty, Group, WillCite, ArgumentSeparator, FileSeparator])
         {
             command.Options.Add(option);
         }
@@ -111,6 +113,7 @@ internal static class ParallelCommand
         }
         var inputOptions = InputOptions.Of(parsed.GetValue(ArgFiles) ?? [], parsed.GetValue(Delimiter), parsed.GetValue(Null), parsed.GetValue(Link), parsed.GetValue(Trim))
             with { Columns = Columns(parsed.GetValue(ColumnSeparator)), Header = parsed.GetValue(Header) is not null };
+        inputOptions = Separators(parsed, inputOptions);
         RefusePerl(parsed.GetValue(Words) ?? []);
         (IReadOnlyList<string> templateWords, InputSources sources) = InputSources.Split(parsed.GetValue(Words) ?? [], () => Console.In, inputOptions);
         (int? perJob, bool repeatWords, bool fill) = Packing(parsed);
@@ -178,7 +181,7 @@ internal static class ParallelCommand
     private static async Task<int> RunPipedAsync(ParseResult parsed, JobOptions options, CancellationToken cancellation)
     {
         string[] words = parsed.GetValue(Words) ?? [];
-        if (words.Any(word => word is ":::" or "::::" or ":::+" or "::::+"))
+        if (words.Any(Separators(parsed, InputOptions.Default).IsSeparator))
         {
             throw new UsageException("--pipe reads its input from stdin (or -a FILE), not from ::: or :::: sources");
         }
@@ -416,6 +419,16 @@ internal static class ParallelCommand
         {
             throw new UsageException($"--colsep {pattern} is not a regular expression: {e.Message}");
         }
+    }
+
+    /// <summary><paramref name="options"/> with the separators <c>--arg-sep</c> and <c>--arg-file-sep</c> name.</summary>
+    /// <exception cref="UsageException">An empty separator, or the two the same.</exception>
+    private static InputOptions Separators(ParseResult parsed, InputOptions options)
+    {
+        string arguments = parsed.GetValue(ArgumentSeparator) ?? options.ArgumentSeparator, files = parsed.GetValue(FileSeparator) ?? options.FileSeparator;
+        return arguments.Length == 0 || files.Length == 0 ? throw new UsageException("--arg-sep and --arg-file-sep need a separator to use")
+            : arguments == files ? throw new UsageException($"--arg-sep and --arg-file-sep are both {arguments}: the two kinds of source need separators of their own")
+            : options with { ArgumentSeparator = arguments, FileSeparator = files };
     }
 
     /// <summary>The replacement strings <c>-I</c> and <c>--plus</c> ask for.</summary>

@@ -15,6 +15,20 @@ internal sealed record InputOptions(IReadOnlyList<string> ArgFiles, string Delim
     /// <summary>Splits each input into columns, <c>{1}</c>, <c>{2}</c>... (<c>--colsep</c>); null: inputs stay whole.</summary>
     public System.Text.RegularExpressions.Regex? Columns { get; init; }
 
+    /// <summary>What puts arguments after it as a source (<c>:::</c>; <c>--arg-sep</c>), and, followed by
+    /// <c>+</c>, links them to the source before.</summary>
+    public string ArgumentSeparator { get; init; } = ":::";
+
+    /// <summary>What puts files after it as sources (<c>::::</c>; <c>--arg-file-sep</c>), and with <c>+</c>, linked.</summary>
+    public string FileSeparator { get; init; } = "::::";
+
+    /// <summary>Whether <paramref name="word"/> begins a source: either separator, alone or with <c>+</c>.</summary>
+    public bool IsSeparator(string word) =>
+        word == ArgumentSeparator || word == FileSeparator || word == ArgumentSeparator + "+" || word == FileSeparator + "+";
+
+    /// <summary>Whether the separator <paramref name="word"/> (see <see cref="IsSeparator"/>) is followed by files.</summary>
+    public bool IsFileSeparator(string word) => word == FileSeparator || word == FileSeparator + "+";
+
     /// <summary>The first item of each source names it (or, with <see cref="Columns"/>, its columns), for
     /// <c>{name}</c> in the template, and is not an input (<c>--header</c>).</summary>
     public bool Header { get; init; }

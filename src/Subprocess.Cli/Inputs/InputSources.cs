@@ -76,8 +76,7 @@ internal sealed class InputSources
     public static (IReadOnlyList<string> Template, InputSources Sources) Split(IReadOnlyList<string> words, Func<TextReader> stdin, InputOptions? options = null)
     {
         options ??= InputOptions.Default;
-        static bool IsMarker(string word) => word is ":::" or "::::" or ":::+" or "::::+";
-        int first = Enumerable.Range(0, words.Count).FirstOrDefault(i => IsMarker(words[i]), words.Count);
+        int first = Enumerable.Range(0, words.Count).FirstOrDefault(i => options.IsSeparator(words[i]), words.Count);
         var template = words.Take(first).ToList();
         var groups = new List<List<List<string>>>();
         foreach (string file in options.ArgFiles)
@@ -88,15 +87,15 @@ internal sealed class InputSources
         {
             string marker = words[i++];
             var group = new List<string>();
-            while (i < words.Count && !IsMarker(words[i]))
+            while (i < words.Count && !options.IsSeparator(words[i]))
             {
                 group.Add(words[i++]);
             }
-            if (marker.StartsWith("::::", StringComparison.Ordinal) && group.Count == 0)
+            if (options.IsFileSeparator(marker) && group.Count == 0)
             {
                 throw new UsageException($"{marker} needs at least one file to read inputs from (- for stdin).");
             }
-            List<List<string>> sources = marker.StartsWith("::::", StringComparison.Ordinal)
+            List<List<string>> sources = options.IsFileSeparator(marker)
                 ? [.. group.Select(file => Items(file, stdin, options))]
                 : [[.. group.Select(options.Trimmed)]]; // --trim trims these too, as GNU parallel does
             bool linked = marker.EndsWith('+') && groups.Count > 0;
