@@ -60,6 +60,8 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-k -j1 -X echo ::: a b c")]
     [InlineData(false, "", "-k -j1 -m echo pre{}post ::: a b c")]
     [InlineData(false, "", "-k -j2 -m echo ::: a b c d e")]
+    [InlineData(false, "", "-k -j2 --xargs echo ::: a b c d e")]
+    [InlineData(false, "", "-k -j2 --xargs echo x{}y ::: a b c")]
     [InlineData(true, "", "-k -n2 'echo {}; echo {#}' ::: a 'b c' d")]
     // --pipe and --pipe-part: blocks of records on each job's stdin, cut where GNU parallel cuts them
     // (stdin "seq:N" is seq N's output; "file:..." is written to the file "in" instead).

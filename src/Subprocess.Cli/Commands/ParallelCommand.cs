@@ -63,6 +63,7 @@ internal static class ParallelCommand
     private static readonly Option<string?> TempDirectory = new("--tmpdir") { Description = "Directory for temporary files (--files, spilled output); sets TMPDIR, for the jobs too" };
     private static readonly Option<string?> ArgumentSeparator = new("--arg-sep") { HelpName = "SEP", Description = "Use SEP instead of ::: (SEP+ instead of :::+)" };
     private static readonly Option<string?> FileSeparator = new("--arg-file-sep") { HelpName = "SEP", Description = "Use SEP instead of :::: (SEP+ instead of ::::+)" };
+    private static readonly Option<bool> XargsFill = new("--xargs") { Description = "As -m, but filling each command line instead of spreading the inputs over the job slots (as xargs does)" };
     private static readonly Option<bool> Quote = new("--quote", "-q") { Description = "Take the command's words as they are, even one word (as GNU parallel's -q, which quotes them for its shell)" };
     private static readonly Option<bool> NoRunIfEmpty = new("--no-run-if-empty", "-r") { Description = "Skip inputs that are empty or only blanks" };
     private static readonly Option<bool> Group = new("--group") { Description = "Print each job's output whole, when it ends (the default)" };
@@ -94,7 +95,7 @@ internal static class ParallelCommand
     {
         var command = new CliCommand("parallel", "Run a command for every input, many at once (GNU parallel's model)");
         foreach (Option option in (Option[])[Jobs, Shell, Timeout, Retries, Halt, KeepOrder, LineBuffer, Bar, ProgressOption, Eta, Tag, JobLogFile, Resume, ResumeFailed, DryRun,
-            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory, Quote, NoRunIfEmpty, Group, WillCite, ArgumentSeparator, FileSeparator])
+            ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup, Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd, RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory, Quote, NoRunIfEmpty, Group, WillCite, ArgumentSeparator, FileSeparator, XargsFill])
         {
             command.Options.Add(option);
         }
@@ -147,9 +148,11 @@ internal static class ParallelCommand
             Random.Shared.Shuffle(all);
             combinations = all;
         }
+        // --xargs fills each command line, where -m and -X spread the inputs over the job slots.
+        int spreadOver = parsed.GetValue(XargsFill) ? 0 : options.MaxParallel;
         IEnumerable<JobInput> jobs = fill
-            ? sources.Single is { } single && !parsed.GetValue(Shuffle) && !parsed.GetValue(NoRunIfEmpty) ? ArgumentPacking.ByLength(single, options.MaxParallel)
-                : ArgumentPacking.ByLength([.. combinations], options.MaxParallel)
+            ? sources.Single is { } single && !parsed.GetValue(Shuffle) && !parsed.GetValue(NoRunIfEmpty) ? ArgumentPacking.ByLength(single, spreadOver)
+                : ArgumentPacking.ByLength([.. combinations], spreadOver)
             : perJob is int count ? ArgumentPacking.ByCount(combinations, count)
             : combinations.Select((values, index) => new JobInput(index + 1, values));
         List<JobInput> inputs = [.. jobs];
@@ -442,12 +445,12 @@ internal static class ParallelCommand
             .Aggregate(word, (text, pair) => text.Replace("{" + pair.name + "}", "{" + (pair.index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}", StringComparison.Ordinal)))];
 
     /// <summary>How many inputs a job gets: a count (<c>-n</c>, <c>-N</c>, <c>-L</c>), or as many as fit
-    /// (<c>-m</c>, <c>-X</c>); and whether a word with <c>{}</c> is repeated for each (<c>-N</c>, <c>-L</c>, <c>-X</c>).</summary>
+    /// (<c>-m</c>, <c>-X</c>, <c>--xargs</c>); and whether a word with <c>{}</c> is repeated for each (<c>-N</c>, <c>-L</c>, <c>-X</c>).</summary>
     /// <exception cref="UsageException">More than one of them, or a negative count.</exception>
     private static (int? PerJob, bool RepeatWords, bool Fill) Packing(ParseResult parsed)
     {
         (string Name, bool Given)[] modes = [("-n", parsed.GetValue(MaxArgs) is not null), ("-N", parsed.GetValue(MaxArgsEach) is not null),
-            ("-L", parsed.GetValue(MaxLines) is not null), ("-X", parsed.GetValue(Xargs)), ("-m", parsed.GetValue(Multiple))];
+            ("-L", parsed.GetValue(MaxLines) is not null), ("-X", parsed.GetValue(Xargs)), ("-m", parsed.GetValue(Multiple)), ("--xargs", parsed.GetValue(XargsFill))];
         string[] given = [.. modes.Where(mode => mode.Given).Select(mode => mode.Name)];
         if (given.Length > 1)
         {
@@ -460,7 +463,7 @@ internal static class ParallelCommand
             throw new UsageException($"{given[0]} {count} is not a number of inputs per job (at least 1, or 0 for none)");
         }
         bool repeat = parsed.GetValue(MaxArgsEach) is not null || parsed.GetValue(MaxLines) is not null || parsed.GetValue(Xargs);
-        return (count, repeat, parsed.GetValue(Xargs) || parsed.GetValue(Multiple));
+        return (count, repeat, parsed.GetValue(Xargs) || parsed.GetValue(Multiple) || parsed.GetValue(XargsFill));
     }
 
     /// <summary>How the jobs run: parallelism, order, retries, timeout, halt.</summary>
