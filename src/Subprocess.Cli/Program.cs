@@ -13,7 +13,7 @@ try
 {
     // `run` and `parallel` take a command line that may have options of its own: ours come first.
     string[] arguments = args.Length > 0 && args[0] is "parallel" or "run"
-        ? [args[0], .. ArgumentSplitter.Split(args[1..], root.Subcommands.Single(command => command.Name == args[0]), args[0] == "parallel" ? ParallelCommand.Aliases : null)]
+        ? [args[0], .. ArgumentSplitter.Split(args[1..], root.Subcommands.Single(command => command.Name == args[0]), args[0] == "parallel" ? ParallelCommandOptions.Aliases : null)]
         : args;
     // No response files: GNU parallel has none, and '@x' is an input or -I's string (-I @@), not a file to read.
     ParseResult parsed = root.Parse(arguments, new ParserConfiguration { ResponseFileTokenReplacer = null });
