@@ -7,30 +7,22 @@ cd "$(dirname "$0")/.."
 jobs=${1:-5000}; rounds=${2:-5}
 if [[ " $* " == *" --quick "* ]]; then jobs=200; rounds=1; fi
 
-quick=0; [[ " $* " == *" --quick "* ]] && quick=1
 source bench/runners.sh
 subproc=("$SUBPROC")
 input="$tools/input"; seq "$jobs" > "$input"
 
 python3 - "$jobs" "$rounds" "$input" "${subproc[@]}" <<'PY'
-import os, platform, statistics, subprocess, sys, time
+import os, platform, shutil, statistics, sys
 sys.path.insert(0, "bench")
 import report
 jobs, rounds, input_file, subproc = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-import shutil
 rows = [
     ("xargs -P 2 -n 1", ["xargs", "-P", "2", "-n", "1", "true"]),
     ("subproc parallel -j 2", subproc + ["parallel", "-j", "2", "true"]),
 ]
 if shutil.which("parallel"):
     rows.append(("GNU parallel -j 2", ["parallel", "--will-cite", "-j", "2", "true"]))
-times = {name: [] for name, _ in rows}
-for _ in range(rounds):
-    for name, argv in rows:
-        with open(input_file) as stdin:
-            start = time.perf_counter()
-            subprocess.run(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-            times[name].append(time.perf_counter() - start)
+times = report.timed_rounds(rows, rounds, lambda row: input_file, capture=False)
 ref = statistics.median(times["xargs -P 2 -n 1"])
 medians = {name: [statistics.median(samples), 1000 * statistics.median(samples) / jobs, statistics.median(samples) / ref]
            for name, samples in times.items()}

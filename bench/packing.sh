@@ -8,12 +8,11 @@ cd "$(dirname "$0")/.."
 inputs=${1:-100000}; rounds=${2:-5}
 if [[ " $* " == *" --quick "* ]]; then inputs=10000; rounds=1; fi
 
-quick=0; [[ " $* " == *" --quick "* ]] && quick=1
 source bench/runners.sh
 input="$tools/input"; seq "$inputs" > "$input"
 
 python3 - "$inputs" "$rounds" "$input" "$SUBPROC" <<'PY'
-import os, platform, shutil, statistics, subprocess, sys, time
+import os, platform, shutil, statistics, sys
 sys.path.insert(0, "bench")
 import report
 inputs, rounds, input_file, subproc = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -26,18 +25,13 @@ if shutil.which("parallel"):
     rows += [("GNU parallel -X echo", ["parallel", "--will-cite", "-X", "echo"]),
              ("GNU parallel -m echo", ["parallel", "--will-cite", "-m", "echo"])]
 expected = sum(len(str(i)) + 1 for i in range(1, inputs + 1))
-times = {name: [] for name, _ in rows}
 calls = {}
-for _ in range(rounds):
-    for name, argv in rows:
-        with open(input_file) as stdin:
-            start = time.perf_counter()
-            out = subprocess.run(argv, stdin=stdin, capture_output=True, check=True).stdout
-            times[name].append(time.perf_counter() - start)
-        # Every input came out, once, whatever the packing.
-        if len(out) != expected or sorted(map(int, out.split())) != list(range(1, inputs + 1)):
-            raise SystemExit(f"{name}: the output is not every input once")
-        calls[name] = out.count(b"\n")
+def check(row, out):
+    # Every input came out, once, whatever the packing.
+    if len(out) != expected or sorted(map(int, out.split())) != list(range(1, inputs + 1)):
+        raise SystemExit(f"{row[0]}: the output is not every input once")
+    calls[row[0]] = out.count(b"\n")
+times = report.timed_rounds(rows, rounds, lambda row: input_file, check=check)
 ref = statistics.median(times["xargs echo"])
 medians = {name: [statistics.median(samples), calls[name], statistics.median(samples) / ref] for name, samples in times.items()}
 table = ["| runner | wall (s) | echo calls | vs xargs |", "| --- | ---: | ---: | ---: |"]

@@ -8,12 +8,11 @@ cd "$(dirname "$0")/.."
 lines=${1:-30000000}; rounds=${2:-5}
 if [[ " $* " == *" --quick "* ]]; then lines=1000000; rounds=1; fi
 
-quick=0; [[ " $* " == *" --quick "* ]] && quick=1
 source bench/runners.sh
 input="$tools/input"; seq "$lines" > "$input"
 
 python3 - "$lines" "$rounds" "$input" "$SUBPROC" <<'PY'
-import os, platform, shutil, statistics, subprocess, sys, time
+import os, platform, shutil, statistics, sys
 sys.path.insert(0, "bench")
 import report
 lines, rounds, input_file, subproc = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -26,15 +25,10 @@ rows = [
 if shutil.which("parallel"):
     rows += [("GNU parallel --pipe", ["parallel", "--will-cite", "--pipe", "--block", block, "wc", "-l"], True),
              ("GNU parallel --pipepart", ["parallel", "--will-cite", "--pipepart", "-a", input_file, "--block", block, "wc", "-l"], False)]
-times = {name: [] for name, _, _ in rows}
-for _ in range(rounds):
-    for name, argv, stdin in rows:
-        with open(input_file if stdin else os.devnull, "rb") as source:
-            start = time.perf_counter()
-            out = subprocess.run(argv, stdin=source, capture_output=True, check=True).stdout
-            times[name].append(time.perf_counter() - start)
-        if sum(int(n) for n in out.split()) != lines:
-            raise SystemExit(f"{name}: the blocks do not add up to {lines} lines")
+def check(row, out):
+    if sum(int(n) for n in out.split()) != lines:
+        raise SystemExit(f"{row[0]}: the blocks do not add up to {lines} lines")
+times = report.timed_rounds(rows, rounds, lambda row: input_file if row[2] else os.devnull, check=check)
 ref_name = "GNU parallel --pipe" if "GNU parallel --pipe" in times else "subproc parallel --pipe"
 ref = statistics.median(times[ref_name])
 medians = {name: [statistics.median(s), size / statistics.median(s) / 2**20, ref / statistics.median(s)] for name, s in times.items()}
