@@ -81,7 +81,7 @@ internal static class ParallelCommand
         replacements.Total = inputs.Count;
         inputs.RemoveAll(input => done.TryGetValue(input.Number, out bool succeeded) && (!resumeFailed || succeeded) || ran(input));
         // GNU parallel counts a skipped job in its exit code as it counts a failed one.
-        int skipped = inputs.RemoveAll(input => replacements.Skips(named, input.Values));
+        int skipped = replacements.SkipRule(named) is { } skips ? inputs.RemoveAll(input => skips(input.Values)) : 0;
         // Only a file or stdin can bring a NUL (an argument cannot hold one): the check of every job's
         // values runs when one did, not over the 100,000 values of an -X run that holds none.
         int refused = (sources.HoldsNul() ? RefuseNul(inputs) : 0) + skipped;

@@ -68,14 +68,17 @@ internal sealed class Replacements
     /// stands for each of a job's arguments in turn, not <c>{1}</c>, <c>{#}</c> or <c>{%}</c>.</summary>
     public static bool StandsForEach(Match match) => !match.Groups["source"].Success && !match.Groups["job"].Success;
 
-    /// <summary>Whether the job of these <paramref name="values"/> is skipped: under <c>--plus</c>, a
-    /// <paramref name="template"/> with <c>{uniq}</c> runs only values all different, one with
-    /// <c>{choose_k}</c> only values in increasing order (n choose k: each set once).</summary>
-    public bool Skips(IEnumerable<string> template, IReadOnlyList<string> values)
+    /// <summary>Which jobs <paramref name="template"/> skips, under <c>--plus</c>: with <c>{uniq}</c> those whose
+    /// values are not all different, with <c>{choose_k}</c> those whose values are not in increasing order
+    /// (n choose k: each set once); null when it holds neither, and every job runs. Read from the template
+    /// once, not for each job.</summary>
+    public Func<IReadOnlyList<string>, bool>? SkipRule(IEnumerable<string> template)
     {
         var jobForms = template.SelectMany(Find).Select(match => match.Groups["job"].Value).ToHashSet();
-        return jobForms.Contains("uniq") && values.Distinct(StringComparer.Ordinal).Count() != values.Count
-            || jobForms.Contains("choose_k") && values.Zip(values.Skip(1)).Any(pair => string.CompareOrdinal(pair.First, pair.Second) >= 0);
+        bool uniq = jobForms.Contains("uniq"), chooseK = jobForms.Contains("choose_k");
+        return !uniq && !chooseK ? null : values =>
+            uniq && values.Distinct(StringComparer.Ordinal).Count() != values.Count
+            || chooseK && values.Zip(values.Skip(1)).Any(pair => string.CompareOrdinal(pair.First, pair.Second) >= 0);
     }
 
     /// <summary>Fills in <paramref name="text"/> as it is (no quoting: each word goes to the program as one argument).</summary>
