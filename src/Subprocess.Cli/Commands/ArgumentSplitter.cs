@@ -28,23 +28,36 @@ internal static class ArgumentSplitter
             (option.ValueType == typeof(bool) || option.Arity.MaximumNumberOfValues == 0 ? flags : optionsWithValue).UnionWith([option.Name, .. option.Aliases]);
         }
 
-        args = Unbundled(args, flags, optionsWithValue, aliases);
+        // One pass over the options, each word under its declared name and a bundle split apart, up to the
+        // first word that is not one of ours.
+        var options = new List<string>(args.Length + 1);
         int i = 0;
-        while (i < args.Length)
+        for (; i < args.Length; i++)
         {
-            string arg = args[i] = aliases is null ? args[i] : Renamed(args[i], aliases);
-            string name = arg.Split('=', 2)[0];
+            string arg = aliases is null ? args[i] : Renamed(args[i], aliases);
             if (arg == "--")
             {
-                return args;
+                return [.. options, .. args[i..]];
             }
-            if (optionsWithValue.Contains(name))
+            if (optionsWithValue.Contains(arg.Split('=', 2)[0]))
             {
-                i += arg.Contains('=', StringComparison.Ordinal) ? 1 : 2;
+                options.Add(arg);
+                if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < args.Length)
+                {
+                    options.Add(args[++i]); // its value, whatever it looks like (a missing one is the parser's to report)
+                }
             }
             else if (flags.Contains(arg) || arg.Length > 2 && arg[0] == '-' && arg[1] != '-' && optionsWithValue.Contains(arg[..2]))
             {
-                i++;
+                options.Add(arg); // a flag, or a short option with its value joined (-j2)
+            }
+            else if (Unbundled(arg, flags, optionsWithValue, aliases) is { } pieces)
+            {
+                options.AddRange(pieces);
+                if (optionsWithValue.Contains(pieces[^1]) && i + 1 < args.Length)
+                {
+                    options.Add(args[++i]); // -kj 2: the value is the next word
+                }
             }
             else if (arg.StartsWith('-') && arg.Length > 1)
             {
@@ -55,55 +68,36 @@ internal static class ArgumentSplitter
                 break;
             }
         }
-        i = Math.Min(i, args.Length); // a missing value is the parser's to report
-        return [.. args[..i], "--", .. args[i..]];
+        return [.. options, "--", .. args[i..]];
     }
 
     /// <summary>
-    /// Short options bundled as getopt (and so GNU parallel) allows, split apart up to the first word
-    /// that is no option: <c>-kq</c> as <c>-k -q</c>, <c>-kj2</c> as <c>-k -j2</c> (a short option that
-    /// takes a value takes the rest of the word). A word that is not all short options stays as it is.
+    /// Short options bundled as getopt (and so GNU parallel) allows, split apart: <c>-kq</c> as
+    /// <c>-k -q</c>, <c>-kj2</c> as <c>-k -j2</c> (a short option that takes a value takes the rest of the
+    /// word); null for a word that is not all our short options.
     /// </summary>
-    private static string[] Unbundled(string[] args, HashSet<string> flags, HashSet<string> optionsWithValue, IReadOnlyDictionary<string, string>? aliases)
+    private static List<string>? Unbundled(string arg, HashSet<string> flags, HashSet<string> optionsWithValue, IReadOnlyDictionary<string, string>? aliases)
     {
-        var split = new List<string>(args.Length);
-        int i = 0;
-        for (; i < args.Length && args[i].Length > 1 && args[i][0] == '-' && args[i] != "--"; i++)
+        if (arg.Length < 3 || arg[0] != '-' || arg[1] == '-')
         {
-            string arg = args[i];
-            string Short(int at) => aliases is not null && aliases.TryGetValue($"-{arg[at]}", out string? name) ? name : $"-{arg[at]}";
-            if (arg[1] == '-' || arg.Length == 2 || !flags.Contains(Short(1)))
-            {
-                split.Add(arg);
-                string name = aliases is null ? arg : Renamed(arg, aliases);
-                if (optionsWithValue.Contains(name) && i + 1 < args.Length)
-                {
-                    split.Add(args[++i]); // its value, whatever it looks like
-                }
-                continue;
-            }
-            var pieces = new List<string>();
-            int at = 1;
-            for (; at < arg.Length && flags.Contains(Short(at)); at++)
-            {
-                pieces.Add(Short(at));
-            }
-            if (at < arg.Length && !optionsWithValue.Contains(Short(at)))
-            {
-                split.Add(arg); // not all ours: the check below names it
-                continue;
-            }
-            split.AddRange(pieces);
-            if (at < arg.Length)
-            {
-                split.Add(Short(at) + arg[(at + 1)..]);
-                if (at + 1 == arg.Length && i + 1 < args.Length)
-                {
-                    split.Add(args[++i]); // -kj 2: the value is the next word
-                }
-            }
+            return null;
         }
-        return [.. split, .. args[i..]];
+        string Short(int at) => aliases is not null && aliases.TryGetValue($"-{arg[at]}", out string? name) ? name : $"-{arg[at]}";
+        var pieces = new List<string>();
+        int at = 1;
+        for (; at < arg.Length && flags.Contains(Short(at)); at++)
+        {
+            pieces.Add(Short(at));
+        }
+        if (at == 1 || at < arg.Length && !optionsWithValue.Contains(Short(at)))
+        {
+            return null;
+        }
+        if (at < arg.Length)
+        {
+            pieces.Add(Short(at) + arg[(at + 1)..]);
+        }
+        return pieces;
     }
 
     /// <summary><paramref name="arg"/> under its declared name if it is an alias: <c>--max-procs=4</c> as
