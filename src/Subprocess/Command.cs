@@ -94,7 +94,7 @@ public sealed partial class Command
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         RejectUnpassable(path, nameof(path), "The working directory");
-        return new(_spec with { WorkingDirectory = Path.GetFullPath(path) });
+        return new(_spec with { WorkingDirectory = Path.GetFullPath(path), WorkingDirectoryAsGiven = path });
     }
 
     /// <summary>A command that sets <paramref name="name"/> to <paramref name="value"/> (UTF-8) in the
@@ -287,6 +287,27 @@ public sealed partial class Command
             : throw new ArgumentException(
                 $"{encoding.EncodingName} does not write a newline as the single byte 0x0A, so output in it cannot be split into lines; " +
                 "read the bytes (Capture().Stdout) and decode them yourself.", nameof(encoding));
+    }
+
+    /// <summary>
+    /// A command that runs on <paramref name="host"/> through ssh instead of on this machine (Fabric's
+    /// <c>Connection.run</c>). Program, arguments, working directory (a relative one is relative to the
+    /// login directory there) and the environment this command sets reach the remote program byte for
+    /// byte; the rest of the remote environment is the login's. Its streams, timeout, check and results
+    /// are as for a local command; a remote program killed by signal N exits 128+N, as a shell reports it
+    /// (<see cref="ExitStatus.Killed"/> when this process sent the signal). The program is looked up on the
+    /// remote PATH when the command runs: one not found there exits 127, as in a shell.
+    /// </summary>
+    /// <example><code>
+    /// using var host = new SshHost("build@ci-arm");
+    /// Command.Create("make", "-j8").WithWorkingDirectory("src/app").OnHost(host).WithTimeout(TimeSpan.FromMinutes(30)).Run();
+    /// </code></example>
+    /// <exception cref="SshConnectionException">(when the command runs) the host cannot be reached, or the
+    /// connection was lost while it ran.</exception>
+    public Command OnHost(SshHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new(_spec with { Host = host });
     }
 
     /// <summary>Whether <see cref="Run"/> and <see cref="Capture(ReadOnlyMemory{byte})"/> throw

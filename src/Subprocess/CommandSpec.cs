@@ -9,6 +9,13 @@ internal sealed record CommandSpec(string Program, ImmutableArray<string> Argume
 
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>The working directory as the user wrote it: on a remote host, a relative one is relative
+    /// to the login directory there, not to this process's.</summary>
+    public string? WorkingDirectoryAsGiven { get; init; }
+
+    /// <summary>The host the command runs on over ssh; null: this machine.</summary>
+    public Launching.IRemoteHost? Host { get; init; }
+
     /// <summary>Arguments given as raw bytes, by index into <see cref="Arguments"/> (which holds their
     /// lossy UTF-8 reading, for display). Every other argument is passed as its UTF-8 encoding.</summary>
     public ImmutableDictionary<int, byte[]> RawArguments { get; init; } = ImmutableDictionary<int, byte[]>.Empty;
@@ -57,5 +64,8 @@ internal sealed record CommandSpec(string Program, ImmutableArray<string> Argume
     /// <summary>Not ended by <c>Dispose</c> nor when this process exits; always in its own group.</summary>
     public bool Detached { get; init; }
 
-    public string CommandLine => Launching.CommandLine.Format(Program, Arguments);
+    /// <summary>The command line for messages: on a remote host, after the host's name and a colon.</summary>
+    public string CommandLine => Host is null
+        ? Launching.CommandLine.Format(Program, Arguments)
+        : Host.Destination + ": " + Launching.CommandLine.Format(Program, Arguments);
 }

@@ -329,7 +329,7 @@ public static class JobRunner
                     result.Error = new ProcessTimeoutException(result.CommandLine, options.Timeout!.Value, [], [], outcome.Verdict);
                 }
             }
-            catch (Exception e) when (e is ProcessStartException or OutputLimitException)
+            catch (Exception e) when (e is ProcessStartException or OutputLimitException or SshConnectionException)
             {
                 // It could not start, or its output passed the pipeline's limit (its tree has been ended).
                 result.Error = (SubprocessException)e;

@@ -11,9 +11,10 @@ namespace Subprocess.Launching;
 /// </summary>
 internal sealed record LaunchPlan
 {
-    private LaunchPlan(CommandSpec command, string executablePath, EnvironmentBlock environment)
+    private LaunchPlan(CommandSpec command, string executablePath, EnvironmentBlock environment, CommandSpec? executed = null)
     {
         Command = command;
+        Executed = executed ?? command;
         ExecutablePath = executablePath;
         Environment = environment;
         Stdin = command.Stdin;
@@ -25,6 +26,14 @@ internal sealed record LaunchPlan
     public CommandSpec Command { get; }
 
     public string CommandLine => Command.CommandLine;
+
+    /// <summary>What runs on this machine: the command itself, or, for a command on a remote host, the
+    /// local <c>ssh</c> that runs it there (its program and arguments, and no working directory or
+    /// environment changes of its own: those travel in the remote script). The spawners start this.</summary>
+    public CommandSpec Executed { get; }
+
+    /// <summary>The host the command runs on and its job's name there; null for a local command.</summary>
+    public (IRemoteHost Host, string Job)? Remote { get; private init; }
 
     /// <summary>The absolute path that will be executed.</summary>
     public string ExecutablePath { get; }
@@ -66,6 +75,10 @@ internal sealed record LaunchPlan
     /// <exception cref="ProcessStartException">The working directory or the program is missing or unusable.</exception>
     public static LaunchPlan Create(CommandSpec command)
     {
+        if (command.Host is { } host)
+        {
+            return OnHost(command, host);
+        }
         if (command.WorkingDirectory is string dir && !Directory.Exists(dir))
         {
             string reason = System.IO.File.Exists(dir)
@@ -76,5 +89,29 @@ internal sealed record LaunchPlan
         var environment = EnvironmentBlock.Create(command);
         string path = ProgramResolver.Resolve(command.Program, environment.SearchPath, command.WorkingDirectory);
         return new LaunchPlan(command, path, environment);
+    }
+
+    /// <summary>The local <c>ssh</c> that runs <paramref name="command"/> on <paramref name="host"/>: with this
+    /// process's environment (its agent, its configuration), the command's streams, timeout and group, and
+    /// the command, directory and environment in the script it hands the remote shell, as raw bytes.</summary>
+    private static LaunchPlan OnHost(CommandSpec command, IRemoteHost host)
+    {
+        string job = host.NextJob();
+        (string program, IReadOnlyList<string> arguments) = host.Session;
+        byte[] script = RemoteScript.Job(command, host.ConnectionId, job);
+        var executed = command with
+        {
+            Program = program,
+            Arguments = [.. arguments, System.Text.Encoding.UTF8.GetString(script)],
+            RawArguments = System.Collections.Immutable.ImmutableDictionary<int, byte[]>.Empty.Add(arguments.Count, script),
+            WorkingDirectory = null,
+            WorkingDirectoryAsGiven = null,
+            Environment = System.Collections.Immutable.ImmutableDictionary.Create<string, byte[]?>(StringComparer.Ordinal),
+            CleanEnvironment = false,
+            Host = null,
+        };
+        var environment = EnvironmentBlock.Create(executed);
+        string path = ProgramResolver.Resolve(program, environment.SearchPath, null);
+        return new LaunchPlan(command, path, environment, executed) { Remote = (host, job) };
     }
 }

@@ -25,6 +25,7 @@ internal static class Launcher
         var plans = new LaunchPlan[request.Stages.Count];
         for (int k = 0; k < plans.Length; k++)
         {
+            request.Stages[k].Host?.EnsureConnected();
             plans[k] = LaunchPlan.Create(request.Stages[k]);
         }
         Spawned[] spawned = spawner.JoinsPipesInKernel
@@ -48,6 +49,10 @@ internal static class Launcher
             LiveChildren.AwaitStartsOpen(plan.Command.Program);
         }
         Spawned spawned = spawner.Start(plan);
+        if (plan.Remote is (IRemoteHost host, string job))
+        {
+            spawned = spawned with { Control = new RemoteControl(spawned.Control, host, job) };
+        }
         if (tracked && !LiveChildren.Track(spawned.Control, plan.Command.GracePeriod))
         {
             EndHalfStarted([spawned]);

@@ -30,6 +30,7 @@ internal static class RunToEnd
             (Communication? collected, bool timedOut) = await FinishAsync(run, capture, input, waiter, null, cancellationToken).ConfigureAwait(false);
             ProcessOutput output = collected?.Snapshot(run.Settings.Encoding, release: true) ?? new ProcessOutput([], []) { TextEncoding = run.Settings.Encoding };
             IReadOnlyList<ExitStatus> statuses = run.PollAll()!;
+            run.ThrowIfFailed();
             if (timedOut)
             {
                 throw new ProcessTimeoutException(run.CommandLine, run.Settings.Timeout!.Value, output.Stdout, output.Stderr, Verdict.Of(statuses));
@@ -58,6 +59,7 @@ internal static class RunToEnd
     /// or a cancellation ends the tree and comes back in the outcome, with what was collected.
     /// </summary>
     /// <exception cref="ProcessStartException">A stage could not be started.</exception>
+    /// <exception cref="SshConnectionException">A remote stage's host could not be reached, or was lost.</exception>
     public static async ValueTask<JobOutcome> CollectAsync(StartRequest request, Waiter waiter, string spool,
         CancellationToken cancellationToken)
     {
@@ -65,7 +67,9 @@ internal static class RunToEnd
         try
         {
             (Communication? collected, bool timedOut) = await FinishAsync(run, capture: true, default, waiter, spool, cancellationToken).ConfigureAwait(false);
-            return new JobOutcome(run.Poll(), collected, timedOut);
+            ExitStatus? verdict = run.Poll();
+            run.ThrowIfFailed();
+            return new JobOutcome(verdict, collected, timedOut);
         }
         catch (OperationCanceledException)
         {

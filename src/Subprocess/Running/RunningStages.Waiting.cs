@@ -8,13 +8,18 @@ internal sealed partial class RunningStages
     /// <summary>The verdict once every stage has exited (<c>Wait</c>, <c>WaitAsync</c>). Cancelling
     /// ends the tree before the cancellation goes through: the work is no longer wanted.</summary>
     /// <exception cref="ProcessTimeoutException"><paramref name="timeout"/> passed first; the stages keep running.</exception>
+    /// <exception cref="SshConnectionException">A remote stage's connection was lost.</exception>
     public async ValueTask<ExitStatus> WaitAsync(Waiter waiter, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         try
         {
-            return await WaitAllAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)
-                ? Poll()!.Value
-                : throw new ProcessTimeoutException(CommandLine, timeout!.Value, [], []);
+            if (!await WaitAllAsync(waiter, timeout, cancellationToken).ConfigureAwait(false))
+            {
+                throw new ProcessTimeoutException(CommandLine, timeout!.Value, [], []);
+            }
+            ExitStatus verdict = Poll()!.Value;
+            ThrowIfFailed();
+            return verdict;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

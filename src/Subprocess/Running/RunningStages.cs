@@ -132,9 +132,30 @@ internal sealed partial class RunningStages
     /// </summary>
     public bool SignalAll(int signal, bool tree)
     {
-        return _controls[0].GroupId != 0
-            ? _controls[0].Signal(signal, group: true)
-            : ProcessControl.SignalEach(_controls, signal, tree);
+        if (_controls[0].GroupId == 0)
+        {
+            return ProcessControl.SignalEach(_controls, signal, tree);
+        }
+        bool sent = _controls[0].Signal(signal, group: true);
+        // A stage on another host is outside the local group: its own control reaches its tree there.
+        for (int i = 1; i < _controls.Length; i++)
+        {
+            sent |= _controls[i] is RemoteControl remote && remote.Signal(signal, group: true);
+        }
+        return sent;
+    }
+
+    /// <summary>Throws why a stage's status is not its program's (a lost connection), if one is not.</summary>
+    /// <exception cref="SshConnectionException">A remote stage's connection was lost.</exception>
+    public void ThrowIfFailed()
+    {
+        foreach (ProcessControl control in _controls)
+        {
+            if (control.Failure is { } failure)
+            {
+                throw failure;
+            }
+        }
     }
 
     /// <summary>Ends the stages (SIGTERM, the grace period, SIGKILL): their tree, or each stage alone,

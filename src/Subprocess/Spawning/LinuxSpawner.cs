@@ -23,7 +23,7 @@ internal sealed class LinuxSpawner : ISpawner
 
     public Spawned Start(LaunchPlan plan)
     {
-        CommandSpec spec = plan.Command;
+        CommandSpec spec = plan.Executed;
         // Parent-side descriptors the child gets as 0, 1, 2; closed here right after the spawn, or
         // the child's stdin never sees EOF and our reads never see it either.
         var childEnds = new List<SafeFileHandle>(3);

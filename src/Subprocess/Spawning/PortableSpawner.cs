@@ -24,7 +24,7 @@ internal sealed class PortableSpawner : ISpawner
 
     public Spawned Start(LaunchPlan plan)
     {
-        CommandSpec spec = plan.Command;
+        CommandSpec spec = plan.Executed;
         if (plan.Terminal is not null)
         {
             throw new PlatformNotSupportedException(

@@ -29,6 +29,10 @@ internal abstract class ProcessControl : IExitSource, IDisposable
 
     public ExitLatch Exit { get; } = new();
 
+    /// <summary>Why the exit status is not the program's own (a remote job whose connection was lost);
+    /// null for a status that is.</summary>
+    public virtual SubprocessException? Failure => null;
+
     /// <summary>Records the exit: the latch opens and the child stops counting as live.</summary>
     protected void Completed(ExitStatus status)
     {
