@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Subprocess.Cli.Inputs;
 using Subprocess.Cli.Output;
+using Subprocess.Cli.Remote;
 using Subprocess.Cli.Progress;
 using Subprocess.Cli.Templates;
 using static Subprocess.Cli.Commands.ParallelCommandOptions;
@@ -29,9 +30,12 @@ internal static class ParallelCommand
     {
         RefuseMixes(parsed);
         JobOptions options = ReadOptions(parsed);
+        // -S: the jobs run on these hosts, as many at once as their slots add up to.
+        using Sshlogins? logins = Sshlogins.Open(parsed.GetValue(SshLogin) ?? [], parsed.GetValue(SshLoginFile) ?? [], parsed.GetValue(Ssh), parsed.GetValue(Jobs));
+        options = logins is null ? options : options with { MaxParallel = logins.Slots };
         if (parsed.GetValue(Pipe) || parsed.GetValue(PipePart))
         {
-            return await RunPipedAsync(parsed, options, cancellation);
+            return await RunPipedAsync(parsed, options, logins, cancellation);
         }
         var inputOptions = InputOptions.Of(parsed.GetValue(ArgFiles) ?? [], parsed.GetValue(Delimiter), parsed.GetValue(Null), parsed.GetValue(Link), parsed.GetValue(Trim))
             with { Columns = Columns(parsed.GetValue(ColumnSeparator)), Header = parsed.GetValue(Header) is not null };
@@ -41,7 +45,7 @@ internal static class ParallelCommand
         (int? perJob, bool repeatWords, bool fill) = Packing(parsed);
         Replacements replacements = ReplacementsOf(parsed, options, missingIsEmpty: inputOptions.Columns is not null);
         IReadOnlyList<string> named = Named(templateWords, sources.Names);
-        JobTemplate template = JobTemplate.Parse(named, parsed.GetValue(Shell), repeatWords, replacements, literal: parsed.GetValue(Quote)) with { Niceness = parsed.GetValue(Nice) };
+        JobTemplate template = JobTemplate.Parse(named, RunsInShell(parsed, logins), repeatWords, replacements, literal: parsed.GetValue(Quote)) with { Niceness = parsed.GetValue(Nice) };
         string? logPath = parsed.GetValue(JobLogFile);
         bool resume = parsed.GetValue(Resume), resumeFailed = parsed.GetValue(ResumeFailed);
         await using IJobResults? kept = KeptOutput(parsed, sources.Names, replacements);
@@ -97,12 +101,12 @@ internal static class ParallelCommand
 
         await using JobLog? log = logPath is null ? null : new JobLog(logPath, append: resume || resumeFailed);
         return await RunJobsAsync(parsed, template, (build, cancellationToken) => JobRunner.RunAsync(inputs, build, options, cancellationToken), inputs.Count, refused,
-            options, log, kept, cancellation);
+            options, log, kept, logins, cancellation);
     }
 
     /// <summary><c>--pipe</c> and <c>--pipe-part</c>: stdin (or the file of <c>-a</c>) cut into blocks of
     /// records, each a job's stdin, read as the jobs start.</summary>
-    private static async Task<int> RunPipedAsync(ParseResult parsed, JobOptions options, CancellationToken cancellation)
+    private static async Task<int> RunPipedAsync(ParseResult parsed, JobOptions options, Sshlogins? logins, CancellationToken cancellation)
     {
         string[] words = parsed.GetValue(Words) ?? [];
         if (words.Any(Separators(parsed, InputOptions.Default).IsSeparator))
@@ -129,7 +133,7 @@ internal static class ParallelCommand
         }
         RefusePerl(words);
         Replacements replacements = ReplacementsOf(parsed, options, missingIsEmpty: false);
-        JobTemplate template = JobTemplate.Parse(words, parsed.GetValue(Shell), replacements: replacements, literal: parsed.GetValue(Quote)) with { Niceness = parsed.GetValue(Nice) };
+        JobTemplate template = JobTemplate.Parse(words, RunsInShell(parsed, logins), replacements: replacements, literal: parsed.GetValue(Quote)) with { Niceness = parsed.GetValue(Nice) };
         var blocks = new RecordBlocks
         {
             BlockSize = blockSize, RecordEnd = recordEnd, RecordStart = recordStart, RecordsPerBlock = records, CutPastBlockSize = parsed.GetValue(PipePart),
@@ -149,7 +153,7 @@ internal static class ParallelCommand
         await using IJobResults? kept = KeptOutput(parsed, [], replacements);
         JobSource jobs = (build, cancellationToken) => JobRunner.RunBlocksAsync(input,
             (stdin, context) => build(new JobInput(context.Number, []) { Stdin = stdin }, context), options, blocks, cancellationToken);
-        return await RunJobsAsync(parsed, template, jobs, total: null, refused: 0, options, log, kept, cancellation);
+        return await RunJobsAsync(parsed, template, jobs, total: null, refused: 0, options, log, kept, logins, cancellation);
     }
 
     private static FileStream OpenInput(string path)
@@ -166,12 +170,12 @@ internal static class ParallelCommand
 
     /// <summary>Runs the jobs, reporting each, with Ctrl-C's handling; returns GNU parallel's exit code.</summary>
     private static async Task<int> RunJobsAsync(ParseResult parsed, JobTemplate template, JobSource jobs, long? total, int refused,
-        JobOptions options, JobLog? log, IJobResults? kept, CancellationToken cancellation)
+        JobOptions options, JobLog? log, IJobResults? kept, Sshlogins? logins, CancellationToken cancellation)
     {
         // Output kept in files is captured whole, as grouped output is, however it would have been shown.
         bool streamed = kept is null;
         var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), streamed && parsed.GetValue(LineBuffer), streamed && parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
-        var run = new ParallelRun(template, jobs, total, options, output, log, kept);
+        var run = new ParallelRun(template, jobs, total, options, output, log, kept, logins);
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). A
         // second: SIGKILL them at once. Either way we exit when they are gone. The library's own
         // handlers are installed first, so this one runs before them and, cancelling the signal, is the
@@ -202,6 +206,10 @@ internal static class ParallelCommand
         else
         {
             await progress(finished => run.RunAsync(finished, interrupted.Token));
+        }
+        if (logins?.DownSummary() is string down)
+        {
+            await Console.Error.WriteLineAsync(down);
         }
         // GNU parallel's exit codes, and, as it does, nothing on stderr when all went well.
         int failed = run.Failed + refused;
@@ -312,4 +320,8 @@ internal static class ParallelCommand
             .Where(pair => pair.name.Length > 0)
             .Aggregate(word, (text, pair) => text.Replace("{" + pair.name + "}", "{" + (pair.index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}", StringComparison.Ordinal)))];
 
+
+    /// <summary>Whether each job is a script for the shell: <c>--shell</c>, or jobs on other hosts, whose
+    /// whole command line (redirections and pipes too) runs in the remote shell, as in GNU parallel.</summary>
+    private static bool RunsInShell(ParseResult parsed, Sshlogins? logins) => parsed.GetValue(Shell) || logins?.AnyRemote == true;
 }

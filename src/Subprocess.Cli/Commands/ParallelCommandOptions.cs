@@ -26,6 +26,13 @@ internal static class ParallelCommandOptions
     internal static readonly Option<bool> ProgressOption = new("--progress") { Description = "Same as --bar" };
     internal static readonly Option<bool> Eta = new("--eta") { Description = "Show GNU parallel's status on stderr: the estimated seconds left, jobs left and running, average seconds a job" };
     internal static readonly Option<bool> Tag = new("--tag") { Description = "Prefix each output line with the job's inputs and a tab" };
+    internal static readonly Option<string[]> SshLogin = new("--sshlogin", "-S")
+    {
+        Description = "Run the jobs on these hosts over ssh: [N/]host[,...], N its job slots (else --jobs on its cores), ':' this machine; repeatable",
+    };
+
+    internal static readonly Option<string[]> SshLoginFile = new("--sshloginfile") { Description = "Read --sshlogin entries from FILE, one a line ('..': ~/.parallel/sshloginfile)" };
+    internal static readonly Option<string?> Ssh = new("--ssh") { Description = "The ssh command for -S hosts, with its options (default: $PARALLEL_SSH, else ssh)" };
     internal static readonly Option<string?> JobLogFile = new("--joblog") { Description = "Write a line per job to FILE (GNU parallel's columns)" };
     internal static readonly Option<string?> Halt = new("--halt") { Description = "Stop early: now|soon,fail|success=N|N% (soon: let running jobs finish; now: end them)" };
     internal static readonly Option<bool> Resume = new("--resume") { Description = "With --joblog: skip the jobs the log shows as run" };
@@ -87,7 +94,7 @@ internal static class ParallelCommandOptions
         ["--tag-string"] = "--tagstring", ["--tempdir"] = "--tmpdir",
         ["--argfile"] = "--arg-file", ["--maxargs"] = "--max-args", ["--max-replace-args"] = "-N", ["--maxreplaceargs"] = "-N", ["--maxlines"] = "--max-lines",
         ["--blocksize"] = "--block", ["--norunifempty"] = "--no-run-if-empty", ["--xapply"] = "--link",
-        ["--argsep"] = "--arg-sep", ["--argfilesep"] = "--arg-file-sep", ["--willcite"] = "--will-cite", ["--nn"] = "--will-cite", ["--nonotice"] = "--will-cite", ["--no-notice"] = "--will-cite",
+        ["--slf"] = "--sshloginfile", ["--argsep"] = "--arg-sep", ["--argfilesep"] = "--arg-file-sep", ["--willcite"] = "--will-cite", ["--nn"] = "--will-cite", ["--nonotice"] = "--will-cite", ["--no-notice"] = "--will-cite",
     };
 
     /// <summary>Every option, in the order <c>--help</c> lists them.</summary>
@@ -97,7 +104,7 @@ internal static class ParallelCommandOptions
         ResumeFailed, DryRun, ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup,
         Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd,
         RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory, Quote, NoRunIfEmpty, Group, WillCite, ArgumentSeparator,
-        FileSeparator, XargsFill
+        FileSeparator, XargsFill, SshLogin, SshLoginFile, Ssh
     ];
 
     /// <summary>Refuses options given together that say opposite things.</summary>

@@ -18,9 +18,13 @@ namespace Subprocess.Cli.Commands;
 /// <param name="output">How they are shown.</param>
 /// <param name="log">The job log, if any.</param>
 /// <param name="kept">Where <c>--results</c> or <c>--files</c> keep each job's output instead of it being printed, if anywhere.</param>
+/// <param name="logins">The hosts the jobs run on (<c>-S</c>), if not this machine alone.</param>
 internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? total, JobOptions options, OutputChoices output, JobLog? log,
-    IJobResults? kept = null)
+    IJobResults? kept = null, Remote.Sshlogins? logins = null)
 {
+    /// <summary>The host of each job started and not yet reported (its job-log name), by the runner's number.</summary>
+    private readonly ConcurrentDictionary<long, string> _hosts = new();
+
     /// <summary>The inputs of the jobs started and not yet reported, by number.</summary>
     private readonly ConcurrentDictionary<long, JobInput> _running = new();
 
@@ -90,7 +94,10 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         Interlocked.Increment(ref _started);
         // By the runner's number, which the result carries: under --resume it is not the input's.
         _running[context.Number] = input;
-        return Compose(input, context with { Number = input.Number }, context.Number, input.Stdin);
+        // Built again (same context) when its host went down: the host is chosen anew each time.
+        (SshHost? host, string name) = logins?.For(context) ?? (null, ":");
+        _hosts[context.Number] = name;
+        return Compose(input, context with { Number = input.Number }, context.Number, input.Stdin, host);
     }
 
     /// <summary>The job's command as the template and the output choices make it, reading <paramref name="stdin"/> if given.</summary>
@@ -98,7 +105,8 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
     /// <param name="context">Its number (the input's) and slot.</param>
     /// <param name="order">Its number in the runner's order, the order of the results under <c>-k</c>.</param>
     /// <param name="stdin">What it reads, or null.</param>
-    private Pipeline Compose(JobInput input, JobContext context, long order, Stdio? stdin)
+    /// <param name="host">The host it runs on, or null for this machine.</param>
+    private Pipeline Compose(JobInput input, JobContext context, long order, Stdio? stdin, SshHost? host)
     {
         if (output.Verbose)
         {
@@ -107,11 +115,11 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         }
         if (output.Ungroup)
         {
-            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr), input.Arguments, stdin);
+            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr), input.Arguments, stdin, host);
         }
         if (!output.LineBuffer)
         {
-            return template.Build(input.Values, context, arguments: input.Arguments, stdin: stdin);
+            return template.Build(input.Values, context, arguments: input.Arguments, stdin: stdin, host: host);
         }
         byte[]? prefix = Prefix(input, context);
         // Under -k, held until every job before it is done (ReportAsync lets them out), as GNU parallel's --line-buffer -k.
@@ -122,7 +130,7 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
             var errors = new LineStream(_lineWriter!, _stderr, prefix, held: options.KeepOrder);
             lines.Add(errors);
             return Stdio.Stream(errors);
-        }, input.Arguments, stdin);
+        }, input.Arguments, stdin, host);
         _streaming[order] = lines;
         lock (_streaming)
         {
@@ -229,14 +237,14 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
             _reporter ??= new JobReporter(_stdout, _stderr);
             await _reporter.WriteAsync(job, Prefix(input, job.Context));
         }
-        if (job.Error is ProcessStartException start)
+        if (job.Error is ProcessStartException or SshConnectionException)
         {
-            Notice($"subproc: job {input.Number}: {start.Message}\n");
+            Notice($"subproc: job {input.Number}: {job.Error.Message}\n");
         }
         NoticeHaltAndTimeout(job, Shown, endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
         if (log is not null)
         {
-            await log.WriteAsync(job, input.Number, Shown());
+            await log.WriteAsync(job, input.Number, Shown(), _hosts.TryRemove(job.Context.Number, out string? host) ? host : ":");
         }
     }
 }

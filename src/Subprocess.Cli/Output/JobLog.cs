@@ -53,9 +53,9 @@ internal sealed class JobLog : IAsyncDisposable
     /// <param name="job">The job.</param>
     /// <param name="number">Its number in the full input list.</param>
     /// <param name="command">Its command line, as <c>--dry-run</c> shows it.</param>
-    public async Task WriteAsync(JobResult job, long number, string command)
+    public async Task WriteAsync(JobResult job, long number, string command, string host = ":")
     {
-        string[] columns = Columns(job, number, command);
+        string[] columns = Columns(job, number, command, host);
         // GNU parallel writes the run time as %10.3f, padded to ten characters.
         columns[3] = columns[3].PadLeft(10);
         await _writer.WriteLineAsync(string.Join('\t', columns));
@@ -68,13 +68,14 @@ internal sealed class JobLog : IAsyncDisposable
     /// Signal, Command (<paramref name="command"/>: the line as GNU parallel shows it, not the argv that ran).
     /// The run time is unpadded (the tables print it so; the log pads it).
     /// </summary>
-    public static string[] Columns(JobResult job, long number, string command)
+    /// <param name="host">The job's host as the <c>-S</c> login named it, <c>:</c> for this machine.</param>
+    public static string[] Columns(JobResult job, long number, string command, string host = ":")
     {
         ExitStatus? status = job.ExitStatus;
         return
         [
             number.ToString(CultureInfo.InvariantCulture),
-            ":",
+            host,
             (job.StartTime.ToUnixTimeMilliseconds() / 1000.0).ToString("F3", CultureInfo.InvariantCulture),
             job.Duration.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture),
             "0",

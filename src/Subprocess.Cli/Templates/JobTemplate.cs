@@ -74,8 +74,9 @@ internal sealed record JobTemplate
     /// <param name="stderr">Where each stage's stderr goes, or null.</param>
     /// <param name="arguments">A job of several arguments: each one's values, or null.</param>
     /// <param name="stdin">What the first stage reads (<c>--pipe</c>'s block), or null.</param>
+    /// <param name="host">The host the job runs on (its template then a shell script, whole), or null for this machine.</param>
     public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout = null, Func<Stdio>? stderr = null,
-        IReadOnlyList<IReadOnlyList<string>>? arguments = null, Stdio? stdin = null)
+        IReadOnlyList<IReadOnlyList<string>>? arguments = null, Stdio? stdin = null, SshHost? host = null)
     {
         if (_shell is null && !InputIsCommand)
         {
@@ -84,6 +85,7 @@ internal sealed record JobTemplate
         // With no template, the input is itself the command line, as the user wrote it.
         string script = _shell?.Fill(inputs, context, arguments) ?? string.Join(' ', inputs);
         Command command = Numbered(Niceness is int nice ? Niced(nice, ["/bin/sh", "-c", script]) : Command.Shell(script), context);
+        command = host is null ? command : command.OnHost(host);
         command = stdin is null ? command : command.WithStdin(stdin);
         command = stdout is null ? command : command.WithStdout(stdout);
         return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));

@@ -26,6 +26,9 @@ public static class JobRunner
     /// <see cref="OperationCanceledException"/>, also when every job had already started.
     /// With a percentage <see cref="JobOptions.Halt"/>, inputs that are not a collection are read to
     /// the end before the first job starts, to know the total the percentage is of.
+    /// A job on a remote host (<see cref="Command.OnHost"/>) that cannot reach it or loses it
+    /// (<see cref="SshConnectionException"/>) is built again, with the same context, and run again, not
+    /// counting as a retry (up to ten times): a builder that picks among hosts moves it to another.
     /// </summary>
     public static IAsyncEnumerable<JobResult> RunAsync<T>(IEnumerable<T> inputs, Func<T, JobContext, Pipeline> toJob,
         JobOptions options, CancellationToken cancellationToken = default)
@@ -265,7 +268,7 @@ public static class JobRunner
             JobResult result;
             try
             {
-                result = await RunOneAsync(job, context, options, halt.Token).ConfigureAwait(false);
+                result = await RunOneAsync(job, () => toJob(input, context), context, options, halt.Token).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -303,13 +306,18 @@ public static class JobRunner
         }
     }
 
-    private static async Task<JobResult> RunOneAsync(Pipeline job, JobContext context, JobOptions options, CancellationToken cancellationToken)
+    /// <summary>How many times a job whose host's connection failed is built again and run again, not
+    /// counting as a retry: a builder that picks among hosts moves it to another; one that always names
+    /// the same host stops after these.</summary>
+    private const int ConnectionRetries = 10;
+
+    private static async Task<JobResult> RunOneAsync(Pipeline job, Func<Pipeline> rebuild, JobContext context, JobOptions options, CancellationToken cancellationToken)
     {
+        int reconnects = 0;
         TimeProvider time = options.TimeProvider;
         Waiter waiter = Waiter.AwaitingOn(time);
         string spool = Path.Combine(options.SpoolDirectory ?? Path.GetTempPath(), $"subproc-{Environment.ProcessId}-{context.Number}");
-        StartRequest request = job.Request;
-        request = request with { Settings = request.Settings with { Timeout = options.Timeout }, Group = GroupNeed.Always };
+        StartRequest request = WithJobSettings(job.Request, options);
         var result = new JobResult(context, request.Settings.Display);
         do
         {
@@ -335,8 +343,27 @@ public static class JobRunner
                 result.Error = (SubprocessException)e;
             }
             result.Duration = time.GetElapsedTime(started);
+            if (result.Error is SshConnectionException && reconnects < ConnectionRetries && !cancellationToken.IsCancellationRequested)
+            {
+                reconnects++;
+                result.Attempts--;
+                try
+                {
+                    request = WithJobSettings(rebuild().Request, options);
+                }
+                catch (SshConnectionException e)
+                {
+                    result.Error = e; // no host left to move it to
+                    break;
+                }
+                continue;
+            }
         }
         while (!result.Success && result.Attempts <= options.Retries && !cancellationToken.IsCancellationRequested);
         return result;
     }
+
+    /// <summary>A job's request as the runner starts it: the runner's timeout, and a process group of its own.</summary>
+    private static StartRequest WithJobSettings(StartRequest request, JobOptions options) =>
+        request with { Settings = request.Settings with { Timeout = options.Timeout }, Group = GroupNeed.Always };
 }
