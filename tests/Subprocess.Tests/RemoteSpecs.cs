@@ -81,7 +81,7 @@ public class RemoteSpecs(SshLab lab) : Spec
         var timedOut = Assert.Throws<ProcessTimeoutException>(() =>
             Command.Shell("sleep 1001 & sleep 1001; echo never").OnHost(host).WithTimeout(TimeSpan.FromSeconds(1)).Capture());
         Assert.Equal(ExitStatus.Killed(15), timedOut.ExitStatus);
-        AssertGone("sleep\01001");
+        SshLab.AssertGone("sleep\01001");
     }
 
     [SshFact]
@@ -91,7 +91,7 @@ public class RemoteSpecs(SshLab lab) : Spec
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             Command.Shell("sleep 1002 & sleep 1002").OnHost(host).CaptureAsync(cancellationToken: cancel.Token));
-        AssertGone("sleep\01002");
+        SshLab.AssertGone("sleep\01002");
     }
 
     [SshFact]
@@ -100,15 +100,15 @@ public class RemoteSpecs(SshLab lab) : Spec
         using SshHost host = lab.Host(3);
         using (ChildProcess child = Command.Shell("sleep 1003 & sleep 1003").OnHost(host).Start())
         {
-            WaitFor("sleep\01003");
+            SshLab.WaitFor("sleep\01003");
         }
-        AssertGone("sleep\01003");
+        SshLab.AssertGone("sleep\01003");
 
         using ChildProcess killed = Command.Shell("trap '' TERM; sleep 1004 & sleep 1004").OnHost(host).Start();
-        WaitFor("sleep\01004");
+        SshLab.WaitFor("sleep\01004");
         killed.Kill();
         Assert.Equal(ExitStatus.Killed(9), killed.Wait(TimeSpan.FromSeconds(20)));
-        AssertGone("sleep\01004");
+        SshLab.AssertGone("sleep\01004");
     }
 
     [SshFact]
@@ -116,9 +116,9 @@ public class RemoteSpecs(SshLab lab) : Spec
     {
         SshHost host = lab.Host(2);
         using ChildProcess child = Command.Shell("sleep 1005 & sleep 1005").OnHost(host).WithStdout(Stdio.Null).Start();
-        WaitFor("sleep\01005");
+        SshLab.WaitFor("sleep\01005");
         host.Dispose();
-        AssertGone("sleep\01005");
+        SshLab.AssertGone("sleep\01005");
         Assert.Equal(ExitStatus.Exited(143), child.Wait(TimeSpan.FromSeconds(20)));
     }
 
@@ -129,9 +129,9 @@ public class RemoteSpecs(SshLab lab) : Spec
         // handler, or the connection's anchor when its master dies with it, ends the remote tree.
         using var process = TestChildProgram.Verb("remote-sleep", lab.ConfigFile, "lab3", "1006").WithStdout(Stdio.Pipe).Start();
         Assert.Equal("started", new StreamReader(process.Stdout).ReadLine());
-        WaitFor("sleep\01006");
+        SshLab.WaitFor("sleep\01006");
         Assert.Equal(0, process.Wait(TimeSpan.FromSeconds(30)).Code);
-        AssertGone("sleep\01006");
+        SshLab.AssertGone("sleep\01006");
     }
 
     [SshFact]
@@ -153,13 +153,13 @@ public class RemoteSpecs(SshLab lab) : Spec
         {
             using SshHost host = own.Host(1);
             using ChildProcess child = Command.Create("sleep", "1007").OnHost(host).Start();
-            WaitFor("sleep\01007");
+            SshLab.WaitFor("sleep\01007");
             own.StopServer(1);
             var error = Assert.Throws<SshConnectionException>(() => child.Wait(TimeSpan.FromSeconds(20)));
             Assert.Equal("lab1", error.Host);
             Assert.False(host.IsConnected);
             Assert.Throws<SshConnectionException>(() => Command.Create("true").OnHost(host).Run());
-            AssertGone("sleep\01007");
+            SshLab.AssertGone("sleep\01007");
         }
         finally
         {
@@ -186,35 +186,5 @@ public class RemoteSpecs(SshLab lab) : Spec
         Assert.Throws<ArgumentException>(() => new SshHost("-oProxyCommand=evil"));
         Assert.Throws<ArgumentException>(() => new SshHost("two words"));
         Assert.Throws<ArgumentException>(() => new SshHost(""));
-    }
-
-    /// <summary>Waits until a process whose command line holds <paramref name="marker"/> runs here.</summary>
-    private static void WaitFor(string marker)
-    {
-        Assert.True(SpinWait.SpinUntil(() => Running(marker) > 0, TimeSpan.FromSeconds(20)), $"nothing ran {marker.Replace('\0', ' ')}");
-    }
-
-    /// <summary>Asserts that, within a few seconds, no process whose command line holds <paramref name="marker"/> is left.</summary>
-    private static void AssertGone(string marker)
-    {
-        Assert.True(SpinWait.SpinUntil(() => Running(marker) == 0, TimeSpan.FromSeconds(10)),
-            $"{Running(marker)} process(es) running {marker.Replace('\0', ' ')} were left on the host");
-    }
-
-    private static int Running(string marker)
-    {
-        int count = 0;
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                string commandLine = File.ReadAllText(Path.Combine(dir, "cmdline"));
-                count += commandLine.TrimEnd('\0') == marker ? 1 : 0;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-        return count;
     }
 }

@@ -51,7 +51,9 @@ internal sealed record JobTemplate
         }
         if (shell)
         {
-            return new JobTemplate([], ShellTemplate.Parse(string.Join(' ', words), replacements), replacements) { RepeatsWords = repeatWords };
+            // -q's words for a shell (a remote host's): each quoted, so the shell reads them as they are.
+            string script = literal ? string.Join(' ', words.Select(GnuQuote.Word)) : string.Join(' ', words);
+            return new JobTemplate([], ShellTemplate.Parse(script, replacements), replacements) { RepeatsWords = repeatWords };
         }
         List<Token> tokens = words.Count == 1 && !literal ? TemplateLexer.Split(words[0], replacements) : TemplateLexer.FromWords(words);
         Validate(tokens);

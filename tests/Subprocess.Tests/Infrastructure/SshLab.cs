@@ -35,6 +35,33 @@ public sealed class SshLab : IAsyncLifetime
     /// <summary>Stops server <paramref name="n"/> and every connection it accepted, as a host that goes down.</summary>
     public void StopServer(int n) => Command.Create("sh", Script, "down", Folder, $"{n}").Run();
 
+    /// <summary>How many processes here run exactly <paramref name="commandLine"/> (arguments NUL-separated):
+    /// the lab's hosts are this machine, and a remote process does not inherit a marker variable.</summary>
+    public static int Running(string commandLine)
+    {
+        int count = 0;
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                count += File.ReadAllText(Path.Combine(dir, "cmdline")).TrimEnd('\0') == commandLine ? 1 : 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Waits until a process running <paramref name="commandLine"/> is there.</summary>
+    public static void WaitFor(string commandLine) =>
+        Assert.True(SpinWait.SpinUntil(() => Running(commandLine) > 0, TimeSpan.FromSeconds(20)), $"nothing ran {commandLine.Replace('\0', ' ')}");
+
+    /// <summary>Asserts that, within a few seconds, no process running <paramref name="commandLine"/> is left.</summary>
+    public static void AssertGone(string commandLine) =>
+        Assert.True(SpinWait.SpinUntil(() => Running(commandLine) == 0, TimeSpan.FromSeconds(10)),
+            $"{Running(commandLine)} process(es) running {commandLine.Replace('\0', ' ')} were left on the host");
+
     public async Task DisposeAsync()
     {
         if (Unavailable is null)
@@ -78,5 +105,18 @@ public static class Repository
             directory = Path.GetDirectoryName(directory);
         }
         return directory ?? throw new InvalidOperationException("The tests run outside the repository: no Subprocess.slnx above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A theory that needs the <see cref="SshLab"/>: skipped, with the reason, where sshd is missing.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SshTheoryAttribute : TheoryAttribute
+{
+    public SshTheoryAttribute()
+    {
+        if (SshLab.Unavailable is { } reason)
+        {
+            Skip = reason;
+        }
     }
 }

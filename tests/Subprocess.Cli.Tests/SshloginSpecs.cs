@@ -1,0 +1,100 @@
+using Subprocess.Tests.Infrastructure;
+
+namespace Subprocess.Cli.Tests;
+
+/// <summary>
+/// <c>subproc parallel -S</c>: jobs over three sshd on loopback (<see cref="SshLab"/>), side by side with
+/// GNU parallel <c>-S</c> on the same servers; a host down from the start or lost mid-run, whose jobs
+/// run on the others; and Ctrl-C, which leaves nothing running on the hosts.
+/// </summary>
+[Collection(SshLabSpecs.Name)]
+public class SshloginSpecs(SshLab lab) : Spec
+{
+    private string SshCommand => $"ssh -F {lab.ConfigFile}";
+
+    [SshFact]
+    public async Task Jobs_spread_over_the_hosts_each_once_and_the_job_log_names_each_ones_host()
+    {
+        string log = Path.Combine(lab.Folder, $"joblog-{Guid.NewGuid():N}");
+        string[] inputs = [.. Enumerable.Range(1, 12).Select(i => $"{i}")];
+        CapturedResult result = await Subproc.RunAsync(["parallel", "-k", "-S", "1/lab1,1/lab2", "-S", "1/lab3", "--ssh", SshCommand, "--joblog", log,
+            "echo {} $PARALLEL_SEQ; sleep 0.1", ":::", .. inputs]);
+        Assert.Equal((0, ""), (result.ExitStatus.Code!.Value, result.StderrText));
+        Assert.Equal(string.Concat(inputs.Select(i => $"{i} {i}\n")), result.StdoutText);
+        string[][] rows = [.. File.ReadAllLines(log).Skip(1).Select(line => line.Split('\t'))];
+        Assert.Equal(inputs, rows.Select(row => row[0]).Order(StringComparer.Ordinal).OrderBy(int.Parse));
+        Assert.Equal(["lab1", "lab2", "lab3"], rows.Select(row => row[1]).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    public static TheoryData<string[]> CommandLines => new()
+    {
+        { ["echo {} | tr a-z A-Z", ":::", "one", "two words", "it's", "$HOME", "a;b"] },
+        { ["printf '%s\\n' {} {.} {/}", ":::", "/x/y/file.tar.gz", "rel/a b.txt"] },
+        { ["exit {}", ":::", "0", "3", "0", "1"] },
+        { ["echo {1}-{2} >/dev/null; echo {2}{1}", ":::", "a", "b", ":::", "1", "2"] },
+        { ["-q", "printf", "<%s>\\n", "{}", ":::", "a b", "*", "c'd"] },
+    };
+
+    [SshTheory]
+    [MemberData(nameof(CommandLines))]
+    public async Task The_same_command_lines_give_what_GNU_parallel_S_gives_on_the_same_servers(string[] commandLine)
+    {
+        string[] options = ["-k", "-S", "2/lab1,1/lab2", "--ssh", SshCommand];
+        CapturedResult gnu = await Command.Create("parallel", ["--will-cite", .. options, .. commandLine])
+            .WithEnvironment("PARALLEL_HOME", Path.Combine(lab.Folder, "parallel-home"))
+            .WithStdin(Stdio.Null).WithCheck(false).WithTimeout(TimeSpan.FromSeconds(60)).CaptureAsync();
+        CapturedResult ours = await Subproc.RunAsync(["parallel", .. options, .. commandLine]);
+        Assert.Equal((gnu.StdoutText, gnu.ExitStatus.Code), (ours.StdoutText, ours.ExitStatus.Code));
+    }
+
+    [SshFact]
+    public async Task A_host_that_cannot_be_reached_is_down_from_the_start_and_its_share_runs_on_the_others()
+    {
+        CapturedResult result = await Subproc.RunAsync(["parallel", "-k", "-S", $"1/lab1,1/ssh -F {lab.ConfigFile} -o Port=1 lab2", "--ssh", SshCommand,
+            "echo {}", ":::", "1", "2", "3", "4"]);
+        Assert.Equal("1\n2\n3\n4\n", result.StdoutText);
+        Assert.Equal(0, result.ExitStatus.Code);
+        Assert.Contains("1 host(s) went down", result.StderrText);
+        Assert.Contains("lab2", result.StderrText);
+    }
+
+    [SshFact]
+    public async Task A_host_lost_mid_run_has_its_jobs_run_once_on_the_others_without_failing_them()
+    {
+        var own = new SshLab();
+        await own.InitializeAsync();
+        try
+        {
+            string[] inputs = [.. Enumerable.Range(1, 24).Select(i => $"{i}")];
+            using ChildProcess subproc = Subproc.Plain(["parallel", "-S", "2/lab1,2/lab2", "--ssh", $"ssh -F {own.ConfigFile}", "--line-buffer",
+                "sleep 0.3; echo {}", ":::", .. inputs]).WithStdin(Stdio.Null).WithStdout(Stdio.Pipe).WithStderr(Stdio.Pipe).Start();
+            var output = new StreamReader(subproc.Stdout);
+            var lines = new List<string> { (await output.ReadLineAsync())! };
+            own.StopServer(2);
+            Task<string> errors = new StreamReader(subproc.Stderr).ReadToEndAsync();
+            lines.AddRange((await output.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            ExitStatus status = await subproc.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(inputs.Order(StringComparer.Ordinal), lines.Order(StringComparer.Ordinal));
+            Assert.Equal(0, status.Code);
+            Assert.Contains("lab2", await errors);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
+    [SshFact]
+    public async Task Ctrl_C_leaves_nothing_running_on_the_hosts()
+    {
+        await using ChildProcess subproc = Subproc.Interruptible("parallel", "-S", "1/lab1,1/lab3", "--ssh", SshCommand, "--line-buffer",
+            "echo started; sleep 1011 & sleep 1011", ":::", "1", "2", "3").WithStdout(Stdio.Pipe).Start();
+        var output = new StreamReader(subproc.Stdout);
+        Assert.Equal("started", await output.ReadLineAsync());
+        Assert.Equal("started", await output.ReadLineAsync());
+        SshLab.WaitFor("sleep\01011");
+        subproc.Signal(2);
+        Assert.Equal(255, (await subproc.WaitAsync(TimeSpan.FromSeconds(60))).Code);
+        SshLab.AssertGone("sleep\01011");
+    }
+}
