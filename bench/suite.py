@@ -161,6 +161,8 @@ def main():
     print(packing_md, flush=True)
     piped, piped_md = script_section(["bash", os.path.join(HERE, "pipe.sh"), "30000000", str(rounds)], quick)
     print(piped_md, flush=True)
+    remote, remote_md = script_section(["bash", os.path.join(HERE, "ssh.sh"), "1000", str(max(1, rounds // 2))], quick)
+    print(remote_md, flush=True)
     alloc, alloc_md = allocations(quick)
     print(alloc_md, flush=True)
 
@@ -174,6 +176,10 @@ def main():
     fan_extra = fan["Subprocess"][3] - fan["Subprocess"][1]
     fan_growth = fan["Subprocess"][3] - fan["Subprocess"][2]
     big_ratio = big["Subprocess"][2] * 1024 / n_big
+    remote_sub = remote["subproc parallel -S"][0]
+    remote_floor = remote["xargs -P 6 over ssh, a shared master a host (floor)"][0]
+    remote_gnu = min(remote[name][0] for name in ("GNU parallel -S", "GNU parallel -S --controlmaster") if name in remote) \
+        if any(name.startswith("GNU") for name in remote) else float("nan")
     bars = [
         bar("Spawn + wait vs the C loop", "≤ 1.15x", f"{spawn['Subprocess'] / spawn['C posix_spawn loop']:.3f}x",
             spawn["Subprocess"] <= 1.15 * spawn["C posix_spawn loop"]),
@@ -192,6 +198,8 @@ def main():
         bar("Job runner: GNU parallel / subproc", "≥ 4x", f"{gnu / sub_jobs:.3f}x", gnu >= 4 * sub_jobs),
         bar("Packing: subproc -X vs xargs", "≤ 1.2x", f"{packing['subproc parallel -X echo'][2]:.3f}x", packing["subproc parallel -X echo"][2] <= 1.2),
         bar("Pipe: subproc --pipe throughput / GNU --pipe", "≥ 3x", f"{piped['subproc parallel --pipe'][2]:.3f}x", piped["subproc parallel --pipe"][2] >= 3),
+        bar("Many machines: GNU parallel -S / subproc -S", "≥ 10x", f"{remote_gnu / remote_sub:.3f}x", remote_gnu >= 10 * remote_sub),
+        bar("Many machines: subproc -S vs the xargs-over-ssh floor", "≤ 1.5x", f"{remote_sub / remote_floor:.3f}x", remote_sub <= 1.5 * remote_floor),
     ]
     bars_md = "## Bars\n\n" + table(["bar", "goal", "measured", "verdict"], bars, numeric=False)
     if quick:
@@ -199,9 +207,9 @@ def main():
     print(bars_md)
 
     check_numbers({"spawn": spawn, "capture": capture, "fan-out": fan, "capture of 1 GiB": big, "allocations": alloc,
-                   "pipeline": pipe, "lines": lines, "jobs": jobs, "packing": packing, "pipe": piped},
+                   "pipeline": pipe, "lines": lines, "jobs": jobs, "packing": packing, "pipe": piped, "ssh": remote},
                   expected={"spawn": 6, "capture": 6, "fan-out": 6, "capture of 1 GiB": 5, "allocations": 4, "pipeline": 6, "lines": 5, "jobs": 3,
-                            "packing": 3, "pipe": 2})
+                            "packing": 3, "pipe": 2, "ssh": 5})
     if quick:
         print("bench/run --quick: every row produced a number")
         return
@@ -236,6 +244,7 @@ def main():
         "<!-- jobs:start -->\n" + jobs_md + "\n<!-- jobs:end -->",
         "<!-- packing:start -->\n" + packing_md + "\n<!-- packing:end -->",
         "<!-- pipe:start -->\n" + piped_md + "\n<!-- pipe:end -->",
+        "<!-- ssh:start -->\n" + remote_md + "\n<!-- ssh:end -->",
         alloc_md + "\n\n" + notes["alloc"],
     ]) + "\n"
     open(os.path.join(ROOT, "BENCHMARKS.md"), "w").write(text)
