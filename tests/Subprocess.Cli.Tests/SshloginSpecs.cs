@@ -97,4 +97,92 @@ public class SshloginSpecs(SshLab lab) : Spec
         Assert.Equal(255, (await subproc.WaitAsync(TimeSpan.FromSeconds(60))).Code);
         SshLab.AssertGone("sleep\01011");
     }
+
+    [SshFact]
+    public async Task Transfer_return_and_cleanup_make_a_round_trip_and_leave_nothing_there()
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-trc-").FullName;
+        string sub = $"in-{Guid.NewGuid():N}";
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, sub));
+            File.WriteAllText(Path.Combine(dir, sub, "a.txt"), "hello\n");
+            File.WriteAllText(Path.Combine(dir, sub, "b c.txt"), "it's\n");
+            CapturedResult result = await Subproc.Plain(["parallel", "-S", "lab1,lab2", "--ssh", SshCommand, "--trc", "{}.out",
+                "tr a-z A-Z < {} > {}.out; echo done", ":::", $"{sub}/a.txt", $"{sub}/b c.txt"])
+                .WithWorkingDirectory(dir).WithStdin(Stdio.Null).WithCheck(false).CaptureAsync();
+            Assert.Equal((0, "done\ndone\n"), (result.ExitStatus.Code!.Value, result.StdoutText));
+            Assert.Equal("HELLO\n", File.ReadAllText(Path.Combine(dir, sub, "a.txt.out")));
+            Assert.Equal("IT'S\n", File.ReadAllText(Path.Combine(dir, sub, "b c.txt.out")));
+            foreach (int n in new[] { 1, 2 })
+            {
+                using SshHost host = lab.Host(n);
+                Assert.Equal("", Command.Shell($"ls -d {sub} 2>/dev/null; true").OnHost(host).Capture().StdoutText);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [SshFact]
+    public async Task Transfer_and_return_bring_back_what_GNU_parallel_brings_back()
+    {
+        string[] outputs = new string[2];
+        for (int i = 0; i < 2; i++)
+        {
+            string dir = Directory.CreateTempSubdirectory("subproc-trc-").FullName;
+            string sub = $"in-{Guid.NewGuid():N}";
+            try
+            {
+                Directory.CreateDirectory(Path.Combine(dir, sub));
+                File.WriteAllText(Path.Combine(dir, sub, "x.txt"), "one\ntwo\n");
+                string[] arguments = ["-S", "lab1", "--ssh", SshCommand, "--transfer", "--return", "{.}.count", "--cleanup", "wc -l < {} > {.}.count; cat {}", ":::", $"{sub}/x.txt"];
+                Command run = i == 0
+                    ? Command.Create("parallel", ["--will-cite", .. arguments]).WithEnvironment("PARALLEL_HOME", Path.Combine(lab.Folder, "parallel-home"))
+                    : Subproc.Plain(["parallel", .. arguments]);
+                CapturedResult result = await run.WithWorkingDirectory(dir).WithStdin(Stdio.Null).WithCheck(false).CaptureAsync();
+                outputs[i] = $"{result.ExitStatus} {result.StdoutText} {File.ReadAllText(Path.Combine(dir, sub, "x.count"))}";
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        Assert.Equal(outputs[0], outputs[1]);
+    }
+
+    [SshFact]
+    public async Task A_new_workdir_each_job_and_variables_given_by_name()
+    {
+        CapturedResult result = await Subproc.Plain(["parallel", "-S", "lab3", "--ssh", SshCommand, "--wd", "...", "--cleanup", "--env", "SUBPROC_SPEC_VALUE",
+            "pwd; printf '%s\\n' \"$SUBPROC_SPEC_VALUE\"", ":::", "1"])
+            .WithEnvironment("SUBPROC_SPEC_VALUE", "a b; $(x)").WithStdin(Stdio.Null).WithCheck(false).CaptureAsync();
+        string[] lines = result.StdoutText.Split('\n');
+        Assert.Matches(@"/\.parallel/tmp/lab3-\d+-1$", lines[0]);
+        Assert.Equal("a b; $(x)", lines[1]);
+        using SshHost host = lab.Host(3);
+        Assert.Equal("gone\n", Command.Shell($"test -d {lines[0]} || echo gone").OnHost(host).Capture().StdoutText);
+    }
+
+    [SshFact]
+    public async Task A_basefile_reaches_every_host_before_the_first_job_and_cleanup_removes_it()
+    {
+        string dir = Directory.CreateTempSubdirectory("subproc-bf-").FullName;
+        string name = $"base-{Guid.NewGuid():N}.txt";
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, name), "shared\n");
+            CapturedResult result = await Subproc.Plain(["parallel", "-k", "-S", "1/lab1,1/lab2", "--ssh", SshCommand, "--bf", name, "--cleanup",
+                $"cat {name}", ":::", "1", "2", "3", "4"]).WithWorkingDirectory(dir).WithStdin(Stdio.Null).WithCheck(false).CaptureAsync();
+            Assert.Equal((0, string.Concat(Enumerable.Repeat("shared\n", 4))), (result.ExitStatus.Code!.Value, result.StdoutText));
+            using SshHost host = lab.Host(2);
+            Assert.Equal("gone\n", Command.Shell($"test -e {name} || echo gone").OnHost(host).Capture().StdoutText);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -50,7 +50,7 @@ public partial class ArchitectureSpecs : Spec
     /// <summary>The code of each file in <paramref name="folder"/>, comments left out.</summary>
     private static IEnumerable<(string File, string Code)> Sources(string folder)
     {
-        string directory = Path.Combine(Root(), "src", "Subprocess", folder);
+        string directory = Path.Combine(Repository.Root, "src", "Subprocess", folder);
         string[] files = Directory.GetFiles(directory, "*.cs");
         Assert.NotEmpty(files);
         foreach (string file in files)
@@ -58,16 +58,6 @@ public partial class ArchitectureSpecs : Spec
             string code = string.Join('\n', File.ReadLines(file).Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal)));
             yield return (Path.GetFileName(file), code);
         }
-    }
-
-    private static string Root()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "Subprocess.slnx")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-        return directory ?? throw new InvalidOperationException("The tests run outside the repository: no Subprocess.slnx above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"\bSubprocess\.(?<layer>\w+)\b|(?<![\w.])(?<layer>Native|Waiting|Pipes|Launching|Spawning|Running)\.\w")]

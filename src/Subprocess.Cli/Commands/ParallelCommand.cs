@@ -31,7 +31,8 @@ internal static class ParallelCommand
         RefuseMixes(parsed);
         JobOptions options = ReadOptions(parsed);
         // -S: the jobs run on these hosts, as many at once as their slots add up to.
-        using Sshlogins? logins = Sshlogins.Open(parsed.GetValue(SshLogin) ?? [], parsed.GetValue(SshLoginFile) ?? [], parsed.GetValue(Ssh), parsed.GetValue(Jobs));
+        using Sshlogins? logins = Sshlogins.Open(parsed.GetValue(SshLogin) ?? [], parsed.GetValue(SshLoginFile) ?? [], parsed.GetValue(Ssh), parsed.GetValue(Jobs),
+            parsed.GetValue(BaseFile) ?? [], RemoteFilesOf(parsed).Cleanup);
         options = logins is null ? options : options with { MaxParallel = logins.Slots };
         if (parsed.GetValue(Pipe) || parsed.GetValue(PipePart))
         {
@@ -175,7 +176,7 @@ internal static class ParallelCommand
         // Output kept in files is captured whole, as grouped output is, however it would have been shown.
         bool streamed = kept is null;
         var output = new OutputChoices(parsed.GetValue(Tag), parsed.GetValue(TagString), streamed && parsed.GetValue(LineBuffer), streamed && parsed.GetValue(Ungroup), parsed.GetValue(Verbose));
-        var run = new ParallelRun(template, jobs, total, options, output, log, kept, logins);
+        var run = new ParallelRun(template, jobs, total, options, output, log, kept, logins, RemoteFilesOf(parsed));
         // First Ctrl-C: start nothing more, end the running jobs' trees (SIGTERM, grace, SIGKILL). A
         // second: SIGKILL them at once. Either way we exit when they are gone. The library's own
         // handlers are installed first, so this one runs before them and, cancelling the signal, is the

@@ -33,6 +33,14 @@ internal static class ParallelCommandOptions
 
     internal static readonly Option<string[]> SshLoginFile = new("--sshloginfile") { Description = "Read --sshlogin entries from FILE, one a line ('..': ~/.parallel/sshloginfile)" };
     internal static readonly Option<string?> Ssh = new("--ssh") { Description = "The ssh command for -S hosts, with its options (default: $PARALLEL_SSH, else ssh)" };
+    internal static readonly Option<string[]> TransferFile = new("--transferfile") { Description = "Send FILE (a template: {} and the rest) to the job's host before it runs, relative to --workdir" };
+    internal static readonly Option<bool> TransferInput = new("--transfer") { Description = "Same as --transferfile {}" };
+    internal static readonly Option<string[]> ReturnFile = new("--return") { Description = "Bring FILE (a template) back from the job's host after it ran" };
+    internal static readonly Option<bool> CleanupFiles = new("--cleanup") { Description = "Remove the sent and returned files (and --basefile's at the end) from the hosts" };
+    internal static readonly Option<string[]> TransferReturnCleanup = new("--trc") { Description = "Same as --transfer --return FILE --cleanup" };
+    internal static readonly Option<string?> WorkDir = new("--workdir") { Description = "The jobs' dir on the hosts (default the login dir; '...' a new one each, '.' this one)" };
+    internal static readonly Option<string[]> EnvName = new("--env") { Description = "Give the jobs on other hosts this process's value of variable NAME" };
+    internal static readonly Option<string[]> BaseFile = new("--basefile") { Description = "Send FILE to every host once, before the first job" };
     internal static readonly Option<string?> JobLogFile = new("--joblog") { Description = "Write a line per job to FILE (GNU parallel's columns)" };
     internal static readonly Option<string?> Halt = new("--halt") { Description = "Stop early: now|soon,fail|success=N|N% (soon: let running jobs finish; now: end them)" };
     internal static readonly Option<bool> Resume = new("--resume") { Description = "With --joblog: skip the jobs the log shows as run" };
@@ -94,7 +102,7 @@ internal static class ParallelCommandOptions
         ["--tag-string"] = "--tagstring", ["--tempdir"] = "--tmpdir",
         ["--argfile"] = "--arg-file", ["--maxargs"] = "--max-args", ["--max-replace-args"] = "-N", ["--maxreplaceargs"] = "-N", ["--maxlines"] = "--max-lines",
         ["--blocksize"] = "--block", ["--norunifempty"] = "--no-run-if-empty", ["--xapply"] = "--link",
-        ["--slf"] = "--sshloginfile", ["--argsep"] = "--arg-sep", ["--argfilesep"] = "--arg-file-sep", ["--willcite"] = "--will-cite", ["--nn"] = "--will-cite", ["--nonotice"] = "--will-cite", ["--no-notice"] = "--will-cite",
+        ["--slf"] = "--sshloginfile", ["--tf"] = "--transferfile", ["--wd"] = "--workdir", ["--bf"] = "--basefile", ["--argsep"] = "--arg-sep", ["--argfilesep"] = "--arg-file-sep", ["--willcite"] = "--will-cite", ["--nn"] = "--will-cite", ["--nonotice"] = "--will-cite", ["--no-notice"] = "--will-cite",
     };
 
     /// <summary>Every option, in the order <c>--help</c> lists them.</summary>
@@ -104,7 +112,8 @@ internal static class ParallelCommandOptions
         ResumeFailed, DryRun, ArgFiles, Delimiter, Null, Link, ColumnSeparator, Header, Trim, TagString, Verbose, Ungroup,
         Shuffle, Delay, MaxArgs, MaxArgsEach, MaxLines, Xargs, Multiple, ReplaceString, Plus, Pipe, PipePart, Block, RecordEnd,
         RecordStart, Nice, Load, MemFree, Results, Files, TempDirectory, Quote, NoRunIfEmpty, Group, WillCite, ArgumentSeparator,
-        FileSeparator, XargsFill, SshLogin, SshLoginFile, Ssh
+        FileSeparator, XargsFill, SshLogin, SshLoginFile, Ssh, TransferFile, TransferInput, ReturnFile, CleanupFiles, TransferReturnCleanup,
+        WorkDir, EnvName, BaseFile
     ];
 
     /// <summary>Refuses options given together that say opposite things.</summary>
@@ -119,6 +128,9 @@ internal static class ParallelCommandOptions
             (parsed.GetValue(NoRunIfEmpty) && (parsed.GetValue(Pipe) || parsed.GetValue(PipePart)),
                 "-r with --pipe (no job for a block of only blanks) is not supported here: drop -r, or drop the blank lines first (grep .)"),
             // GNU parallel refuses these too: blocks read as jobs start are not counted before the input ends.
+            ((parsed.GetValue(Pipe) || parsed.GetValue(PipePart)) && (parsed.GetValue(TransferFile) is [_, ..] || parsed.GetValue(TransferInput)
+                || parsed.GetValue(TransferReturnCleanup) is [_, ..]),
+                "--pipe sends each block down the job's session, where --transferfile sends the job's files: give one of them"),
             ((parsed.GetValue(Pipe) || parsed.GetValue(PipePart)) && (parsed.GetValue(Eta) || parsed.GetValue(Bar) || parsed.GetValue(ProgressOption)
                 || parsed.GetValue(Shuffle) || parsed.GetValue(Halt) is string halt && halt.Contains('%', StringComparison.Ordinal)),
                 "--pipe is incompatible with --eta, --bar, --shuf and a --halt percentage, which need the number of jobs (as in GNU parallel)"),
@@ -234,5 +246,15 @@ internal static class ParallelCommandOptions
         {
             throw new UsageException($"--load {text} is not a load: N processes, +N or -N (the cores plus or minus N), or N% of the cores");
         }
+    }
+
+    /// <summary>What jobs on other hosts take there and bring back: <c>--transferfile</c>, <c>--transfer</c>,
+    /// <c>--return</c>, <c>--cleanup</c>, <c>--trc</c>, <c>--workdir</c>, <c>--env</c>.</summary>
+    internal static Remote.RemoteFiles RemoteFilesOf(ParseResult parsed)
+    {
+        string[] trc = parsed.GetValue(TransferReturnCleanup) ?? [];
+        string[] transfer = [.. parsed.GetValue(TransferFile) ?? [], .. parsed.GetValue(TransferInput) || trc.Length > 0 ? ["{}"] : Array.Empty<string>()];
+        return new Remote.RemoteFiles([.. transfer.Distinct(StringComparer.Ordinal)], [.. parsed.GetValue(ReturnFile) ?? [], .. trc],
+            parsed.GetValue(CleanupFiles) || trc.Length > 0, parsed.GetValue(WorkDir), parsed.GetValue(EnvName) ?? []);
     }
 }

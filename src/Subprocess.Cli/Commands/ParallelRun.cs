@@ -19,11 +19,15 @@ namespace Subprocess.Cli.Commands;
 /// <param name="log">The job log, if any.</param>
 /// <param name="kept">Where <c>--results</c> or <c>--files</c> keep each job's output instead of it being printed, if anywhere.</param>
 /// <param name="logins">The hosts the jobs run on (<c>-S</c>), if not this machine alone.</param>
+/// <param name="files">What jobs on other hosts take there and bring back (<c>--transferfile</c>, <c>--return</c>...).</param>
 internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? total, JobOptions options, OutputChoices output, JobLog? log,
-    IJobResults? kept = null, Remote.Sshlogins? logins = null)
+    IJobResults? kept = null, Remote.Sshlogins? logins = null, Remote.RemoteFiles? files = null)
 {
     /// <summary>The host of each job started and not yet reported (its job-log name), by the runner's number.</summary>
     private readonly ConcurrentDictionary<long, string> _hosts = new();
+
+    /// <summary>The remote part of each job started on another host and not yet reported, by the runner's number.</summary>
+    private readonly ConcurrentDictionary<long, Remote.RemoteJob> _remote = new();
 
     /// <summary>The inputs of the jobs started and not yet reported, by number.</summary>
     private readonly ConcurrentDictionary<long, JobInput> _running = new();
@@ -97,7 +101,17 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         // Built again (same context) when its host went down: the host is chosen anew each time.
         (SshHost? host, string name) = logins?.For(context) ?? (null, ":");
         _hosts[context.Number] = name;
-        return Compose(input, context with { Number = input.Number }, context.Number, input.Stdin, host);
+        Remote.RemoteJob? remote = null;
+        if (host is not null)
+        {
+            remote = (files ?? Remote.RemoteFiles.None).For(host, input.Values, context with { Number = input.Number }, template.Replacements);
+            _remote[context.Number] = remote;
+        }
+        else
+        {
+            _remote.TryRemove(context.Number, out _);
+        }
+        return Compose(input, context with { Number = input.Number }, context.Number, input.Stdin, remote);
     }
 
     /// <summary>The job's command as the template and the output choices make it, reading <paramref name="stdin"/> if given.</summary>
@@ -105,8 +119,8 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
     /// <param name="context">Its number (the input's) and slot.</param>
     /// <param name="order">Its number in the runner's order, the order of the results under <c>-k</c>.</param>
     /// <param name="stdin">What it reads, or null.</param>
-    /// <param name="host">The host it runs on, or null for this machine.</param>
-    private Pipeline Compose(JobInput input, JobContext context, long order, Stdio? stdin, SshHost? host)
+    /// <param name="remote">The host it runs on and its files there, or null for this machine.</param>
+    private Pipeline Compose(JobInput input, JobContext context, long order, Stdio? stdin, Remote.RemoteJob? remote)
     {
         if (output.Verbose)
         {
@@ -115,11 +129,11 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         }
         if (output.Ungroup)
         {
-            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr), input.Arguments, stdin, host);
+            return template.Build(input.Values, context, Stdio.Stream(_stdout), () => Stdio.Stream(_stderr), input.Arguments, stdin, remote);
         }
         if (!output.LineBuffer)
         {
-            return template.Build(input.Values, context, arguments: input.Arguments, stdin: stdin, host: host);
+            return template.Build(input.Values, context, arguments: input.Arguments, stdin: stdin, remote: remote);
         }
         byte[]? prefix = Prefix(input, context);
         // Under -k, held until every job before it is done (ReportAsync lets them out), as GNU parallel's --line-buffer -k.
@@ -130,7 +144,7 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
             var errors = new LineStream(_lineWriter!, _stderr, prefix, held: options.KeepOrder);
             lines.Add(errors);
             return Stdio.Stream(errors);
-        }, input.Arguments, stdin, host);
+        }, input.Arguments, stdin, remote);
         _streaming[order] = lines;
         lock (_streaming)
         {
@@ -199,6 +213,11 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
     {
         _running.TryRemove(job.Context.Number, out JobInput? input);
         input ??= new JobInput(job.Context.Number, []);
+        if (_remote.TryRemove(job.Context.Number, out Remote.RemoteJob? remote))
+        {
+            // --return and --cleanup: before the job is reported, so its files are here when it is.
+            await remote.FinishAsync();
+        }
         if (_streaming.TryRemove(job.Context.Number, out List<LineStream>? lines))
         {
             lines.ForEach(stream =>

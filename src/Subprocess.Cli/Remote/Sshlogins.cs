@@ -39,7 +39,10 @@ internal sealed class Sshlogins : IDisposable
     /// <param name="ssh">The <c>--ssh</c> command (else <c>$PARALLEL_SSH</c>, else ssh).</param>
     /// <param name="jobs">The <c>--jobs</c> value, applied to each host that gives no N of its own; null: its cores.</param>
     /// <exception cref="UsageException">An entry is malformed, a file cannot be read, or no host could be reached.</exception>
-    public static Sshlogins? Open(IReadOnlyList<string> entries, IReadOnlyList<string> files, string? ssh, string? jobs)
+    /// <param name="baseFiles">The <c>--basefile</c> files, sent to every host before the first job.</param>
+    /// <param name="cleanup">Remove the base files from the hosts at the end (<c>--cleanup</c>).</param>
+    public static Sshlogins? Open(IReadOnlyList<string> entries, IReadOnlyList<string> files, string? ssh, string? jobs,
+        IReadOnlyList<string>? baseFiles = null, bool cleanup = false)
     {
         var written = new List<string>();
         foreach (string entry in entries)
@@ -66,6 +69,11 @@ internal sealed class Sshlogins : IDisposable
             try
             {
                 login.Host!.Connect();
+                if (baseFiles is [_, ..])
+                {
+                    login.BaseFiles = new RemoteJob(login.Host, null, false, baseFiles, [], cleanup, []);
+                    login.BaseFiles.SendAsync().GetAwaiter().GetResult();
+                }
             }
             catch (SshConnectionException e)
             {
@@ -116,7 +124,14 @@ internal sealed class Sshlogins : IDisposable
 
     public void Dispose()
     {
-        Parallel.ForEach(_logins, login => login.Host?.Dispose());
+        Parallel.ForEach(_logins, login =>
+        {
+            if (login.BaseFiles is { } sent && !login.CheckDown())
+            {
+                sent.FinishAsync().GetAwaiter().GetResult();
+            }
+            login.Host?.Dispose();
+        });
     }
 
     private static Login Parse(string entry, string[] sshWords)
@@ -177,6 +192,9 @@ internal sealed class Sshlogins : IDisposable
         public int? FixedSlots => fixedSlots;
 
         public int Slots { get; set; }
+
+        /// <summary>The <c>--basefile</c> files sent there, removed at the end with <c>--cleanup</c>.</summary>
+        public RemoteJob? BaseFiles { get; set; }
 
         public bool IsDown => _downReason is not null;
 

@@ -76,9 +76,9 @@ internal sealed record JobTemplate
     /// <param name="stderr">Where each stage's stderr goes, or null.</param>
     /// <param name="arguments">A job of several arguments: each one's values, or null.</param>
     /// <param name="stdin">What the first stage reads (<c>--pipe</c>'s block), or null.</param>
-    /// <param name="host">The host the job runs on (its template then a shell script, whole), or null for this machine.</param>
+    /// <param name="remote">The host the job runs on and its files (its template then a shell script, whole), or null for this machine.</param>
     public Pipeline Build(IReadOnlyList<string> inputs, JobContext context, Stdio? stdout = null, Func<Stdio>? stderr = null,
-        IReadOnlyList<IReadOnlyList<string>>? arguments = null, Stdio? stdin = null, SshHost? host = null)
+        IReadOnlyList<IReadOnlyList<string>>? arguments = null, Stdio? stdin = null, Remote.RemoteJob? remote = null)
     {
         if (_shell is null && !InputIsCommand)
         {
@@ -86,11 +86,17 @@ internal sealed record JobTemplate
         }
         // With no template, the input is itself the command line, as the user wrote it.
         string script = _shell?.Fill(inputs, context, arguments) ?? string.Join(' ', inputs);
+        script = remote?.Wrap(script) ?? script;
         Command command = Numbered(Niceness is int nice ? Niced(nice, ["/bin/sh", "-c", script]) : Command.Shell(script), context);
-        command = host is null ? command : command.OnHost(host);
+        if (remote is not null)
+        {
+            command = remote.Environment.Aggregate(command.OnHost(remote.Host), (with, variable) => with.WithEnvironment(variable.Name, variable.Value));
+        }
         command = stdin is null ? command : command.WithStdin(stdin);
         command = stdout is null ? command : command.WithStdout(stdout);
-        return Pipeline.Create(stderr is null ? command : command.WithStderr(stderr()));
+        command = stderr is null ? command : command.WithStderr(stderr());
+        // The files sent ahead of the job (--transferfile) come down its own session, packed here.
+        return remote?.Sender is { } sender ? sender | command : Pipeline.Create(command);
     }
 
     private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context, Stdio? defaultStdin, Stdio? defaultStdout,
