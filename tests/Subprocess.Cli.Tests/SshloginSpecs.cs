@@ -175,7 +175,7 @@ public class SshloginSpecs(SshLab lab) : Spec
         {
             File.WriteAllText(Path.Combine(dir, name), "shared\n");
             CapturedResult result = await Subproc.Plain(["parallel", "-k", "-S", "1/lab1,1/lab2", "--ssh", SshCommand, "--bf", name, "--cleanup",
-                $"cat {name}", ":::", "1", "2", "3", "4"]).WithWorkingDirectory(dir).WithStdin(Stdio.Null).WithCheck(false).CaptureAsync();
+                $"cat {name} # {{}}", ":::", "1", "2", "3", "4"]).WithWorkingDirectory(dir).WithStdin(Stdio.Null).WithCheck(false).CaptureAsync();
             Assert.Equal((0, string.Concat(Enumerable.Repeat("shared\n", 4))), (result.ExitStatus.Code!.Value, result.StdoutText));
             using SshHost host = lab.Host(2);
             Assert.Equal("gone\n", Command.Shell($"test -e {name} || echo gone").OnHost(host).Capture().StdoutText);

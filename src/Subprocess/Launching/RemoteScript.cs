@@ -28,7 +28,18 @@ internal static class RemoteScript
             Quote(script, Encoding.UTF8.GetBytes(dir.StartsWith('-') ? "./" + dir : dir));
             Append(script, " && ");
         }
-        if (command.CleanEnvironment || !command.Environment.IsEmpty)
+        // Variables set the shell's way (NAME='value' before the program: no process of its own), unless a
+        // name is not one the shell takes, or one is removed, or the environment starts clean: then env.
+        if (!command.CleanEnvironment && command.Environment.All(pair => pair.Value is not null && IsShellName(pair.Key)))
+        {
+            foreach ((string name, byte[]? value) in command.Environment.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                Append(script, name + "=");
+                Quote(script, value!);
+                script.Add((byte)' ');
+            }
+        }
+        else
         {
             Append(script, command.CleanEnvironment ? "env -i" : "env");
             foreach ((string name, byte[]? value) in command.Environment.OrderBy(pair => pair.Key, StringComparer.Ordinal))
@@ -89,6 +100,9 @@ internal static class RemoteScript
         }
         script.Add((byte)'\'');
     }
+
+    private static bool IsShellName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static void Append(List<byte> script, string text) => script.AddRange(Encoding.UTF8.GetBytes(text));
 }
