@@ -71,12 +71,15 @@ public sealed class SshHost : IRemoteHost, IDisposable
 
     /// <summary>Opens the shared connection now rather than at the first command (a no-op when it is open).</summary>
     /// <exception cref="SshConnectionException">ssh could not connect or authenticate; its message says why.</exception>
-    /// <exception cref="ObjectDisposedException">The host was disposed.</exception>
+    /// <exception cref="SshConnectionException">... or the host was disposed.</exception>
     public void Connect()
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                throw new SshConnectionException(Destination, "the host was closed (SshHost.Dispose)");
+            }
             if (_master is not null && _master.Poll() is null)
             {
                 return;
@@ -114,7 +117,7 @@ public sealed class SshHost : IRemoteHost, IDisposable
         {
             lock (_gate)
             {
-                return (SshProgram, Arguments("-S", Socket, "-o", "ControlMaster=no", "-T"));
+                return (SshProgram, SessionArguments());
             }
         }
     }
@@ -123,34 +126,35 @@ public sealed class SshHost : IRemoteHost, IDisposable
 
     string IRemoteHost.NextJob() => "j" + Interlocked.Increment(ref _jobs).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    void IRemoteHost.Signal(string job, int signal)
+    void IRemoteHost.Signal(string connection, string job, int signal)
     {
         string name = Native.Signals.Name(signal);
         name = name.StartsWith("SIG", StringComparison.Ordinal) ? name[3..] : signal.ToString(System.Globalization.CultureInfo.InvariantCulture);
         string[] arguments;
         lock (_gate)
         {
-            if (_master is null || _master.Poll() is not null)
+            if (_master is null || _master.Poll() is not null || connection != _connection)
             {
                 return; // the anchor ends every job of a connection that closes
             }
-            arguments = Arguments("-S", Socket, "-o", "ControlMaster=no", "-T");
+            arguments = SessionArguments();
         }
         // Detached: it must get through even while this process ends its children; it is short.
         using ChildProcess session = Command.Create(SshProgram, [.. arguments, RemoteScript.Signal(_connection, job, name)])
             .WithStdin(Stdio.Null).WithStdout(Stdio.Null).WithStderr(Stdio.Null).Detached().Start();
     }
 
-    bool IRemoteHost.IsLost(TimeSpan wait)
+    bool IRemoteHost.IsLost(string connection, TimeSpan wait)
     {
         ChildProcess? master;
         lock (_gate)
         {
-            master = _master;
+            master = connection == _connection ? _master : null;
         }
         if (master is null)
         {
-            return true;
+            _lostReason = _lostReason.Length > 0 ? _lostReason : "the connection closed";
+            return true; // closed, or replaced since the job started on it
         }
         try
         {
@@ -181,11 +185,19 @@ public sealed class SshHost : IRemoteHost, IDisposable
             arguments.Add("-F");
             arguments.Add(ConfigFile);
         }
-        arguments.AddRange(SshOptions);
+        // ssh keeps the first value it is given: ours first (the connection's own), the caller's next,
+        // then defaults the caller may override (a handshake bounded, a silent host noticed).
         arguments.AddRange(more);
+        arguments.AddRange(SshOptions);
+        arguments.AddRange(["-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3"]);
         arguments.Add(Destination);
         return [.. arguments];
     }
+
+    /// <summary>A session over the shared connection: never a connection of its own (had the master just
+    /// gone, ssh would connect directly, running a job no signal or anchor reaches) and never a prompt.</summary>
+    private string[] SessionArguments() =>
+        Arguments("-S", Socket, "-o", "ControlMaster=no", "-o", "ProxyCommand=false", "-o", "BatchMode=yes", "-T");
 
     /// <summary>Starts the master, whose remote command (<see cref="RemoteScript.Anchor"/>) says
     /// <c>ready</c> once the connection is up and the connection's folder made, and ends every job of
@@ -198,7 +210,9 @@ public sealed class SshHost : IRemoteHost, IDisposable
         _lostReason = "";
         string errors = Path.Combine(_socketFolder, "master.err");
         ChildProcess master = Command.Create(SshProgram, [.. Arguments("-M", "-S", Socket, "-o", "ControlPersist=no", "-T"), RemoteScript.Anchor(_connection)])
-            .WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.File(errors)).Start();
+            .WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).WithStderr(Stdio.File(errors))
+            // In a group of its own: a Ctrl-C at the terminal is this process's to handle, not the connection's.
+            .WithNewProcessGroup().Start();
         string said = ReadLine(master.Stdout);
         if (said != "ready")
         {

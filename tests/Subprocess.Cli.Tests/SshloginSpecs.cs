@@ -108,10 +108,14 @@ public class SshloginSpecs(SshLab lab) : Spec
             Directory.CreateDirectory(Path.Combine(dir, sub));
             File.WriteAllText(Path.Combine(dir, sub, "a.txt"), "hello\n");
             File.WriteAllText(Path.Combine(dir, sub, "b c.txt"), "it's\n");
+            // A name tar would read as an option, were it not passed as ./--remove-files.
+            File.WriteAllText(Path.Combine(dir, "--remove-files"), "dash\n");
             CapturedResult result = await Subproc.Plain(["parallel", "-S", "lab1,lab2", "--ssh", SshCommand, "--trc", "{}.out",
-                "tr a-z A-Z < {} > {}.out; echo done", ":::", $"{sub}/a.txt", $"{sub}/b c.txt"])
+                "tr a-z A-Z < ./{} > ./{}.out; echo done", ":::", $"{sub}/a.txt", $"{sub}/b c.txt", "--remove-files"])
                 .WithWorkingDirectory(dir).WithStdin(Stdio.Null).WithCheck(false).CaptureAsync();
-            Assert.Equal((0, "done\ndone\n"), (result.ExitStatus.Code!.Value, result.StdoutText));
+            Assert.Equal((0, "done\ndone\ndone\n"), (result.ExitStatus.Code!.Value, result.StdoutText));
+            Assert.Equal("dash\n", File.ReadAllText(Path.Combine(dir, "--remove-files")));
+            Assert.Equal("DASH\n", File.ReadAllText(Path.Combine(dir, "--remove-files.out")));
             Assert.Equal("HELLO\n", File.ReadAllText(Path.Combine(dir, sub, "a.txt.out")));
             Assert.Equal("IT'S\n", File.ReadAllText(Path.Combine(dir, sub, "b c.txt.out")));
             foreach (int n in new[] { 1, 2 })

@@ -114,6 +114,22 @@ public class RemoteSpecs(SshLab lab) : Spec
     }
 
     [SshFact]
+    public void A_pipeline_with_a_stage_on_a_host_is_ended_whole_whichever_stage_is_remote()
+    {
+        using SshHost host = lab.Host(1);
+        // The remote stage first: its ssh leads the local group, where cat is too.
+        Assert.Throws<ProcessTimeoutException>(() =>
+            (Command.Shell("sleep 1008 & sleep 1008").OnHost(host) | Command.Create("cat")).WithTimeout(TimeSpan.FromSeconds(1)).Capture());
+        SshLab.AssertGone("sleep\01008");
+        // The remote stage last, ignoring SIGTERM: the group's SIGTERM ends its local ssh, and the SIGKILL
+        // after the grace must still reach the host.
+        Assert.Throws<ProcessTimeoutException>(() =>
+            (Command.Create("true") | Command.Shell("trap '' TERM; sleep 1009 & sleep 1009").OnHost(host))
+                .WithTimeout(TimeSpan.FromSeconds(1)).WithGracePeriod(TimeSpan.FromSeconds(1)).Capture());
+        SshLab.AssertGone("sleep\01009");
+    }
+
+    [SshFact]
     public void Closing_the_host_ends_what_still_runs_there()
     {
         SshHost host = lab.Host(2);

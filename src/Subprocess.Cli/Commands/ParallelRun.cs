@@ -95,9 +95,12 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
 
     private Pipeline Build(JobInput input, JobContext context)
     {
-        Interlocked.Increment(ref _started);
-        // By the runner's number, which the result carries: under --resume it is not the input's.
-        _running[context.Number] = input;
+        // By the runner's number, which the result carries: under --resume it is not the input's. A job built
+        // again (its host went down) is not started twice.
+        if (_running.TryAdd(context.Number, input))
+        {
+            Interlocked.Increment(ref _started);
+        }
         // Built again (same context) when its host went down: the host is chosen anew each time.
         (SshHost? host, string name) = logins?.For(context) ?? (null, ":");
         _hosts[context.Number] = name;

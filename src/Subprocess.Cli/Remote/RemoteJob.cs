@@ -29,7 +29,7 @@ internal sealed class RemoteJob(SshHost host, string? workDir, bool tempDir, IRe
             foreach (string file in transfer)
             {
                 (string localDir, string member) = Split(file);
-                arguments.AddRange(["-C", localDir, member]);
+                arguments.AddRange(["-C", localDir, Member(member)]);
             }
             return Command.Create("tar", arguments).WithStderr(Stdio.Inherit);
         }
@@ -42,14 +42,15 @@ internal sealed class RemoteJob(SshHost host, string? workDir, bool tempDir, IRe
         var wrapped = new StringBuilder();
         if (workDir is not null)
         {
-            string dir = GnuQuote.Word(workDir);
+            string dir = Directory(workDir);
             wrapped.Append($"mkdir -p -- {dir} && cd -- {dir} && ");
         }
-        if (transfer.Count > 0)
+        if (transfer.Count == 0)
         {
-            wrapped.Append("tar -x -P -f - && ");
+            return wrapped.Length == 0 ? script : wrapped.Append("{ ").Append(script).Append("\n}").ToString();
         }
-        return wrapped.Length == 0 ? script : wrapped.Append("{ ").Append(script).Append("\n} </dev/null").ToString();
+        // The job's stdin was the files' stream: it reads nothing after them.
+        return wrapped.Append("tar -x -P -f - && { ").Append(script).Append("\n} </dev/null").ToString();
     }
 
     /// <summary>Sends the files on their own (<c>--basefile</c>), not ahead of a job.</summary>
@@ -60,12 +61,19 @@ internal sealed class RemoteJob(SshHost host, string? workDir, bool tempDir, IRe
     /// <c>--workdir ...</c> dir. Errors are reported on stderr, as GNU parallel's rsync reports them.</summary>
     public async Task FinishAsync()
     {
+        if (!host.IsConnected)
+        {
+            // Lost: its files there are out of reach (and the job ran again elsewhere); opening it again is not ours to do.
+            return;
+        }
         foreach (IGrouping<string, (string LocalDir, string Member)> back in returns.Select(Split).GroupBy(pair => pair.LocalDir))
         {
-            Directory.CreateDirectory(back.Key);
-            Command there = Command.Shell(InWorkDir(string.Join(' ', ["tar -c -P -f -", .. back.Select(pair => GnuQuote.Word(pair.Member))]))).OnHost(host);
-            // As rsync leaves them: owned by whoever brings them back, not by the remote user's IDs.
-            await Run(there | Command.Create("tar", "-x", "-P", "--no-same-owner", "-f", "-").WithWorkingDirectory(back.Key));
+            System.IO.Directory.CreateDirectory(back.Key);
+            Command there = Command.Shell(InWorkDir(string.Join(' ', ["tar -c -P -f -", .. back.Select(pair => GnuQuote.Word(Member(pair.Member)))]))).OnHost(host);
+            // As rsync leaves them: owned by whoever brings them back, not by the remote user's IDs. Only names
+            // asked for as absolute are written as absolute: the host's archive cannot reach outside the dir else.
+            string[] unpack = back.Any(pair => Path.IsPathRooted(pair.Member)) ? ["-x", "-P", "--no-same-owner", "-f", "-"] : ["-x", "--no-same-owner", "-f", "-"];
+            await Run(there | Command.Create("tar", unpack).WithWorkingDirectory(back.Key));
         }
         if (cleanup && (transfer.Count > 0 || returns.Count > 0 || tempDir))
         {
@@ -73,14 +81,21 @@ internal sealed class RemoteJob(SshHost host, string? workDir, bool tempDir, IRe
             // The dirs the files came in, emptied, go too (relative ones only: never a dir outside the work dir).
             string[] dirs = [.. members.Where(member => !Path.IsPathRooted(member)).Select(Path.GetDirectoryName).OfType<string>()
                 .Where(dir => dir.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(dir => dir.Length)];
-            string remove = InWorkDir("rm -f -- " + string.Join(' ', members.Select(GnuQuote.Word))
+            string remove = InWorkDir("rm -f -- " + string.Join(' ', members.Select(member => GnuQuote.Word(Member(member))))
                 + (dirs.Length > 0 ? "; rmdir -p -- " + string.Join(' ', dirs.Select(GnuQuote.Word)) + " 2>/dev/null; :" : ""))
-                + (tempDir ? $"; cd && rmdir -- {GnuQuote.Word(workDir!)} 2>/dev/null" : "");
+                + (tempDir ? $"; cd && rmdir -- {Directory(workDir!)} 2>/dev/null" : "");
             await Run(Pipeline.Create(Command.Shell(remove).OnHost(host)));
         }
     }
 
-    private string InWorkDir(string command) => workDir is null ? command : $"cd -- {GnuQuote.Word(workDir)} && {command}";
+    private string InWorkDir(string command) => workDir is null ? command : $"cd -- {Directory(workDir)} && {command}";
+
+    /// <summary>A dir for the remote shell: quoted, and ./ before a relative one, so that CDPATH (which a
+    /// login's rc file may set) is not searched.</summary>
+    private static string Directory(string dir) => GnuQuote.Word(dir.StartsWith('/') ? dir : "./" + dir);
+
+    /// <summary>A name for tar: ./ before a relative one, so that one starting with '-' is not read as an option.</summary>
+    private static string Member(string member) => member.StartsWith('/') ? member : "./" + member;
 
     private static async Task Run(Pipeline pipeline)
     {
@@ -103,6 +118,6 @@ internal sealed class RemoteJob(SshHost host, string? workDir, bool tempDir, IRe
         {
             return (Path.GetFullPath(dot == 0 ? "/" : path[..dot]), path[(dot + 3)..]);
         }
-        return Path.IsPathRooted(path) ? ("/", path) : (Directory.GetCurrentDirectory(), path);
+        return Path.IsPathRooted(path) ? ("/", path) : (System.IO.Directory.GetCurrentDirectory(), path);
     }
 }

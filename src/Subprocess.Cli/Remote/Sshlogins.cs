@@ -79,37 +79,41 @@ internal sealed class Sshlogins : IDisposable
             {
                 login.MarkDown(e.Reason);
             }
+            catch (ProcessStartException e)
+            {
+                login.MarkDown(e.Reason); // the ssh of --ssh cannot be started: said once every host is down
+            }
         });
         if (logins.All(login => login.IsDown))
         {
             throw new UsageException("no host could be reached: " + string.Join("; ", logins.Select(login => $"{login.Name}: {login.DownReason}")));
         }
+        bool counted = jobs is not null && !jobs.StartsWith('+') && !jobs.StartsWith('-') && !jobs.EndsWith('%') && jobs != "0";
         foreach (Login login in logins)
         {
-            login.Slots = login.FixedSlots ?? (jobs is not null && !jobs.StartsWith('+') && !jobs.StartsWith('-') && !jobs.EndsWith('%')
-                ? JobSlots.Parse(jobs, 1)
-                : JobSlots.Parse(jobs ?? "100%", login.IsDown ? 1 : login.Cores()));
-            // A host with no limit gets as many as its cores: jobs spread over the hosts, not all to the first.
-            login.Slots = login.Slots == 0 ? Math.Max(1, login.IsDown ? 1 : login.Cores()) : login.Slots;
+            int cores = login.IsDown ? 1 : login.Cores();
+            // N/host, else --jobs N, else --jobs against the host's cores (0, no limit: its cores, so that
+            // jobs spread over the hosts, not all to the first). sshd's default MaxSessions is 10 a
+            // connection, and the connection's own command and the signal sessions take some: slots that
+            // come from a host's cores are at most 8; N asks for N all the same.
+            login.Slots = login.FixedSlots ?? (counted
+                ? JobSlots.Parse(jobs!, cores)
+                : Math.Min(login.Host is null ? int.MaxValue : 8, Math.Max(1, JobSlots.Parse(jobs is null or "0" ? "100%" : jobs, cores))));
         }
         return new Sshlogins(logins);
     }
 
     /// <summary>The host that job <paramref name="context"/> runs on (null: this machine) and its name for
     /// the job log: its slot's, or, if that one is down, one still up.</summary>
-    /// <exception cref="SshConnectionException">Every host is down.</exception>
     public (SshHost? Host, string Name) For(JobContext context)
     {
         int index = Array.FindIndex(_slotEnds, end => context.Slot <= end);
         Login login = _logins[index < 0 ? (context.Slot - 1) % _logins.Length : index];
         if (login.CheckDown())
         {
+            // Every host down: the job goes to its own, closed, where it fails at once with the reason.
             Login[] up = [.. _logins.Where(other => !other.CheckDown())];
-            if (up.Length == 0)
-            {
-                throw new SshConnectionException(login.Name, "every host is down: " + string.Join("; ", _logins.Select(l => $"{l.Name}: {l.DownReason}")));
-            }
-            login = up[context.Slot % up.Length];
+            login = up.Length == 0 ? login : up[context.Slot % up.Length];
         }
         return (login.Host, login.Name);
     }
@@ -200,7 +204,12 @@ internal sealed class Sshlogins : IDisposable
 
         public string DownReason => _downReason ?? "";
 
-        public void MarkDown(string reason) => _downReason ??= reason;
+        public void MarkDown(string reason)
+        {
+            _downReason ??= reason;
+            // Closed, not opened again by a job that was built for it before: that job fails at once, and runs elsewhere.
+            host?.Dispose();
+        }
 
         /// <summary>Down already, or its connection lost since (it is not opened again: its jobs go elsewhere).</summary>
         public bool CheckDown()

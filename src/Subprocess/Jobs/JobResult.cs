@@ -64,14 +64,7 @@ public sealed class JobResult : IDisposable
         get => _output;
         set
         {
-            if (_output is not null)
-            {
-                _output.Stdout.Dispose();
-                foreach (OutputBuffer stage in _output.Stderr)
-                {
-                    stage.Dispose();
-                }
-            }
+            _output?.Release();
             _output = value;
         }
     }

@@ -27,12 +27,14 @@ internal interface IRemoteHost
     string NextJob();
 
     /// <summary>Sends <paramref name="signal"/> to the process group of <paramref name="job"/> on the host
-    /// (and SIGCONT after it, so a stopped job sees it), through a session of its own. Does not wait.</summary>
-    void Signal(string job, int signal);
+    /// (and SIGCONT after it, so a stopped job sees it, unless it is a stop), through a session of its own,
+    /// if <paramref name="connection"/> is still open (else its anchor ended the job). Does not wait.</summary>
+    void Signal(string connection, string job, int signal);
 
-    /// <summary>Whether the shared connection is gone, waiting up to <paramref name="wait"/> for it to
-    /// show: a session that ended with ssh's 255 may have seen the connection fail before its master did.</summary>
-    bool IsLost(TimeSpan wait);
+    /// <summary>Whether <paramref name="connection"/> is gone (closed, or replaced by a new one), waiting up
+    /// to <paramref name="wait"/> for it to show: a session that ended with ssh's 255 may have seen the
+    /// connection fail before its master did.</summary>
+    bool IsLost(string connection, TimeSpan wait);
 
     /// <summary>Why the connection is gone, for the exception a lost session throws.</summary>
     string LostReason { get; }

@@ -32,8 +32,8 @@ internal sealed record LaunchPlan
     /// environment changes of its own: those travel in the remote script). The spawners start this.</summary>
     public CommandSpec Executed { get; }
 
-    /// <summary>The host the command runs on and its job's name there; null for a local command.</summary>
-    public (IRemoteHost Host, string Job)? Remote { get; private init; }
+    /// <summary>The host the command runs on, the connection it starts on, and its job's name there; null for a local command.</summary>
+    public (IRemoteHost Host, string Connection, string Job)? Remote { get; private init; }
 
     /// <summary>The absolute path that will be executed.</summary>
     public string ExecutablePath { get; }
@@ -97,8 +97,9 @@ internal sealed record LaunchPlan
     private static LaunchPlan OnHost(CommandSpec command, IRemoteHost host)
     {
         string job = host.NextJob();
+        string connection = host.ConnectionId;
         (string program, IReadOnlyList<string> arguments) = host.Session;
-        byte[] script = RemoteScript.Job(command, host.ConnectionId, job);
+        byte[] script = RemoteScript.Job(command, connection, job);
         var executed = command with
         {
             Program = program,
@@ -112,6 +113,6 @@ internal sealed record LaunchPlan
         };
         var environment = EnvironmentBlock.Create(executed);
         string path = ProgramResolver.Resolve(program, environment.SearchPath, null);
-        return new LaunchPlan(command, path, environment, executed) { Remote = (host, job) };
+        return new LaunchPlan(command, path, environment, executed) { Remote = (host, connection, job) };
     }
 }

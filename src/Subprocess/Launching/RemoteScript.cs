@@ -14,18 +14,19 @@ namespace Subprocess.Launching;
 internal static class RemoteScript
 {
     /// <summary>The job: records its group, gives up if a signal came first, runs the command as a child
-    /// (trapping SIGTERM, SIGINT and SIGHUP itself, so that it outlives the program's death by one of them
+    /// (trapping SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGALRM itself, so that it outlives the program's death by one of them
     /// and exits with the program's status, 128+N for a signal, as a shell reports it: a remote shell killed
     /// by a signal makes <c>ssh</c> exit 255), then clears its record.</summary>
     public static byte[] Job(CommandSpec command, string connection, string job)
     {
         var script = new List<byte>(256);
         Append(script, $"d=\"${{TMPDIR:-/tmp}}/.subproc-{connection}\"; t=\"$d/{job}\"; echo $$ >\"$t\" 2>/dev/null; ");
-        Append(script, "[ -e \"$t.k\" ] && exit 143; trap : TERM INT HUP; ");
+        Append(script, "[ -e \"$t.k\" ] && { : >\"$t\"; exit 143; }; trap : TERM INT HUP QUIT USR1 USR2 ALRM; ");
         if (command.WorkingDirectoryAsGiven is string dir)
         {
             Append(script, "cd ");
-            Quote(script, Encoding.UTF8.GetBytes(dir.StartsWith('-') ? "./" + dir : dir));
+            // ./ before a relative one: CDPATH (which a login's rc file may set) is not searched, nor a '-' read as an option.
+            Quote(script, Encoding.UTF8.GetBytes(dir.StartsWith('/') ? dir : "./" + dir));
             Append(script, " && ");
         }
         // Variables set the shell's way (NAME='value' before the program: no process of its own), unless a
@@ -70,9 +71,13 @@ internal static class RemoteScript
 
     /// <summary>Marks <paramref name="job"/> as signalled (so a job not yet started gives up) and sends
     /// <paramref name="signalName"/> to its group, then SIGCONT.</summary>
+    /// <remarks>A stop is not followed by SIGCONT; after SIGKILL, which the job's shell cannot outlive to
+    /// clear its record, the record is cleared here, so the anchor never signals a PID reused since.</remarks>
     public static string Signal(string connection, string job, string signalName) =>
         $"t=\"${{TMPDIR:-/tmp}}/.subproc-{connection}/{job}\"; : >\"$t.k\" 2>/dev/null; read -r p <\"$t\" 2>/dev/null; " +
-        $"[ -n \"$p\" ] && kill -{signalName} -$p 2>/dev/null && kill -CONT -$p 2>/dev/null; :";
+        $"[ -n \"$p\" ] && kill -{signalName} -$p 2>/dev/null" +
+        (signalName is "STOP" or "TSTP" ? "" : " && kill -CONT -$p 2>/dev/null") +
+        (signalName == "KILL" ? "; : >\"$t\"" : "") + "; :";
 
     /// <summary>The remote command of the shared connection's master: makes the connection's folder, says
     /// <c>ready</c>, and waits for its stdin to close (this process ends the connection, exits, or dies,

@@ -12,6 +12,8 @@ internal static class Signals
     public const int SIGTERM = 15;
     public const int SIGCHLD = 17;
     public const int SIGCONT = 18;
+    public const int SIGSTOP = 19;
+    public const int SIGTSTP = 20;
     public const int SIGXFSZ = 25;
 
     /// <summary>The highest signal number on Linux (glibc's _NSIG - 1).</summary>
@@ -23,7 +25,7 @@ internal static class Signals
         SIGHUP => "SIGHUP", SIGINT => "SIGINT", SIGQUIT => "SIGQUIT", 4 => "SIGILL", 5 => "SIGTRAP", 6 => "SIGABRT",
         7 => "SIGBUS", 8 => "SIGFPE", SIGKILL => "SIGKILL", 10 => "SIGUSR1", 11 => "SIGSEGV", 12 => "SIGUSR2",
         SIGPIPE => "SIGPIPE", 14 => "SIGALRM", SIGTERM => "SIGTERM", SIGCHLD => "SIGCHLD", SIGCONT => "SIGCONT",
-        19 => "SIGSTOP", 20 => "SIGTSTP", 24 => "SIGXCPU", SIGXFSZ => "SIGXFSZ",
+        SIGSTOP => "SIGSTOP", SIGTSTP => "SIGTSTP", 24 => "SIGXCPU", SIGXFSZ => "SIGXFSZ",
         _ => $"signal {signal}",
     };
 }

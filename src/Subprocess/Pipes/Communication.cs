@@ -82,6 +82,16 @@ internal sealed class Communication
         DoneOrExited.Open();
     }
 
+    /// <summary>Frees the buffers (and deletes their spill files): the output is not wanted.</summary>
+    public void Release()
+    {
+        Stdout.Dispose();
+        foreach (OutputBuffer stage in Stderr)
+        {
+            stage.Dispose();
+        }
+    }
+
     /// <summary>Stdout, and every stage's stderr one after the other.</summary>
     /// <param name="release">True once the pumps are done (or abandoned) and this is the output to hand
     /// over: large buffers then give up their chunks as they are copied (see

@@ -49,9 +49,9 @@ internal static class Launcher
             LiveChildren.AwaitStartsOpen(plan.Command.Program);
         }
         Spawned spawned = spawner.Start(plan);
-        if (plan.Remote is (IRemoteHost host, string job))
+        if (plan.Remote is (IRemoteHost host, string connection, string job))
         {
-            spawned = spawned with { Control = new RemoteControl(spawned.Control, host, job) };
+            spawned = spawned with { Control = new RemoteControl(spawned.Control, host, connection, job) };
         }
         if (tracked && !LiveChildren.Track(spawned.Control, plan.Command.GracePeriod))
         {

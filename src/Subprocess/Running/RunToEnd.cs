@@ -68,7 +68,11 @@ internal static class RunToEnd
         {
             (Communication? collected, bool timedOut) = await FinishAsync(run, capture: true, default, waiter, spool, cancellationToken).ConfigureAwait(false);
             ExitStatus? verdict = run.Poll();
-            run.ThrowIfFailed();
+            if (run.Failure is { } lost)
+            {
+                collected?.Release(); // the job is run again elsewhere: its partial output is not wanted
+                throw lost;
+            }
             return new JobOutcome(verdict, collected, timedOut);
         }
         catch (OperationCanceledException)

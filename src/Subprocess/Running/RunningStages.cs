@@ -136,25 +136,45 @@ internal sealed partial class RunningStages
         {
             return ProcessControl.SignalEach(_controls, signal, tree);
         }
-        bool sent = _controls[0].Signal(signal, group: true);
-        // A stage on another host is outside the local group: its own control reaches its tree there.
+        // A stage on another host is outside the local group: its own control reaches its tree there, first,
+        // while its local ssh (in the group, which the group signal ends) still says it runs.
+        bool sent = false;
         for (int i = 1; i < _controls.Length; i++)
         {
             sent |= _controls[i] is RemoteControl remote && remote.Signal(signal, group: true);
         }
+        sent |= _controls[0].Signal(signal, group: true);
+        // A first stage on another host leads the local group as its ssh: the stages after it are in it.
+        if (_controls[0] is RemoteControl first && _controls.Length > 1)
+        {
+            sent |= first.SignalLocalGroup(signal);
+        }
         return sent;
     }
 
-    /// <summary>Throws why a stage's status is not its program's (a lost connection), if one is not.</summary>
+    /// <summary>Why a stage's status is not its program's (a lost connection), if one is not; else null.</summary>
+    public SubprocessException? Failure
+    {
+        get
+        {
+            foreach (ProcessControl control in _controls)
+            {
+                if (control.Failure is { } failure)
+                {
+                    return failure;
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Throws <see cref="Failure"/>, if any.</summary>
     /// <exception cref="SshConnectionException">A remote stage's connection was lost.</exception>
     public void ThrowIfFailed()
     {
-        foreach (ProcessControl control in _controls)
+        if (Failure is { } failure)
         {
-            if (control.Failure is { } failure)
-            {
-                throw failure;
-            }
+            throw failure;
         }
     }
 

@@ -16,15 +16,17 @@ internal sealed class RemoteControl : ProcessControl
 {
     private readonly ProcessControl _local;
     private readonly IRemoteHost _host;
+    private readonly string _connection;
     private readonly string _job;
     private int _signalled;
     private SshConnectionException? _failure;
 
-    public RemoteControl(ProcessControl local, IRemoteHost host, string job)
+    public RemoteControl(ProcessControl local, IRemoteHost host, string connection, string job)
         : base(local.Pid, local.GroupId)
     {
         _local = local;
         _host = host;
+        _connection = connection;
         _job = job;
         // Whoever reaps the local ssh (the shared loop, or a caller's poll), this follows.
         _ = local.Exit.Task.ContinueWith(static (_, state) => ((RemoteControl)state!).Follow(), this,
@@ -55,16 +57,19 @@ internal sealed class RemoteControl : ProcessControl
 
     public override bool Signal(int signal, bool group)
     {
-        if (_local.Exit.Status is not null)
+        // An ssh that exited before any signal of ours has told the job's end. Once the job is being ended,
+        // every signal goes on to the host: its ssh may have been ended here first (a pipeline's group signal,
+        // which ssh answers by exiting 255) with the remote job still running.
+        if (_local.Exit.Status is not null && Volatile.Read(ref _signalled) == 0)
         {
             return false;
         }
-        if (signal == Signals.SIGCONT)
+        if (signal == Signals.SIGCONT && Volatile.Read(ref _signalled) is not (Signals.SIGSTOP or Signals.SIGTSTP))
         {
-            return true; // every signal session sends SIGCONT after its signal
+            return true; // every signal session but a stop's sends SIGCONT after its signal
         }
         Interlocked.Exchange(ref _signalled, signal);
-        _host.Signal(_job, signal);
+        _host.Signal(_connection, _job, signal);
         if (signal == Signals.SIGKILL)
         {
             // The remote group is killed; the local ssh need not wait for the connection to say so.
@@ -72,6 +77,9 @@ internal sealed class RemoteControl : ProcessControl
         }
         return true;
     }
+
+    /// <summary>Sends <paramref name="signal"/> to the local group the ssh leads (a pipeline's other local stages).</summary>
+    public bool SignalLocalGroup(int signal) => _local.Signal(signal, group: true);
 
     public override void Dispose() => _local.Dispose();
 
@@ -87,13 +95,13 @@ internal sealed class RemoteControl : ProcessControl
         ExitStatus local = _local.Exit.Status!.Value;
         int signalled = Volatile.Read(ref _signalled);
         ExitStatus status = local;
-        if (signalled != 0 && (local.Code == 128 + signalled || local.Code == 255 || local.Signal == Signals.SIGKILL))
-        {
-            status = ExitStatus.Killed(signalled);
-        }
-        else if (local.Code == 255 && _host.IsLost(TimeSpan.FromMilliseconds(300)))
+        if (local.Code == 255 && local.Signal is null && signalled != Signals.SIGKILL && _host.IsLost(_connection, TimeSpan.FromMilliseconds(300)))
         {
             _failure = new SshConnectionException(_host.Destination, _host.LostReason);
+        }
+        else if (signalled != 0 && (local.Code == 128 + signalled || local.Code == 255 || local.Signal == Signals.SIGKILL))
+        {
+            status = ExitStatus.Killed(signalled);
         }
         Completed(status);
         return Exit.Status!.Value;
