@@ -63,6 +63,7 @@ public class GnuParitySpecs : Spec
     [InlineData(false, "", "-k -j2 --xargs echo ::: a b c d e")]
     [InlineData(false, "", "-k -j2 --xargs echo x{}y ::: a b c")]
     [InlineData(true, "", "-k -n2 'echo {}; echo {#}' ::: a 'b c' d")]
+    [InlineData(true, "from stdin\n", "'cat; echo {}' ::: x")]          // a job reads nothing (GNU parallel without --tty)
     // --pipe and --pipe-part: blocks of records on each job's stdin, cut where GNU parallel cuts them
     // (stdin "seq:N" is seq N's output; "file:..." is written to the file "in" instead).
     [InlineData(false, "seq:30", "-k --pipe --block 10 wc -l")]

@@ -48,6 +48,16 @@ public class SshloginSpecs(SshLab lab) : Spec
     }
 
     [SshFact]
+    public async Task Inputs_from_stdin_all_run_and_no_job_reads_stdin()
+    {
+        // ssh reads this process's stdin on a session's behalf unless told not to: the inputs must all reach the jobs.
+        string[] inputs = [.. Enumerable.Range(1, 50).Select(i => $"{i}")];
+        CapturedResult result = await Subproc.RunWithInputAsync(string.Concat(inputs.Select(i => $"{i}\n")),
+            "parallel", "-k", "-S", "lab1,lab2", "--ssh", SshCommand, "cat; echo {}");
+        Assert.Equal(string.Concat(inputs.Select(i => $"{i}\n")), result.StdoutText);
+    }
+
+    [SshFact]
     public async Task A_host_that_cannot_be_reached_is_down_from_the_start_and_its_share_runs_on_the_others()
     {
         CapturedResult result = await Subproc.RunAsync(["parallel", "-k", "-S", $"1/lab1,1/ssh -F {lab.ConfigFile} -o Port=1 lab2", "--ssh", SshCommand,

@@ -198,6 +198,15 @@ public class RemoteSpecs(SshLab lab) : Spec
         Assert.True(host.IsConnected);
     }
 
+    [SshFact]
+    public void A_detached_command_on_a_host_is_refused_before_anything_runs()
+    {
+        using SshHost host = lab.Host(2);
+        var refused = Assert.Throws<ProcessStartException>(() => Command.Create("sleep", "1013").Detached().OnHost(host).Start());
+        Assert.Contains("cannot be detached", refused.Message);
+        Assert.Equal(0, SshLab.Running("sleep\01013"));
+    }
+
     [Fact]
     public void A_destination_that_ssh_would_read_as_an_option_is_refused()
     {

@@ -74,11 +74,14 @@ internal static class ParallelCommand
             Random.Shared.Shuffle(all);
             combinations = all;
         }
+        // On other hosts the whole job is one argument of ssh here and of sh there, its inputs quoted: Linux
+        // takes at most 128 KiB in one argument, and quoting can make a value five times longer.
+        int lineBytes = logins?.AnyRemote == true ? RemoteLineBytes : ArgumentBatches.DefaultMaxBytes;
         // --xargs fills each command line, where -m and -X spread the inputs over the job slots.
         int spreadOver = parsed.GetValue(XargsFill) ? 0 : options.MaxParallel;
         IEnumerable<JobInput> jobs = fill
-            ? sources.Single is { } single && !parsed.GetValue(Shuffle) && !parsed.GetValue(NoRunIfEmpty) ? ArgumentPacking.ByLength(single, spreadOver)
-                : ArgumentPacking.ByLength([.. combinations], spreadOver)
+            ? sources.Single is { } single && !parsed.GetValue(Shuffle) && !parsed.GetValue(NoRunIfEmpty) ? ArgumentPacking.ByLength(single, spreadOver, lineBytes)
+                : ArgumentPacking.ByLength([.. combinations], spreadOver, lineBytes)
             : perJob is int count ? ArgumentPacking.ByCount(combinations, count)
             : combinations.Select((values, index) => new JobInput(index + 1, values));
         List<JobInput> inputs = [.. jobs];
@@ -324,5 +327,7 @@ internal static class ParallelCommand
 
     /// <summary>Whether each job is a script for the shell: <c>--shell</c>, or jobs on other hosts, whose
     /// whole command line (redirections and pipes too) runs in the remote shell, as in GNU parallel.</summary>
+    private const int RemoteLineBytes = 24 * 1024;
+
     private static bool RunsInShell(ParseResult parsed, Sshlogins? logins) => parsed.GetValue(Shell) || logins?.AnyRemote == true;
 }

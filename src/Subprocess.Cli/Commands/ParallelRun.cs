@@ -125,6 +125,9 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
     /// <param name="remote">The host it runs on and its files there, or null for this machine.</param>
     private Pipeline Compose(JobInput input, JobContext context, long order, Stdio? stdin, Remote.RemoteJob? remote)
     {
+        // As GNU parallel without --tty: a job reads nothing but its --pipe block (this process's stdin may be
+        // where the inputs came from; and ssh would read it on a remote job's behalf even when nothing there does).
+        stdin ??= Stdio.Null;
         if (output.Verbose)
         {
             // As GNU parallel's -t: the job on stderr as it starts, before anything it writes.

@@ -69,7 +69,7 @@ internal sealed class RemoteJob(SshHost host, string? workDir, bool tempDir, IRe
         foreach (IGrouping<string, (string LocalDir, string Member)> back in returns.Select(Split).GroupBy(pair => pair.LocalDir))
         {
             System.IO.Directory.CreateDirectory(back.Key);
-            Command there = Command.Shell(InWorkDir(string.Join(' ', ["tar -c -P -f -", .. back.Select(pair => GnuQuote.Word(Member(pair.Member)))]))).OnHost(host);
+            Command there = Command.Shell(InWorkDir(string.Join(' ', ["tar -c -P -f -", .. back.Select(pair => GnuQuote.Word(Member(pair.Member)))]))).OnHost(host).WithStdin(Stdio.Null);
             // As rsync leaves them: owned by whoever brings them back, not by the remote user's IDs. Only names
             // asked for as absolute are written as absolute: the host's archive cannot reach outside the dir else.
             string[] unpack = back.Any(pair => Path.IsPathRooted(pair.Member)) ? ["-x", "-P", "--no-same-owner", "-f", "-"] : ["-x", "--no-same-owner", "-f", "-"];
@@ -84,7 +84,7 @@ internal sealed class RemoteJob(SshHost host, string? workDir, bool tempDir, IRe
             string remove = InWorkDir("rm -f -- " + string.Join(' ', members.Select(member => GnuQuote.Word(Member(member))))
                 + (dirs.Length > 0 ? "; rmdir -p -- " + string.Join(' ', dirs.Select(GnuQuote.Word)) + " 2>/dev/null; :" : ""))
                 + (tempDir ? $"; cd && rmdir -- {Directory(workDir!)} 2>/dev/null" : "");
-            await Run(Pipeline.Create(Command.Shell(remove).OnHost(host)));
+            await Run(Pipeline.Create(Command.Shell(remove).OnHost(host).WithStdin(Stdio.Null)));
         }
     }
 

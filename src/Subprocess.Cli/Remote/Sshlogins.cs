@@ -228,7 +228,8 @@ internal sealed class Sshlogins : IDisposable
             {
                 return Environment.ProcessorCount;
             }
-            string said = Command.Create("getconf", "_NPROCESSORS_ONLN").OnHost(host).WithCheck(false).Capture().StdoutText.Trim();
+            // Stdin null: ssh would read this process's stdin (the inputs, say) on the session's behalf.
+            string said = Command.Create("getconf", "_NPROCESSORS_ONLN").OnHost(host).WithStdin(Stdio.Null).WithCheck(false).Capture().StdoutText.Trim();
             return int.TryParse(said, NumberStyles.None, CultureInfo.InvariantCulture, out int cores) && cores > 0 ? cores : 1;
         }
     }

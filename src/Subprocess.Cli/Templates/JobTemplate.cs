@@ -92,11 +92,13 @@ internal sealed record JobTemplate
         {
             command = remote.Environment.Aggregate(command.OnHost(remote.Host), (with, variable) => with.WithEnvironment(variable.Name, variable.Value));
         }
-        command = stdin is null ? command : command.WithStdin(stdin);
+        // After files sent ahead, the stdin is their stream (--transferfile and --pipe are never given together).
+        Command? sender = remote?.Sender;
+        command = stdin is null || sender is not null ? command : command.WithStdin(stdin);
         command = stdout is null ? command : command.WithStdout(stdout);
         command = stderr is null ? command : command.WithStderr(stderr());
         // The files sent ahead of the job (--transferfile) come down its own session, packed here.
-        return remote?.Sender is { } sender ? sender | command : Pipeline.Create(command);
+        return sender is null ? Pipeline.Create(command) : sender | command;
     }
 
     private Pipeline BuildPipeline(IReadOnlyList<string> inputs, JobContext context, Stdio? defaultStdin, Stdio? defaultStdout,

@@ -96,6 +96,12 @@ internal sealed record LaunchPlan
     /// the command, directory and environment in the script it hands the remote shell, as raw bytes.</summary>
     private static LaunchPlan OnHost(CommandSpec command, IRemoteHost host)
     {
+        if (command.Detached)
+        {
+            // Its host's connection ends every job of it when this process lets go: nothing there outlives it.
+            throw new ProcessStartException(command.Program, command.WorkingDirectoryAsGiven, 0,
+                $"a command on {host.Destination} cannot be detached: it ends with this process's connection to the host");
+        }
         string job = host.NextJob();
         string connection = host.ConnectionId;
         (string program, IReadOnlyList<string> arguments) = host.Session;
