@@ -58,6 +58,19 @@ public class SshloginSpecs(SshLab lab) : Spec
     }
 
     [SshFact]
+    public async Task Jobs_see_their_login_and_host_as_GNU_parallel_gives_them()
+    {
+        // One host, so that which job runs where is not the schedulers' choice.
+        string[] arguments = ["-k", "-S", "2/lab3", "--ssh", SshCommand, "echo {} $PARALLEL_SSHLOGIN $PARALLEL_SSHHOST", ":::", "a", "b"];
+        CapturedResult gnu = await Command.Create("parallel", ["--will-cite", .. arguments])
+            .WithEnvironment("PARALLEL_HOME", Path.Combine(lab.Folder, "parallel-home"))
+            .WithStdin(Stdio.Null).WithCheck(false).WithTimeout(TimeSpan.FromSeconds(60)).CaptureAsync();
+        CapturedResult ours = await Subproc.RunAsync(["parallel", .. arguments]);
+        Assert.Equal("a lab3 lab3\nb lab3 lab3\n", gnu.StdoutText);
+        Assert.Equal(gnu.StdoutText, ours.StdoutText);
+    }
+
+    [SshFact]
     public async Task A_host_that_cannot_be_reached_is_down_from_the_start_and_its_share_runs_on_the_others()
     {
         CapturedResult result = await Subproc.RunAsync(["parallel", "-k", "-S", $"1/lab1,1/ssh -F {lab.ConfigFile} -o Port=1 lab2", "--ssh", SshCommand,

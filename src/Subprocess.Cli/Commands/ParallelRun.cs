@@ -107,7 +107,7 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         Remote.RemoteJob? remote = null;
         if (host is not null)
         {
-            remote = (files ?? Remote.RemoteFiles.None).For(host, input.Values, context with { Number = input.Number }, template.Replacements);
+            remote = (files ?? Remote.RemoteFiles.None).For(host, name, input.Values, context with { Number = input.Number }, template.Replacements);
             _remote[context.Number] = remote;
         }
         else

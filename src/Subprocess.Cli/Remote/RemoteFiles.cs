@@ -24,7 +24,9 @@ internal sealed record RemoteFiles(IReadOnlyList<string> Transfer, IReadOnlyList
     public bool Any => Transfer.Count > 0 || Return.Count > 0 || WorkDir is not null || Env.Count > 0;
 
     /// <summary>The job of <paramref name="values"/> on <paramref name="host"/>.</summary>
-    public RemoteJob For(SshHost host, IReadOnlyList<string> values, JobContext context, Replacements replacements)
+    /// <param name="login">The host's <c>-S</c> login as written (without its N/), which the job sees as
+    /// <c>PARALLEL_SSHLOGIN</c>, its host part as <c>PARALLEL_SSHHOST</c>, as in GNU parallel.</param>
+    public RemoteJob For(SshHost host, string login, IReadOnlyList<string> values, JobContext context, Replacements replacements)
     {
         string Fill(string template) => replacements.Apply(template, values, context);
         string? workDir = WorkDir switch
@@ -34,7 +36,12 @@ internal sealed record RemoteFiles(IReadOnlyList<string> Transfer, IReadOnlyList
             "." => Here(),
             string dir => Fill(dir),
         };
-        var env = new List<(string, string)>();
+        string destination = host.Destination;
+        var env = new List<(string, string)>
+        {
+            ("PARALLEL_SSHLOGIN", login),
+            ("PARALLEL_SSHHOST", destination[(destination.IndexOf('@', StringComparison.Ordinal) + 1)..]),
+        };
         foreach (string name in Env)
         {
             if (Environment.GetEnvironmentVariable(name) is string value)
