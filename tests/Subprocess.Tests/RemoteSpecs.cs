@@ -27,6 +27,19 @@ public class RemoteSpecs(SshLab lab) : Spec
         Assert.Equal("ONLY=1\n", clean.StdoutText);
         CapturedResult odd = Command.Create("env").WithCleanEnvironment().WithEnvironment("not-a-shell-name", "v").OnHost(host).Capture();
         Assert.Equal("not-a-shell-name=v\n", odd.StdoutText);
+        // A program env would read as an assignment: a path holding '=' (the lab's hosts are this machine).
+        string dir = Directory.CreateTempSubdirectory("subproc-eq=").FullName;
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(dir, "say"), "/bin/echo");
+            new DirectoryInfo(dir).UnixFileMode |= UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            CapturedResult named = Command.Create(Path.Combine(dir, "say"), "hi").WithCleanEnvironment().OnHost(host).Capture();
+            Assert.Equal("hi\n", named.StdoutText);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [NativeSshFact]

@@ -97,7 +97,8 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
     {
         // By the runner's number, which the result carries: under --resume it is not the input's. A job built
         // again (its host went down) is not started twice.
-        if (_running.TryAdd(context.Number, input))
+        bool first = _running.TryAdd(context.Number, input);
+        if (first)
         {
             Interlocked.Increment(ref _started);
         }
@@ -114,7 +115,7 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         {
             _remote.TryRemove(context.Number, out _);
         }
-        return Compose(input, context with { Number = input.Number }, context.Number, input.Stdin, remote);
+        return Compose(input, context with { Number = input.Number }, context.Number, input.Stdin, remote, shown: !first);
     }
 
     /// <summary>The job's command as the template and the output choices make it, reading <paramref name="stdin"/> if given.</summary>
@@ -123,12 +124,13 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
     /// <param name="order">Its number in the runner's order, the order of the results under <c>-k</c>.</param>
     /// <param name="stdin">What it reads, or null.</param>
     /// <param name="remote">The host it runs on and its files there, or null for this machine.</param>
-    private Pipeline Compose(JobInput input, JobContext context, long order, Stdio? stdin, Remote.RemoteJob? remote)
+    /// <param name="shown">Whether -v showed it already (it is built again for another host).</param>
+    private Pipeline Compose(JobInput input, JobContext context, long order, Stdio? stdin, Remote.RemoteJob? remote, bool shown = false)
     {
         // As GNU parallel without --tty: a job reads nothing but its --pipe block (this process's stdin may be
         // where the inputs came from; and ssh would read it on a remote job's behalf even when nothing there does).
         stdin ??= Stdio.Null;
-        if (output.Verbose)
+        if (output.Verbose && !shown)
         {
             // As GNU parallel's -t: the job on stderr as it starts, before anything it writes.
             Notice($"{template.Describe(input.Values, context, input.Arguments)}\n");

@@ -31,7 +31,8 @@ internal static class RemoteScript
         }
         // Variables set the shell's way (NAME='value' before the program: no process of its own), unless a
         // name is not one the shell takes, or one is removed, or the environment starts clean: then env.
-        if (!command.CleanEnvironment && command.Environment.All(pair => pair.Value is not null && IsShellName(pair.Key)))
+        bool viaEnv = command.CleanEnvironment || !command.Environment.All(pair => pair.Value is not null && IsShellName(pair.Key));
+        if (!viaEnv)
         {
             foreach ((string name, byte[]? value) in command.Environment.OrderBy(pair => pair.Key, StringComparer.Ordinal))
             {
@@ -58,6 +59,11 @@ internal static class RemoteScript
                 Quote(script, [.. Encoding.UTF8.GetBytes(name + "="), .. value]);
             }
             script.Add((byte)' ');
+        }
+        if (viaEnv && (command.Program.Contains('=', StringComparison.Ordinal) || command.Program.StartsWith('-')))
+        {
+            // env would read such a program as an assignment or an option: a shell runs it instead.
+            Append(script, "/bin/sh -c 'exec \"$0\" \"$@\"' ");
         }
         Quote(script, Encoding.UTF8.GetBytes(command.Program));
         for (int i = 0; i < command.Arguments.Length; i++)
