@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "recycled-group" => RecycledGroup.Run(),
     "outlive-signal" => OutliveSignal.Run(),
     "start-while-ending" when args.Length == 2 => StartWhileEnding.Run(args[1]),
+    "throwing-control" => ThrowingControl.Run(),
     "remote-sleep" when args.Length == 4 => RemoteSleep.Run(args[1], args[2], args[3]),
     "leave-children" when args.Length >= 2 => LeaveChildren.Run(args[1], args[2..]),
     _ => Usage(),
@@ -17,6 +18,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | full-descriptor-table | start-relative | terminal-group | recycled-group | start-while-ending exit|throw|wait | outlive-signal | leave-children exit|throw|wait|detached GO ALIVE | remote-sleep CONFIG HOST SECONDS");
+    Console.Error.WriteLine("usage: Subprocess.TestChild reaped-by-kernel | full-descriptor-table | start-relative | terminal-group | recycled-group | start-while-ending exit|throw|wait | outlive-signal | leave-children exit|throw|wait|detached GO ALIVE | remote-sleep CONFIG HOST SECONDS | throwing-control");
     return 2;
 }

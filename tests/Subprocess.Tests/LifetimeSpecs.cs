@@ -137,6 +137,23 @@ public class LifetimeSpecs : Spec
         Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), $"children outlived a parent ended by signal {signal}");
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task The_exit_handler_meeting_a_failing_child_still_ends_the_others_and_never_throws()
+    {
+        string marker = $"subproc-throwing-{Guid.NewGuid():N}";
+        try
+        {
+            await using ChildProcess parent = TestChildProgram.Verb("throwing-control").Marked(marker).WithStdout(Stdio.Pipe).Start();
+            Assert.Equal("ready", await new StreamReader(parent.Stdout).ReadLineAsync());
+            Assert.Equal(ExitStatus.Exited(0), await parent.WaitAsync()); // an exit, not a crash of the handler
+            Assert.True(await ProcessTree.GoneWithin(marker, TimeSpan.FromSeconds(10)), "the sleep outlived the parent");
+        }
+        finally
+        {
+            ProcessTree.KillMarked(marker);
+        }
+    }
+
     [Theory(Timeout = 120_000)]
     [InlineData("exit", 0)]
     [InlineData("throw", 0)]

@@ -77,7 +77,39 @@ internal static class LiveChildren
     public static void Install() => _ = Handlers.Value;
 
     /// <summary>SIGKILLs every tracked child's tree at once (a second interrupt's answer).</summary>
-    public static void KillAll() => ProcessControl.SignalEach([.. Tracked.Keys], Signals.SIGKILL, tree: true);
+    public static void KillAll() => SignalEach(Snapshot(), Signals.SIGKILL);
+
+    /// <summary>The tracked children and their grace periods, read by plain enumeration: an exit handler must
+    /// not fail, and <c>ToArray</c> and <c>Keys</c> lock the dictionary and reach its event source, which
+    /// has been seen failing to initialise (a <c>TypeInitializationException</c> under an emulator).</summary>
+    private static List<KeyValuePair<ProcessControl, TimeSpan>> Snapshot()
+    {
+        var tracked = new List<KeyValuePair<ProcessControl, TimeSpan>>();
+        foreach (KeyValuePair<ProcessControl, TimeSpan> entry in Tracked)
+        {
+            tracked.Add(entry);
+        }
+        return tracked;
+    }
+
+    /// <summary>Signals each child's tree; one whose signal fails (whatever the reason) does not keep the others from theirs.</summary>
+    private static bool SignalEach(List<KeyValuePair<ProcessControl, TimeSpan>> children, int signal)
+    {
+        bool sent = false;
+        foreach ((ProcessControl child, _) in children)
+        {
+            try
+            {
+                sent |= child.Signal(signal, group: child.CanSignalTree);
+            }
+#pragma warning disable CA1031 // an exit handler that threw would crash the exit it runs in, and leave the other children running
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+        return sent;
+    }
 
     /// <summary>
     /// Ends every tracked child's tree. Blocks for at most the longest grace period (capped). Called
@@ -93,8 +125,14 @@ internal static class LiveChildren
         Interlocked.Increment(ref _endings);
         StartsOpen.Reset();
         Interlocked.MemoryBarrier();
-        KeyValuePair<ProcessControl, TimeSpan>[] tracked = Tracked.ToArray();
-        ProcessControl[] children = [.. tracked.Select(entry => entry.Key)];
+        List<KeyValuePair<ProcessControl, TimeSpan>> tracked = Snapshot();
+        var children = new ProcessControl[tracked.Count];
+        TimeSpan grace = TimeSpan.Zero;
+        for (int i = 0; i < children.Length; i++)
+        {
+            children[i] = tracked[i].Key;
+            grace = tracked[i].Value > grace ? tracked[i].Value : grace;
+        }
         if (Interlocked.Increment(ref _ending) > 1)
         {
             KillAll();
@@ -105,9 +143,8 @@ internal static class LiveChildren
         {
             if (children.Length > 0)
             {
-                TimeSpan grace = tracked.Max(entry => entry.Value);
                 using Waiter waiter = Waiter.Blocking();
-                Synchronously.Complete(TreeEnding.EndAsync(children, signal => ProcessControl.SignalEach(children, signal, tree: true),
+                Synchronously.Complete(TreeEnding.EndAsync(children, signal => SignalEach(tracked, signal),
                     grace < LongestGrace ? grace : LongestGrace, waiter, afterKill: TimeSpan.Zero));
             }
         }
@@ -139,8 +176,8 @@ internal static class LiveChildren
 
     private static PosixSignalRegistration[] Register()
     {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => EndAll(exiting: true);
-        AppDomain.CurrentDomain.UnhandledException += (_, _) => EndAll(exiting: true);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Guarded(exiting: true);
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => Guarded(exiting: true);
         if (OperatingSystem.IsWindows())
         {
             return [];
@@ -148,6 +185,21 @@ internal static class LiveChildren
         // The handlers do not cancel the signal: the runtime's own handling (ending the process)
         // follows, with the children already ended.
         return [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }
-            .Select(signal => PosixSignalRegistration.Create(signal, _ => EndAll(exiting: false)))];
+            .Select(signal => PosixSignalRegistration.Create(signal, _ => Guarded(exiting: false)))];
+    }
+
+    /// <summary><see cref="EndAll"/> as a handler runs it: whatever the runtime's state, it never throws
+    /// (an exit handler that throws turns a normal exit into a crash), ending what it still can.</summary>
+    private static void Guarded(bool exiting)
+    {
+        try
+        {
+            EndAll(exiting);
+        }
+#pragma warning disable CA1031 // see above: nothing may escape an exit handler
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 }
