@@ -14,6 +14,11 @@ namespace Subprocess.Spawning;
 /// </summary>
 internal sealed class RemoteControl : ProcessControl
 {
+    /// <summary>How long a 255 waits for the connection to show it is gone: the session may see a broken
+    /// connection before its master does (seen past 300 ms under load). Only a program's own 255 over a
+    /// connection still up waits it out.</summary>
+    private static readonly TimeSpan LostWithin = TimeSpan.FromSeconds(2);
+
     private readonly ProcessControl _local;
     private readonly IRemoteHost _host;
     private readonly string _connection;
@@ -95,7 +100,7 @@ internal sealed class RemoteControl : ProcessControl
         ExitStatus local = _local.Exit.Status!.Value;
         int signalled = Volatile.Read(ref _signalled);
         ExitStatus status = local;
-        if (local.Code == 255 && local.Signal is null && signalled != Signals.SIGKILL && _host.IsLost(_connection, TimeSpan.FromMilliseconds(300)))
+        if (local.Code == 255 && local.Signal is null && signalled != Signals.SIGKILL && _host.IsLost(_connection, LostWithin))
         {
             _failure = new SshConnectionException(_host.Destination, _host.LostReason);
         }
