@@ -23,11 +23,9 @@ namespace Subprocess.Cli.Commands;
 internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? total, JobOptions options, OutputChoices output, JobLog? log,
     IJobResults? kept = null, Remote.Sshlogins? logins = null, Remote.RemoteFiles? files = null)
 {
-    /// <summary>The host of each job started and not yet reported (its job-log name), by the runner's number.</summary>
-    private readonly ConcurrentDictionary<long, string> _hosts = new();
-
-    /// <summary>The remote part of each job started on another host and not yet reported, by the runner's number.</summary>
-    private readonly ConcurrentDictionary<long, Remote.RemoteJob> _remote = new();
+    /// <summary>Under -S, where each job started and not yet reported runs: its host's job-log name and its
+    /// remote part (null on this machine), by the runner's number.</summary>
+    private readonly ConcurrentDictionary<long, (string Host, Remote.RemoteJob? Remote)> _placed = new();
 
     /// <summary>The inputs of the jobs started and not yet reported, by number.</summary>
     private readonly ConcurrentDictionary<long, JobInput> _running = new();
@@ -103,17 +101,13 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
             Interlocked.Increment(ref _started);
         }
         // Built again (same context) when its host went down: the host is chosen anew each time.
-        (SshHost? host, string name) = logins?.For(context) ?? (null, ":");
-        _hosts[context.Number] = name;
         Remote.RemoteJob? remote = null;
-        if (host is not null)
+        if (logins is not null)
         {
-            remote = (files ?? Remote.RemoteFiles.None).For(host, name, input.Values, context with { Number = input.Number }, template.Replacements);
-            _remote[context.Number] = remote;
-        }
-        else
-        {
-            _remote.TryRemove(context.Number, out _);
+            (SshHost? host, string name) = logins.For(context);
+            remote = host is null ? null
+                : (files ?? Remote.RemoteFiles.None).For(host, name, input.Values, context with { Number = input.Number }, template.Replacements);
+            _placed[context.Number] = (name, remote);
         }
         return Compose(input, context with { Number = input.Number }, context.Number, input.Stdin, remote, shown: !first);
     }
@@ -221,7 +215,8 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
     {
         _running.TryRemove(job.Context.Number, out JobInput? input);
         input ??= new JobInput(job.Context.Number, []);
-        if (_remote.TryRemove(job.Context.Number, out Remote.RemoteJob? remote))
+        (string host, Remote.RemoteJob? remote) = _placed.TryRemove(job.Context.Number, out var placed) ? placed : (":", null);
+        if (remote is not null)
         {
             // --return and --cleanup: before the job is reported, so its files are here when it is.
             await remote.FinishAsync();
@@ -271,7 +266,7 @@ internal sealed class ParallelRun(JobTemplate template, JobSource jobs, long? to
         NoticeHaltAndTimeout(job, Shown, endedByHalt: haltedBefore && options.Halt?.When == HaltWhen.Now);
         if (log is not null)
         {
-            await log.WriteAsync(job, input.Number, Shown(), _hosts.TryRemove(job.Context.Number, out string? host) ? host : ":");
+            await log.WriteAsync(job, input.Number, Shown(), host);
         }
     }
 }

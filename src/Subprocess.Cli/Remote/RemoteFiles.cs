@@ -20,8 +20,6 @@ internal sealed record RemoteFiles(IReadOnlyList<string> Transfer, IReadOnlyList
     /// <summary>None of it: a remote job is its command alone.</summary>
     public static RemoteFiles None { get; } = new([], [], false, null, []);
 
-    /// <summary>Whether any of it applies (else a remote job is its command alone).</summary>
-    public bool Any => Transfer.Count > 0 || Return.Count > 0 || WorkDir is not null || Env.Count > 0;
 
     /// <summary>The job of <paramref name="values"/> on <paramref name="host"/>.</summary>
     /// <param name="login">The host's <c>-S</c> login as written (without its N/), which the job sees as
