@@ -12,6 +12,10 @@ public class SshloginSpecs(SshLab lab) : Spec
 {
     private string SshCommand => $"ssh -F {lab.ConfigFile}";
 
+    /// <summary>GNU parallel with <paramref name="arguments"/>, its home in the lab's folder, unchecked.</summary>
+    private Command GnuParallel(string[] arguments) => Command.Create("parallel", ["--will-cite", .. arguments])
+        .WithEnvironment("PARALLEL_HOME", Path.Combine(lab.Folder, "parallel-home")).WithCheck(false).WithTimeout(TimeSpan.FromSeconds(60));
+
     [SshFact]
     public async Task Jobs_spread_over_the_hosts_each_once_and_the_job_log_names_each_ones_host()
     {
@@ -40,9 +44,7 @@ public class SshloginSpecs(SshLab lab) : Spec
     public async Task The_same_command_lines_give_what_GNU_parallel_S_gives_on_the_same_servers(string[] commandLine)
     {
         string[] options = ["-k", "-S", "2/lab1,1/lab2", "--ssh", SshCommand];
-        CapturedResult gnu = await Command.Create("parallel", ["--will-cite", .. options, .. commandLine])
-            .WithEnvironment("PARALLEL_HOME", Path.Combine(lab.Folder, "parallel-home"))
-            .WithStdin(Stdio.Null).WithCheck(false).WithTimeout(TimeSpan.FromSeconds(60)).CaptureAsync();
+        CapturedResult gnu = await GnuParallel([.. options, .. commandLine]).WithStdin(Stdio.Null).CaptureAsync();
         CapturedResult ours = await Subproc.RunAsync(["parallel", .. options, .. commandLine]);
         Assert.Equal((gnu.StdoutText, gnu.ExitStatus.Code), (ours.StdoutText, ours.ExitStatus.Code));
     }
@@ -62,9 +64,7 @@ public class SshloginSpecs(SshLab lab) : Spec
     {
         // One host, so that which job runs where is not the schedulers' choice.
         string[] arguments = ["-k", "-S", "2/lab3", "--ssh", SshCommand, "echo {} $PARALLEL_SSHLOGIN $PARALLEL_SSHHOST", ":::", "a", "b"];
-        CapturedResult gnu = await Command.Create("parallel", ["--will-cite", .. arguments])
-            .WithEnvironment("PARALLEL_HOME", Path.Combine(lab.Folder, "parallel-home"))
-            .WithStdin(Stdio.Null).WithCheck(false).WithTimeout(TimeSpan.FromSeconds(60)).CaptureAsync();
+        CapturedResult gnu = await GnuParallel(arguments).WithStdin(Stdio.Null).CaptureAsync();
         CapturedResult ours = await Subproc.RunAsync(["parallel", .. arguments]);
         Assert.Equal("a lab3 lab3\nb lab3 lab3\n", gnu.StdoutText);
         Assert.Equal(gnu.StdoutText, ours.StdoutText);
@@ -166,10 +166,8 @@ public class SshloginSpecs(SshLab lab) : Spec
                 Directory.CreateDirectory(Path.Combine(dir, sub));
                 File.WriteAllText(Path.Combine(dir, sub, "x.txt"), "one\ntwo\n");
                 string[] arguments = ["-S", "lab1", "--ssh", SshCommand, "--transfer", "--return", "{.}.count", "--cleanup", "wc -l < {} > {.}.count; cat {}", ":::", $"{sub}/x.txt"];
-                Command run = i == 0
-                    ? Command.Create("parallel", ["--will-cite", .. arguments]).WithEnvironment("PARALLEL_HOME", Path.Combine(lab.Folder, "parallel-home"))
-                    : Subproc.Plain(["parallel", .. arguments]);
-                CapturedResult result = await run.WithWorkingDirectory(dir).WithStdin(Stdio.Null).WithCheck(false).CaptureAsync();
+                Command run = i == 0 ? GnuParallel(arguments) : Subproc.Plain(["parallel", .. arguments]).WithCheck(false);
+                CapturedResult result = await run.WithWorkingDirectory(dir).WithStdin(Stdio.Null).CaptureAsync();
                 outputs[i] = $"{result.ExitStatus} {result.StdoutText} {File.ReadAllText(Path.Combine(dir, sub, "x.count"))}";
             }
             finally

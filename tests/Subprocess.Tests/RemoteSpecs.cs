@@ -156,12 +156,14 @@ public class RemoteSpecs(SshLab lab) : Spec
     [SshFact]
     public void This_process_ending_ends_its_remote_commands()
     {
-        // The helper starts a remote sleep, then exits (as a program ending normally does), and its exit
+        // The helper starts a remote sleep, then, once it runs, exits (as a program ending normally does), and its exit
         // handler, or the connection's anchor when its master dies with it, ends the remote tree.
-        using var process = TestChildProgram.Verb("remote-sleep", lab.ConfigFile, "lab3", "1006").WithStdout(Stdio.Pipe).Start();
+        using var process = TestChildProgram.Verb("remote-sleep", lab.ConfigFile, "lab3", "1006").WithStdin(Stdio.Pipe).WithStdout(Stdio.Pipe).Start();
         Assert.Equal("started", new StreamReader(process.Stdout).ReadLine());
         SshLab.WaitFor("sleep\01006");
-        Assert.Equal(0, process.Wait(TimeSpan.FromSeconds(30)).Code);
+        process.Stdin.Write("go\n"u8);
+        process.Stdin.Close();
+        Assert.Equal(ExitStatus.Exited(0), process.Wait(TimeSpan.FromSeconds(30)));
         SshLab.AssertGone("sleep\01006");
     }
 

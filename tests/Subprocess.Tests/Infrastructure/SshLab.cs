@@ -20,15 +20,12 @@ public sealed class SshLab : IAsyncLifetime
     /// <summary>Host <paramref name="n"/> (1 to 3), with a connection of its own: dispose it in the spec.</summary>
     public SshHost Host(int n) => new($"lab{n}") { ConfigFile = ConfigFile };
 
-    /// <summary>The user the lab's sessions log in as (its processes are found by it).</summary>
-    public string User { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         if (Unavailable is null)
         {
             await Command.Create("sh", Script, "start", Folder).WithStdout(Stdio.Null).RunAsync();
-            User = File.ReadLines(ConfigFile).First(line => line.TrimStart().StartsWith("User ", StringComparison.Ordinal)).Trim()[5..];
         }
     }
 
