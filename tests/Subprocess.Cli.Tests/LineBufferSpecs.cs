@@ -142,8 +142,9 @@ public class LineBufferSpecs : Spec
         Assert.Empty(Directory.GetFiles(_dir));
     }
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         _release.TrySetResult();
         Directory.Delete(_dir, recursive: true);
         await base.DisposeAsync();

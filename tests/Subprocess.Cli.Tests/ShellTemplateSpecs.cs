@@ -45,11 +45,11 @@ public sealed class ShellTemplateSpecs : Spec, IDisposable
     public static TheoryData<string, string, string> ContextsAndInputs()
     {
         var cases = new TheoryData<string, string, string>();
-        foreach (object[] context in Contexts)
+        foreach (TheoryDataRow<string, string> context in Contexts)
         {
             foreach (string input in Hostile)
             {
-                cases.Add((string)context[0], (string)context[1], input);
+                cases.Add(context.Data.Item1, context.Data.Item2, input);
             }
         }
         return cases;

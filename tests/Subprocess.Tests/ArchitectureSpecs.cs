@@ -35,7 +35,7 @@ public partial class ArchitectureSpecs : Spec
     }
 
     /// <summary>The internal layers, every one below the public handles.</summary>
-    public static TheoryData<string> LayerNames => [.. Layers.Select(row => (string)row[0])];
+    public static TheoryData<string> LayerNames => [.. Layers.Select(row => row.Data.Item1)];
 
     [Theory]
     [MemberData(nameof(LayerNames))]

@@ -19,7 +19,7 @@ public sealed class LargeCaptureSpecs : Spec
         _hash = SHA256.HashData(data);
     }
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         File.Delete(_file);
         File.Delete(_file + ".gate");

@@ -236,7 +236,8 @@ public class RemoteSpecs(SshLab lab) : Spec
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class NativeSshFactAttribute : FactAttribute
 {
-    public NativeSshFactAttribute()
+    public NativeSshFactAttribute([System.Runtime.CompilerServices.CallerFilePath] string? sourceFilePath = null, [System.Runtime.CompilerServices.CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         Skip = SshLab.Unavailable ?? (Subprocess.Spawning.Spawners.Default is Subprocess.Spawning.PortableSpawner
             ? "a guarantee of the Linux spawner; the portable spawner passes only valid UTF-8 to ssh, as to any child"

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Subprocess.Spawning;
 
 namespace Subprocess.Tests.Infrastructure;
@@ -12,7 +13,8 @@ namespace Subprocess.Tests.Infrastructure;
 public sealed class NativeFactAttribute : FactAttribute
 {
     /// <param name="portableDoesInstead">Completes "the portable spawner ...".</param>
-    public NativeFactAttribute(string portableDoesInstead)
+    public NativeFactAttribute(string portableDoesInstead, [CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (Spawners.Default is PortableSpawner)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Subprocess.Spawning;
 
 namespace Subprocess.Tests.Infrastructure;
@@ -10,7 +11,8 @@ namespace Subprocess.Tests.Infrastructure;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class PidNamespaceFactAttribute : FactAttribute
 {
-    public PidNamespaceFactAttribute()
+    public PidNamespaceFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         Skip = Spawners.Default is PortableSpawner ? "the portable spawner makes no process groups"
             : Environment.UserName != "root" ? "recycling a PID on purpose takes root, in a PID namespace of its own"

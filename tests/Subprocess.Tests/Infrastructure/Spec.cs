@@ -28,10 +28,11 @@ public abstract class Spec : IAsyncLifetime
     protected IReadOnlyList<int> LeftBehind() =>
         [.. _started.Where(child => child.StartTime is not null && ProcessTree.IsChildWithStartTime(child.Pid, child.StartTime)).Select(child => child.Pid)];
 
-    public virtual Task InitializeAsync() => Task.CompletedTask;
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public virtual async Task DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         _observing.Dispose();
         if (!await ProcessTree.Within(() => LeftBehind().Count == 0, Settle))
         {

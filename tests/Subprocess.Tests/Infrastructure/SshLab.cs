@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Subprocess.Tests.Infrastructure;
 
 /// <summary>
@@ -21,7 +22,7 @@ public sealed class SshLab : IAsyncLifetime
     public SshHost Host(int n) => new($"lab{n}") { ConfigFile = ConfigFile };
 
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (Unavailable is null)
         {
@@ -59,7 +60,7 @@ public sealed class SshLab : IAsyncLifetime
         Assert.True(SpinWait.SpinUntil(() => Running(commandLine) == 0, TimeSpan.FromSeconds(10)),
             $"{Running(commandLine)} process(es) running {commandLine.Replace('\0', ' ')} were left on the host");
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Unavailable is null)
         {
@@ -80,7 +81,8 @@ public sealed class SshLabSpecs : ICollectionFixture<SshLab>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class SshFactAttribute : FactAttribute
 {
-    public SshFactAttribute()
+    public SshFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (SshLab.Unavailable is { } reason)
         {
@@ -109,7 +111,8 @@ public static class Repository
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class SshTheoryAttribute : TheoryAttribute
 {
-    public SshTheoryAttribute()
+    public SshTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (SshLab.Unavailable is { } reason)
         {
