@@ -9,10 +9,10 @@ namespace Subprocess.Native;
 /// </summary>
 internal static unsafe class AutoReap
 {
-    private const int SA_NOCLDWAIT = 2;
     private const nint SIG_DFL = 0;
     private const int SizeOfSigaction = Libc.SizeOfSigaction;
-    private const int FlagsOffset = 136;
+    private const int FlagsOffset = Libc.SigactionFlagsOffset;
+    private const int SA_NOCLDWAIT = Libc.SA_NOCLDWAIT;
 
     private static readonly Lock Gate = new();
 

@@ -1,6 +1,9 @@
+using System.Runtime.CompilerServices;
+
 namespace Subprocess.Native;
 
-/// <summary>A thin epoll instance: add and remove descriptors under a 64-bit token, wait for events.</summary>
+/// <summary>A thin epoll instance: add and remove descriptors under a 64-bit token, wait for events.
+/// It reads and writes <c>struct epoll_event</c> at this architecture's offsets (<see cref="NativeLayout"/>).</summary>
 internal sealed unsafe class Epoll
 {
     private readonly int _fd;
@@ -14,11 +17,16 @@ internal sealed unsafe class Epoll
         }
     }
 
+    /// <summary>One descriptor found ready: the events it has and the token it was added under.</summary>
+    public readonly record struct Ready(uint Events, ulong Token);
+
     /// <summary>Watches <paramref name="fd"/> for <paramref name="events"/> (level-triggered).</summary>
     public void Add(int fd, uint events, ulong token)
     {
-        var ev = new Libc.EpollEvent { Events = events, Data = token };
-        if (Libc.epoll_ctl(_fd, Libc.EPOLL_CTL_ADD, fd, &ev) < 0)
+        byte* ev = stackalloc byte[NativeLayout.EpollEventSize];
+        *(uint*)ev = events;
+        Unsafe.WriteUnaligned(ev + NativeLayout.EpollDataOffset, token);
+        if (Libc.epoll_ctl(_fd, Libc.EPOLL_CTL_ADD, fd, ev) < 0)
         {
             throw Errno.LastFailure("epoll_ctl(ADD)");
         }
@@ -27,26 +35,33 @@ internal sealed unsafe class Epoll
     /// <summary>Stops watching <paramref name="fd"/>; must come before the descriptor is closed.</summary>
     public void Remove(int fd)
     {
-        var ev = default(Libc.EpollEvent);
-        _ = Libc.epoll_ctl(_fd, Libc.EPOLL_CTL_DEL, fd, &ev);
+        // Kernels before 2.6.9 wanted an event even for EPOLL_CTL_DEL; one of the right size costs nothing.
+        byte* ev = stackalloc byte[NativeLayout.EpollEventSize];
+        new Span<byte>(ev, NativeLayout.EpollEventSize).Clear();
+        _ = Libc.epoll_ctl(_fd, Libc.EPOLL_CTL_DEL, fd, ev);
     }
 
-    /// <summary>Blocks until at least one event; returns how many were written to <paramref name="events"/>.</summary>
-    public int Wait(Span<Libc.EpollEvent> events)
+    /// <summary>Blocks until at least one event, for at most <paramref name="milliseconds"/> (-1: no
+    /// limit); returns how many were written to <paramref name="ready"/> (0 when the time ran out).</summary>
+    public int Wait(Span<Ready> ready, int milliseconds = -1)
     {
-        fixed (Libc.EpollEvent* p = events)
+        int size = NativeLayout.EpollEventSize;
+        byte* raw = stackalloc byte[ready.Length * size];
+        while (true)
         {
-            while (true)
+            int n = Libc.epoll_wait(_fd, raw, ready.Length, milliseconds);
+            if (n >= 0)
             {
-                int n = Libc.epoll_wait(_fd, p, events.Length, -1);
-                if (n >= 0)
+                for (int i = 0; i < n; i++)
                 {
-                    return n;
+                    byte* ev = raw + (i * size);
+                    ready[i] = new Ready(*(uint*)ev, Unsafe.ReadUnaligned<ulong>(ev + NativeLayout.EpollDataOffset));
                 }
-                if (Errno.Last != Errno.EINTR)
-                {
-                    throw Errno.LastFailure("epoll_wait");
-                }
+                return n;
+            }
+            if (Errno.Last != Errno.EINTR)
+            {
+                throw Errno.LastFailure("epoll_wait");
             }
         }
     }

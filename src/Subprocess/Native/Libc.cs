@@ -23,8 +23,14 @@ internal static unsafe partial class Libc
     /// <summary>The disposition <c>sigaction</c> reports for an ignored signal.</summary>
     public const nint SIG_IGN = 1;
 
-    /// <summary>glibc's struct sigaction on 64-bit Linux: the handler at 0, the mask (128 bytes) at 8, the flags at 136.</summary>
+    /// <summary>glibc's struct sigaction on x86-64 and arm64: the handler at 0, the mask (128 bytes) at 8, the flags at 136.</summary>
     public const int SizeOfSigaction = 152;
+
+    /// <summary>Where <c>sa_flags</c> is in glibc's struct sigaction.</summary>
+    public const int SigactionFlagsOffset = 136;
+
+    /// <summary>The sigaction flag that makes the kernel reap children by itself.</summary>
+    public const int SA_NOCLDWAIT = 2;
 
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -59,7 +65,7 @@ internal static unsafe partial class Libc
     public const ulong PIDFD_INFO_EXIT = 1 << 3;
 
     /// <summary>Room for glibc's opaque spawn structures (posix_spawnattr_t is 336 bytes,
-    /// posix_spawn_file_actions_t 80 on x86-64); generous so other ABIs fit too.</summary>
+    /// posix_spawn_file_actions_t 80 on x86-64 and arm64); generous so other ABIs fit too.</summary>
     public const int OpaqueSize = 1024;
 
     [LibraryImport(Lib, SetLastError = true)]
@@ -123,10 +129,10 @@ internal static unsafe partial class Libc
     public static partial int epoll_create1(int flags);
 
     [LibraryImport(Lib, SetLastError = true)]
-    public static partial int epoll_ctl(int epfd, int op, int fd, EpollEvent* ev);
+    public static partial int epoll_ctl(int epfd, int op, int fd, byte* ev);
 
     [LibraryImport(Lib, SetLastError = true)]
-    public static partial int epoll_wait(int epfd, EpollEvent* events, int maxEvents, int timeout);
+    public static partial int epoll_wait(int epfd, byte* events, int maxEvents, int timeout);
 
     [LibraryImport(Lib)]
     public static partial int posix_spawn(int* pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
@@ -204,12 +210,5 @@ internal static unsafe partial class Libc
         public int Fd;
         public short Events;
         public short Revents;
-    }
-
-    [StructLayout(LayoutKind.Sequential, Pack = 1)]
-    public struct EpollEvent
-    {
-        public uint Events;
-        public ulong Data;
     }
 }

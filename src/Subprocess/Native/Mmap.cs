@@ -13,8 +13,8 @@ internal static unsafe partial class Mmap
     private const int PROT_READ = 0x1;
     private const int PROT_WRITE = 0x2;
     private const int MAP_PRIVATE = 0x02;
-    private const int MAP_ANONYMOUS = 0x20;
-    private const int MADV_POPULATE_WRITE = 23; // Linux 5.14+; older kernels refuse it, which costs only the speed-up
+    internal const int MAP_ANONYMOUS = 0x20;
+    internal const int MADV_POPULATE_WRITE = 23; // Linux 5.14+; older kernels refuse it, which costs only the speed-up
     private static readonly int PageSize = Environment.SystemPageSize;
     private const int SmallestPrefault = 256 * 1024;
 

@@ -73,8 +73,8 @@ internal static unsafe class Pidfd
             return null;
         }
         zombieLeft = leaveZombie;
-        int code = *(int*)(info + 8);
-        int status = *(int*)(info + 24);
+        int code = *(int*)(info + SiginfoCodeOffset);
+        int status = *(int*)(info + SiginfoStatusOffset);
         return code == Libc.CLD_EXITED ? ExitStatus.Exited(status) : ExitStatus.Killed(status);
     }
 
@@ -93,7 +93,12 @@ internal static unsafe class Pidfd
         _ = WaitId(pidfd, Libc.WNOHANG, info);
     }
 
-    private const int SizeOfSiginfo = 128;
+    // siginfo_t, the same on x86-64 and arm64 glibc (scripts/abi-probe.c): 128 bytes, si_code at 8,
+    // and for SIGCHLD si_pid at 16 and si_status at 24.
+    internal const int SizeOfSiginfo = 128;
+    internal const int SiginfoCodeOffset = 8;
+    internal const int SiginfoPidOffset = 16;
+    internal const int SiginfoStatusOffset = 24;
 
     /// <summary><c>waitid(P_PIDFD, WEXITED | <paramref name="options"/>)</c> into a cleared
     /// <paramref name="info"/>, again when a signal interrupts it; the result as waitid's (errno set).</summary>
@@ -109,9 +114,8 @@ internal static unsafe class Pidfd
         return rc;
     }
 
-    /// <summary>si_pid of a siginfo_t (offset 16 on x86-64 and arm64 glibc; si_code at 8, si_status at
-    /// 24): 0 when WNOHANG found nothing exited.</summary>
-    private static int ExitedPid(byte* info) => *(int*)(info + 16);
+    /// <summary>si_pid of a siginfo_t: 0 when WNOHANG found nothing exited.</summary>
+    private static int ExitedPid(byte* info) => *(int*)(info + SiginfoPidOffset);
 
     /// <summary>
     /// Reads the exit status of an already-reaped process (kernel 6.15+). On older kernels, or if

@@ -131,7 +131,7 @@ internal static unsafe class PosixSpawn
         }
     }
 
-    private const int SigsetSize = 128;
+    internal const int SigsetSize = 128;
 
     private static byte[] CollectDefaultSignals(bool keepIgnored)
     {

@@ -4,9 +4,9 @@ namespace Subprocess.Native;
 internal static unsafe class Tty
 {
     // glibc's struct termios (x86-64 and arm64): c_lflag at 12, 60 bytes in all.
-    private const int SizeOfTermios = 60;
-    private const int LocalFlagsOffset = 12;
-    private const uint TOSTOP = 0x100;
+    internal const int SizeOfTermios = 60;
+    internal const int LocalFlagsOffset = 12;
+    internal const uint TOSTOP = 0x100;
 
     /// <summary>Whether <paramref name="fd"/> is a terminal.</summary>
     public static bool Is(int fd) => Libc.isatty(fd) == 1;

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Subprocess.Native;
 
 namespace Subprocess.Spawning;
 
@@ -16,10 +16,8 @@ internal static class Spawners
         {
             return PortableSpawner.Instance;
         }
-        // The native layer's struct layouts (epoll_event packed to 12 bytes, siginfo_t, sigaction)
-        // are x86-64 glibc's; other architectures use the portable spawner until they are checked.
-        return OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64
-            ? LinuxSpawner.Instance
-            : PortableSpawner.Instance;
+        // The native layer reads glibc's and the kernel's structures by offset: only where those
+        // layouts were checked (x86-64 and arm64 glibc); elsewhere the portable spawner.
+        return NativeLayout.IsKnown ? LinuxSpawner.Instance : PortableSpawner.Instance;
     }
 }

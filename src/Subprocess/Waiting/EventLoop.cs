@@ -56,7 +56,7 @@ internal sealed class EventLoop : IReadyLoop
 
     private void Run()
     {
-        Span<Libc.EpollEvent> events = stackalloc Libc.EpollEvent[64];
+        Span<Epoll.Ready> events = stackalloc Epoll.Ready[64];
         while (true)
         {
             int count = _epoll.Wait(events);
@@ -71,9 +71,9 @@ internal sealed class EventLoop : IReadyLoop
     /// endless loop keeps the last handler reachable (an unoptimised build keeps locals for a method's
     /// whole life): a finished child's handle must be collectable, since collecting it reaps a zombie.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Dispatch(Libc.EpollEvent ready)
+    private void Dispatch(Epoll.Ready ready)
     {
-        if (_handlers.TryGetValue(ready.Data, out IReadyHandler? handler))
+        if (_handlers.TryGetValue(ready.Token, out IReadyHandler? handler))
         {
             try
             {

@@ -1,7 +1,7 @@
 namespace Subprocess.Tests.Infrastructure;
 
 /// <summary>Reads /proc to see what this test process has left behind.</summary>
-public static class ProcessTree
+public static partial class ProcessTree
 {
     /// <summary>PIDs and states ('R', 'S', 'Z', ...) of this process's direct children.</summary>
     public static IReadOnlyList<(int Pid, char State)> Children()
@@ -108,6 +108,12 @@ public static class ProcessTree
     /// <summary>The process group of <paramref name="pid"/> (field 5 of /proc/PID/stat).</summary>
     public static int GroupOf(int pid)
     {
+        if (pid == Environment.ProcessId)
+        {
+            // Asked of the kernel: under user-mode emulation (the arm64 run) this process's own
+            // /proc/PID/stat is the emulator's invention, with 0 for its group.
+            return getpgid(0);
+        }
         // The command name is in parentheses and may hold spaces; fields resume after the last ')'.
         string stat = File.ReadAllText($"/proc/{pid}/stat");
         return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2]);
@@ -158,4 +164,7 @@ public static class ProcessTree
             }
         }
     }
+
+    [System.Runtime.InteropServices.LibraryImport("libc")]
+    private static partial int getpgid(int pid);
 }

@@ -68,7 +68,7 @@ public class FaultSpecs : Spec
         int threadsBefore = Threads();
 
         var children = new List<ChildProcess>(1000);
-        for (int i = 0; i < 1000; i++)
+        for (int i = 0; i < Emulation.Scaled(1000); i++)
         {
             children.Add(Command.Create("sleep", "1").Start());
         }
@@ -87,7 +87,7 @@ public class FaultSpecs : Spec
     {
         await Task.Yield();
         var before = ProcessTree.DescriptorTargets();
-        for (int i = 0; i < 1000; i++)
+        for (int i = 0; i < Emulation.Scaled(1000); i++)
         {
             // Killed right after start: the kill may land before or after exec.
             using (ChildProcess child = Command.Create("sleep", "5").WithStdout(Stdio.Pipe).Start())
@@ -120,14 +120,14 @@ public class FaultSpecs : Spec
         // Never waitpid(-1): if the event loop reaped Process's children, Process would fail or the runtime abort.
         var ours = Task.Run(() =>
         {
-            for (int i = 0; i < 300; i++)
+            for (int i = 0; i < Emulation.Scaled(300); i++)
             {
                 Assert.Equal("ours\n", Command.Create("echo", "ours").Capture().StdoutText);
             }
         });
         var theirs = Task.Run(() =>
         {
-            for (int i = 0; i < 300; i++)
+            for (int i = 0; i < Emulation.Scaled(300); i++)
             {
                 using var process = Process.Start(new ProcessStartInfo("echo", "theirs") { RedirectStandardOutput = true })!;
                 Assert.Equal("theirs\n", process.StandardOutput.ReadToEnd());

@@ -48,7 +48,7 @@ public class HygieneSpecs : Spec
         }
         var before = ProcessTree.DescriptorTargets();
 
-        for (int i = 0; i < 1000; i++)
+        for (int i = 0; i < Emulation.Scaled(1000); i++)
         {
             Command.Create("true").Run();
             Assert.Equal("x\n", Command.Create("echo", "x").Capture().StdoutText);
@@ -74,7 +74,7 @@ public class HygieneSpecs : Spec
         await Command.Create("echo", "hi").CaptureAsync(); // the loop exists, with its own registrations
         int before = Waiting.EventLoop.Shared.Registered;
 
-        for (int i = 0; i < 3000; i++)
+        for (int i = 0; i < Emulation.Scaled(3000); i++)
         {
             Assert.Equal("hi\n", (await Command.Create("echo", "hi").CaptureAsync()).StdoutText);
         }
@@ -141,7 +141,7 @@ public class HygieneSpecs : Spec
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
         {
-            for (int i = 0; i < 200; i++)
+            for (int i = 0; i < Emulation.Scaled(200); i++)
             {
                 string expected = $"{t}:{i}";
                 string got = Command.Create("echo", expected).Capture().StdoutText;
