@@ -7,7 +7,7 @@ namespace Subprocess.Cli.Tests;
 /// puts <c>{}</c> (bare, in single or double quotes, in <c>$(...)</c> or <c>${...}</c>, in a comment),
 /// and no input, however hostile, runs anything. Each case runs under the real <c>/bin/sh</c>.
 /// </summary>
-public sealed class ShellTemplateSpecs : Spec, IDisposable
+public sealed class ShellTemplateSpecs : Spec
 {
     private static readonly JobContext Job = new(1, 1);
 
@@ -57,7 +57,11 @@ public sealed class ShellTemplateSpecs : Spec, IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("subproc-shell-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public override async ValueTask DisposeAsync()
+    {
+        Directory.Delete(_dir, recursive: true);
+        await base.DisposeAsync();
+    }
 
     [Theory(Timeout = 20_000)]
     [MemberData(nameof(ContextsAndInputs))]

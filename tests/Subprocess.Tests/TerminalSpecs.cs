@@ -94,6 +94,9 @@ public class TerminalSpecs : Spec
     public async Task Ctrl_C_typed_at_the_terminal_interrupts_the_foreground_job()
     {
         await using ChildProcess sleep = Command.Create("sleep", "100").WithTerminal().Start();
+        // A Ctrl-C reaches only a foreground group: under emulation posix_spawn returns before the child
+        // has taken the terminal (natively, after its exec).
+        Assert.True(await ProcessTree.Within(() => ProcessTree.LeadsItsTerminal(sleep.Pid), Generous), "the child never took its terminal");
 
         await sleep.Terminal.Stream.WriteAsync("\x03"u8.ToArray());
 

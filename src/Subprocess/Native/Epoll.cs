@@ -8,8 +8,13 @@ internal sealed unsafe class Epoll
 {
     private readonly int _fd;
 
+    /// <exception cref="PlatformNotSupportedException">This architecture's <c>epoll_event</c> is not known (<see cref="NativeLayout"/>).</exception>
     public Epoll()
     {
+        if (!NativeLayout.IsKnown)
+        {
+            throw new PlatformNotSupportedException("The native layer does not know this platform's struct epoll_event; use the portable spawner.");
+        }
         _fd = Libc.epoll_create1(Libc.EPOLL_CLOEXEC);
         if (_fd < 0)
         {

@@ -4,18 +4,18 @@ namespace Subprocess.Native;
 
 /// <summary>
 /// The architectures whose glibc and kernel structures this layer knows, and the one layout among
-/// them that differs. Every other structure it reads by offset (<c>struct sigaction</c>,
-/// <c>siginfo_t</c>, <c>sigset_t</c>, <c>struct termios</c>, <c>struct pidfd_info</c>), and every
-/// constant and syscall number in <see cref="Libc"/>, is the same on x86-64 and arm64: checked
-/// against each architecture's headers by <c>scripts/abi-probe.c</c>, which the specs compile and run
-/// where a compiler for it is found. An architecture not listed here gets the portable spawner.
+/// them that differs. The other structures it reads by offset (<c>struct sigaction</c>,
+/// <c>siginfo_t</c>, <c>sigset_t</c>, <c>struct termios</c>) and the constants and syscall numbers that
+/// differ between Linux architectures at all are the same on x86-64 and arm64: checked against each
+/// architecture's own headers by <c>scripts/abi-probe.c</c>, which the specs compile and run where a
+/// compiler for it is found (<c>struct pidfd_info</c>, newer than those headers, is fixed-size fields only).
+/// An architecture not listed here, or a libc other than glibc, gets the portable spawner.
 /// </summary>
 internal static class NativeLayout
 {
     /// <summary>Whether the native layer's layouts are known for this process: Linux with glibc on x86-64 or arm64.
     /// musl (Alpine) is not: its spawn attributes and signal set differ, and nothing here was checked against it.</summary>
-    public static bool IsKnown { get; } = OperatingSystem.IsLinux()
-        && !RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal)
+    public static bool IsKnown { get; } = OperatingSystem.IsLinux() && !IsMusl()
         && TryEpollEvent(RuntimeInformation.ProcessArchitecture, out _, out _);
 
     /// <summary>Size of one <c>struct epoll_event</c> in this process.</summary>
@@ -30,6 +30,12 @@ internal static class NativeLayout
         EpollEventSize = size;
         EpollDataOffset = dataOffset;
     }
+
+    /// <summary>Whether this process runs on musl: by the runtime's own RID, or, for a runtime a
+    /// distribution built (whose RID names the distribution: alpine.3.20-x64), by musl's loader.</summary>
+    internal static bool IsMusl() =>
+        RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal)
+        || (Directory.Exists("/lib") && Directory.EnumerateFiles("/lib", "ld-musl-*.so.1").Any());
 
     /// <summary>
     /// <c>struct epoll_event</c> (a 32-bit event mask, then 64 bits of data) on <paramref name="architecture"/>:

@@ -130,8 +130,15 @@ internal sealed class LinuxProcessControl : ProcessControl, IReadyHandler
                 // A group's ID cannot be reused while one of its members is unreaped: this child running,
                 // or its zombie, held until the control is released. After that, the ID may name a
                 // stranger's group, so nothing is sent.
-                return !_pidfd.IsClosed && (Exit.Status is null || _pidfd.HoldsZombie && Pidfd.ZombieRemains(_pidfd))
-                    && Pidfd.SignalGroup(GroupId, signal);
+                if (_pidfd.IsClosed || (Exit.Status is not null && !(_pidfd.HoldsZombie && Pidfd.ZombieRemains(_pidfd))))
+                {
+                    return false;
+                }
+                // No such group while the leader runs: it has not made it yet. posix_spawn returns after
+                // the child's exec, and so after its setpgid, only where the clone shares memory (vfork);
+                // an emulator that runs it as a fork (qemu-user) returns at once. The leader, signals
+                // blocked until its exec, gets the signal then.
+                return Pidfd.SignalGroup(GroupId, signal) || (Exit.Status is null && Pidfd.SendSignal(_pidfd, signal));
             }
             // Once reaped, the PID may belong to someone else; the pidfd would refuse (ESRCH) anyway.
             return Exit.Status is null && Pidfd.SendSignal(_pidfd, signal);

@@ -10,7 +10,10 @@ namespace Subprocess.Tests.Infrastructure;
 /// </summary>
 public static class Emulation
 {
-    public static bool IsUserMode { get; } = Detect();
+    /// <summary>The machine's own architecture: that of <c>/bin/sh</c> (null if neither x86-64 nor arm64).</summary>
+    public static Architecture? Machine { get; } = ShellArchitecture();
+
+    public static bool IsUserMode { get; } = Machine is not null && Machine != RuntimeInformation.ProcessArchitecture;
 
     /// <summary>
     /// How many children a volume spec starts: a tenth of <paramref name="count"/> under emulation,
@@ -20,7 +23,7 @@ public static class Emulation
     /// </summary>
     public static int Scaled(int count) => IsUserMode ? Math.Max(1, count / 10) : count;
 
-    private static bool Detect()
+    private static Architecture? ShellArchitecture()
     {
         Span<byte> header = stackalloc byte[20];
         using (var shell = File.OpenRead("/bin/sh"))
@@ -29,7 +32,6 @@ public static class Emulation
         }
         // ELF e_machine, little-endian at 18: 0x3E x86-64, 0xB7 AArch64.
         ushort machine = (ushort)(header[18] | (header[19] << 8));
-        Architecture? shells = machine switch { 0x3E => Architecture.X64, 0xB7 => Architecture.Arm64, _ => null };
-        return shells is not null && shells != RuntimeInformation.ProcessArchitecture;
+        return machine switch { 0x3E => Architecture.X64, 0xB7 => Architecture.Arm64, _ => null };
     }
 }

@@ -12,7 +12,7 @@ public enum SpawnerKind
 /// <summary>Runs a test once per spawner: both on Linux, the portable one elsewhere.</summary>
 public static class Spawner
 {
-    public static TheoryData<SpawnerKind> Both { get; } = OperatingSystem.IsLinux()
+    public static TheoryData<SpawnerKind> Both { get; } = Subprocess.Native.NativeLayout.IsKnown
         ? new TheoryData<SpawnerKind> { SpawnerKind.Linux, SpawnerKind.Portable }
         : new TheoryData<SpawnerKind> { SpawnerKind.Portable };
 
