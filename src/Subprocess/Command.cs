@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Subprocess.ShellScripts;
 
 namespace Subprocess;
 
@@ -36,13 +37,44 @@ public sealed partial class Command
 
     /// <summary>
     /// A command that runs <paramref name="script"/> with <c>/bin/sh -c</c>: the one way this library
-    /// involves a shell. Quote anything you interpolate into the script.
+    /// involves a shell. The script is taken as written; given as an interpolated string (<c>$"..."</c>),
+    /// the overload below quotes each value instead.
     /// </summary>
     /// <example><code>Command.Shell("yes | head -n 3").Capture().StdoutText == "y\ny\ny\n"</code></example>
     public static Command Shell(string script)
     {
         ArgumentNullException.ThrowIfNull(script);
         return Create("/bin/sh", "-c", script);
+    }
+
+    /// <summary>
+    /// A command that runs an interpolated script with <c>/bin/sh -c</c>, each value in braces quoted for
+    /// the place it stands in (bare, in single or double quotes, inside <c>$(...)</c> or <c>${...}</c>, in a
+    /// comment), so that it reaches the command as one literal value and is never run, whatever it holds.
+    /// A sequence of strings in a bare place is one word each. As zx's and execa's template literals.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// string pattern = "x; rm -rf ~";
+    /// Command.Shell($"grep -c {pattern} {file} | sort");   // grep -c 'x; rm -rf ~' notes.txt | sort
+    /// Command.Shell($"echo \"hello, {name}\"");            // "hello, $USER" stays as typed
+    /// </code>
+    /// </example>
+    /// <exception cref="ArgumentException">A value stands where no quoting is sure: inside backquotes
+    /// (write <c>$(...)</c>), right after a backslash or a <c>$</c>, or in a here-document; or the script
+    /// leaves a quote, <c>$(</c> or <c>${</c> open.</exception>
+    public static Command Shell(ref ShellInterpolatedStringHandler script) => Shell(script.ToScript());
+
+    /// <summary>
+    /// <paramref name="value"/> as one word for <c>/bin/sh</c>, as Python's <c>shlex.quote</c> writes it:
+    /// unchanged if it holds only letters, digits and <c>@%+=:,./_-</c>, else in single quotes.
+    /// For a script of your own making; <c>Command.Shell($"...")</c> quotes its values itself.
+    /// </summary>
+    /// <example><code>Command.ShellQuote("it's") == "'it'\"'\"'s'"</code></example>
+    public static string ShellQuote(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return ShellQuoting.Word(value);
     }
 
     /// <summary>The program as given to <see cref="Create"/> (also the child's argv[0]).</summary>

@@ -11,6 +11,7 @@ public partial class ArchitectureSpecs : Spec
     public static TheoryData<string, string[]> Layers => new()
     {
         { "Native", [] },
+        { "ShellScripts", [] },
         { "Waiting", ["Native"] },
         { "Pipes", ["Native", "Waiting"] },
         { "Launching", ["Native"] },
@@ -22,7 +23,7 @@ public partial class ArchitectureSpecs : Spec
     [MemberData(nameof(Layers))]
     public void A_layer_uses_only_the_layers_below_it(string layer, string[] below)
     {
-        string[] layers = ["Native", "Waiting", "Pipes", "Launching", "Spawning", "Running"];
+        string[] layers = ["Native", "ShellScripts", "Waiting", "Pipes", "Launching", "Spawning", "Running"];
         foreach ((string file, string code) in Sources(layer))
         {
             foreach (Match use in LayerReference().Matches(code))

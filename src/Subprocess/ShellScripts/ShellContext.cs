@@ -1,7 +1,7 @@
-namespace Subprocess.Cli.Templates;
+namespace Subprocess.ShellScripts;
 
-/// <summary>Where a replacement string stands in a <c>--shell</c> template, as <c>sh</c> reads it:
-/// what decides how its value must be quoted (see <see cref="ShellTemplate"/>).</summary>
+/// <summary>Where a value stands in a script, as <c>sh</c> reads it:
+/// what decides how it must be quoted (<see cref="ShellQuoting"/>).</summary>
 internal enum ShellContext
 {
     Unquoted,

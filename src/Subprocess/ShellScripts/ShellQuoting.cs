@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Subprocess.ShellScripts;
+
+/// <summary>
+/// Values written into a <c>/bin/sh</c> script so that the shell reads each back as itself, wherever it
+/// stands: the one quoting routine of the library (<see cref="Command.Shell(ref ShellInterpolatedStringHandler)"/>,
+/// <see cref="Command.ShellQuote"/>) and of <c>subproc parallel --shell</c>.
+/// </summary>
+internal static partial class ShellQuoting
+{
+    [GeneratedRegex(@"^[A-Za-z0-9@%+=:,./_-]+$")]
+    private static partial Regex PlainWord();
+
+    [GeneratedRegex(@"\$[A-Za-z0-9_]+$")]
+    private static partial Regex NameBefore();
+
+    /// <summary>One word for the shell, as Python's <c>shlex.quote</c> writes it: as it is if it holds
+    /// only characters no shell treats specially, else in single quotes (a quote in it as <c>'"'"'</c>).</summary>
+    public static string Word(string value) =>
+        value.Length == 0 ? "''"
+        : PlainWord().IsMatch(value) ? value
+        : "'" + value.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
+
+    /// <summary>Whether the text just before a value ends in <c>$NAME</c>, which a bare value would lengthen.</summary>
+    public static bool AfterName(ReadOnlySpan<char> before) => NameBefore().IsMatch(before);
+
+    /// <summary>
+    /// <paramref name="value"/> written so that the shell reads it back as itself in <paramref name="place"/>:
+    /// closing and reopening single quotes; a backslash before <c>$ ` " \</c> in double quotes (and <c>}</c>
+    /// within <c>${...}</c>); no newline in a comment; unquoted, <paramref name="bareWord"/>'s form
+    /// (<see cref="Word"/> unless the caller has its own). After <c>$NAME</c> (<paramref name="afterName"/>)
+    /// the value is set off so that it cannot lengthen the name.
+    /// </summary>
+    public static string Quote(string value, ShellContext place, bool afterName = false, Func<string, string>? bareWord = null)
+    {
+        if (afterName && place == ShellContext.Unquoted)
+        {
+            return "'" + Quote(value, ShellContext.SingleQuoted) + "'";
+        }
+        string quoted = place switch
+        {
+            ShellContext.SingleQuoted => value.Replace("'", "'\\''", StringComparison.Ordinal),
+            ShellContext.DoubleQuoted => Escape(value, "$`\"\\"),
+            ShellContext.DoubleQuotedParameter => Escape(value, "$`\"\\}"),
+            ShellContext.Comment => value.ReplaceLineEndings(" "),
+            _ => (bareWord ?? Word)(value),
+        };
+        return afterName && place is ShellContext.DoubleQuoted or ShellContext.DoubleQuotedParameter ? "\"\"" + quoted : quoted;
+    }
+
+    /// <summary>A backslash before each of <paramref name="special"/>: inside double quotes, the characters it makes literal.</summary>
+    private static string Escape(string value, string special)
+    {
+        var escaped = new StringBuilder(value.Length + 8);
+        foreach (char c in value)
+        {
+            escaped.Append(special.Contains(c, StringComparison.Ordinal) ? "\\" : "").Append(c);
+        }
+        return escaped.ToString();
+    }
+}
