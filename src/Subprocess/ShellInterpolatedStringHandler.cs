@@ -50,6 +50,12 @@ public ref struct ShellInterpolatedStringHandler
             _ => value.ToString() ?? "",
         }));
 
+    /// <summary>Whether the value at <paramref name="position"/> is a word of its own: a sequence there is
+    /// one word each (none if empty); within a word (<c>FLAGS={list}</c>, <c>-I{dirs}</c>) it is one value.</summary>
+    private static bool StandsAlone(string text, int position) =>
+        (position == 0 || ShellScanner.IsBlank(text[position - 1]) || text[position - 1] is ';' or '&' or '|' or '(')
+        && (position == text.Length || ShellScanner.IsBlank(text[position]) || text[position] is ';' or '&' or '|' or ')');
+
     /// <summary>The script with every value quoted for its place.</summary>
     /// <exception cref="ArgumentException">A value stands where no quoting is sure (inside backquotes, right
     /// after a backslash or a <c>$</c>, in a here-document), or the script leaves a quote open.</exception>
@@ -70,14 +76,17 @@ public ref struct ShellInterpolatedStringHandler
             {
                 (int position, object? value) = _values[next];
                 ShellContext place = scanner.Place($"the value {{{next}}}");
-                bool afterName = ShellQuoting.AfterName(text.AsSpan(0, position));
+                // Set off in quotes whatever it holds where a bare word would join what follows: after
+                // $NAME (it would lengthen the name), before < or > (2>out would be a redirection).
+                bool setOff = ShellQuoting.AfterName(text.AsSpan(0, position))
+                    || (position < text.Length && text[position] is '<' or '>');
                 script.Append(text, copied, position - copied);
                 copied = position;
                 script.Append(value is string[] words
-                    ? place == ShellContext.Unquoted && !afterName
+                    ? place == ShellContext.Unquoted && StandsAlone(text, position) && _values.Count(other => other.Position == position) == 1
                         ? string.Join(' ', words.Select(ShellQuoting.Word))
-                        : ShellQuoting.Quote(string.Join(' ', words), place, afterName)
-                    : ShellQuoting.Quote((string)value!, place, afterName));
+                        : ShellQuoting.Quote(string.Join(' ', words), place, setOff)
+                    : ShellQuoting.Quote((string)value!, place, setOff));
                 scanner.Skip(0);
             }
             if (scanner.AtEnd)

@@ -23,7 +23,7 @@ public class EnvironmentSpecs : Spec
         Environment.SetEnvironmentVariable(name, "from-parent");
         try
         {
-            Command printIt = Command.Shell($"printf '%s|' \"${{{name}-unset}}\"");
+            Command printIt = Command.Shell("printf '%s|' \"${" + name + "-unset}\"");
             Assert.Equal("from-parent|", (await printIt.CaptureAsync()).StdoutText);
             Assert.Equal("unset|", (await printIt.WithEnvironment(name, (string?)null).CaptureAsync()).StdoutText);
         }
@@ -39,7 +39,7 @@ public class EnvironmentSpecs : Spec
         // The encoded environment is reused between spawns; this pins that a set, a change of
         // value and a removal are each seen by the very next spawn.
         string name = $"SUBPROC_TEST_{Guid.NewGuid():N}";
-        Command printIt = Command.Shell($"printf '%s' \"${{{name}-unset}}\"");
+        Command printIt = Command.Shell("printf '%s' \"${" + name + "-unset}\"");
         try
         {
             Assert.Equal("unset", (await printIt.CaptureAsync()).StdoutText);

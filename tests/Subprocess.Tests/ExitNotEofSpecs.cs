@@ -135,7 +135,7 @@ public class ExitNotEofSpecs : Spec
         try
         {
             var clock = Stopwatch.StartNew();
-            CapturedResult result = await CaptureAsync(Command.Shell($"(while :; do echo x; {pause}; done) & echo started").Marked(marker)
+            CapturedResult result = await CaptureAsync(Command.Shell("(while :; do echo x; " + pause + "; done) & echo started").Marked(marker)
                 .WithDrainTimeout(TimeSpan.FromSeconds(0.5)), synchronous);
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}: the writing holder kept the drain going");

@@ -12,6 +12,7 @@ public sealed class ShellInterpolationSpecs : Spec
     [
         "$(touch {M})", "`touch {M}`", "a;touch {M}", "'; touch {M}; '", "\"; touch {M}; \"", "\\\"; touch {M} #",
         "a}b$(touch {M})", "x\ntouch {M}", "it's \"$HOME\" \\ \\\\ !", "*", "A=1", "~", "", "-n", "a b\tc", "}{", "é ☃ \u00a0",
+        "nobody\n", "2", "x\r", "a\u00a0#b",
     ];
 
     private readonly string _dir = Directory.CreateTempSubdirectory("subproc-interpolation-").FullName;
@@ -36,13 +37,16 @@ public sealed class ShellInterpolationSpecs : Spec
             (Command.Shell($"printf '%s\\n' \"<{value}>\""), $"<{value}>"),
             (Command.Shell($"printf '%s\\n' '{value}'"), value),
             (Command.Shell($"printf '%s\\n' 'a {value} b'"), $"a {value} b"),
-            (Command.Shell($"printf '%s\\n' \"$(printf '%s' \"{value}\")\""), value),
-            (Command.Shell($"printf '%s\\n' \"$(printf '%s' {value})\""), value),
+            // A command substitution drops trailing newlines, whatever they were.
+            (Command.Shell($"printf '%s\\n' \"$(printf '%s' \"{value}\")\""), value.TrimEnd('\n')),
+            (Command.Shell($"printf '%s\\n' \"$(printf '%s' {value})\""), value.TrimEnd('\n')),
             (Command.Shell($"printf '%s\\n' \"${{UNSET:-{value}}}\""), value),
             (Command.Shell($"x={value}; printf '%s\\n' \"$x\""), value),
             (Command.Shell($"printf '%s\\n' done # {value}"), "done"),
             (Command.Shell($"P=pre; printf '%s\\n' $P{value}"), "pre" + value),
             (Command.Shell($"P=pre; printf '%s\\n' \"$P{value}\""), "pre" + value),
+            (Command.Shell($"printf '%s\\n' $(echo x)#{value}"), "x#" + value),
+            (Command.Shell($"printf '%s\\n' {value}>&1"), value),
             (Command.Shell($"printf '%s\\n' {value} | tr -d '\\n' | wc -c"), System.Text.Encoding.UTF8.GetByteCount(value.Replace("\n", "", StringComparison.Ordinal)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ];
 
@@ -61,6 +65,13 @@ public sealed class ShellInterpolationSpecs : Spec
 
         Assert.Equal("my pic.png\n$(id)\nit's\n", (await Command.Shell($"printf '%s\\n' {files}").CaptureAsync()).StdoutText);
         Assert.Equal("my pic.png $(id) it's\n", (await Command.Shell($"printf '%s\\n' \"{files}\"").CaptureAsync()).StdoutText);
+
+        // Within a word, a sequence is one value: it cannot split an assignment or a prefix into commands.
+        string[] flags = ["-O2", "sh", "-c", "id"];
+        Assert.Equal("-O2 sh -c id|\n", (await Command.Shell($"FLAGS={flags}; printf '%s|\\n' \"$FLAGS\"").CaptureAsync()).StdoutText);
+        Assert.Equal("-I-O2 sh -c id\n", (await Command.Shell($"printf '%s\\n' -I{flags}").CaptureAsync()).StdoutText);
+        string[] none = [];
+        Assert.Equal("[]\n", (await Command.Shell($"printf '[%s]\\n' {none}").CaptureAsync()).StdoutText);
     }
 
     [Fact(Timeout = 30_000)]
@@ -101,10 +112,14 @@ public sealed class ShellInterpolationSpecs : Spec
         Assert.Contains("splits a shell operator", Assert.Throws<ArgumentException>(() => Command.Shell($"cat <{v}<EOF")).Message);
         Assert.Contains("open", Assert.Throws<ArgumentException>(() => Command.Shell($"echo '{v}")).Message);
         Assert.Contains("dash", Assert.Throws<ArgumentException>(() => Command.Shell($"echo $'a' {v}")).Message);
+        Assert.Contains("after ${", Assert.Throws<ArgumentException>(() => Command.Shell($"echo ${{{v}}}")).Message);
+        Assert.Contains("arithmetic", Assert.Throws<ArgumentException>(() => Command.Shell($"echo $(( {v} + 1 ))")).Message);
+        Assert.Contains("pattern", Assert.Throws<ArgumentException>(() => Command.Shell($"f=a.c; echo \"${{f%'{v}'}}\"")).Message);
+        Assert.Contains("pattern", Assert.Throws<ArgumentException>(() => Command.Shell($"f=a.c; echo ${{f#{v}}}")).Message);
     }
 
     public static readonly TheoryData<string> Words =
-        ["", "plain", "a b", "it's", "'", "\"", "$HOME", "`id`", "a\nb", "-x", "=", "@%+=:,./_-", "é", "*?[]", "~user", "!", "#"];
+        ["", "plain", "a b", "it's", "'", "\"", "$HOME", "`id`", "a\nb", "x\n", "-x", "=", "@%+=:,./_-", "é", "*?[]", "~user", "!", "#"];
 
     [Theory(Timeout = 30_000)]
     [MemberData(nameof(Words))]

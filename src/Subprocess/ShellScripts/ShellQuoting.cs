@@ -10,10 +10,11 @@ namespace Subprocess.ShellScripts;
 /// </summary>
 internal static partial class ShellQuoting
 {
-    [GeneratedRegex(@"^[A-Za-z0-9@%+=:,./_-]+$")]
+    // \z, not $: .NET's $ also matches before a final newline, which would leave "x\n" bare.
+    [GeneratedRegex(@"\A[A-Za-z0-9@%+=:,./_-]+\z")]
     private static partial Regex PlainWord();
 
-    [GeneratedRegex(@"\$[A-Za-z0-9_]+$")]
+    [GeneratedRegex(@"\$[A-Za-z0-9_]+\z")]
     private static partial Regex NameBefore();
 
     /// <summary>One word for the shell, as Python's <c>shlex.quote</c> writes it: as it is if it holds

@@ -7,7 +7,8 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
     private enum Level { Unquoted, Single, Double, Command, Brace, Backquote, Comment }
 
     // The innermost level last; a Command level counts the parentheses and the case commands open inside it.
-    private readonly List<(Level Level, int Parens, int Cases)> _levels = [(Level.Unquoted, 0, 0)];
+    // A Brace level also keeps where its ${ stands; a Command level opened by $(( is arithmetic.
+    private readonly List<(Level Level, int Parens, int Cases, int Start, bool Arithmetic)> _levels = [(Level.Unquoted, 0, 0, 0, false)];
     private bool _hereDocument, _inHereDocument;
 
     // Whether the next character starts a word (after unquoted blanks and operators): where # opens a
@@ -31,6 +32,14 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         {
             throw new ArgumentException(
                 $"{hole} in a here-document cannot be quoted for the shell; feed it on stdin instead (printf '%s\\n' {hole} | ...)");
+        }
+        if (_levels.Any(level => level.Arithmetic))
+        {
+            throw new ArgumentException($"{hole} inside $((...)) is arithmetic, which evaluates names and assignments in it whatever its quotes; compute it outside: {script}");
+        }
+        if (_levels.Any(level => level.Level == Level.Brace && IsPattern(level.Start)))
+        {
+            throw new ArgumentException($"{hole} in ${{name#pattern}} or ${{name%pattern}} is read as a pattern, and quotes there are read differently inside double quotes; compute it outside: {script}");
         }
         return Current switch
         {
@@ -143,14 +152,16 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
                 break;
             case ')' when Current == Level.Command:
                 // A case pattern's ) closes nothing; the ) of $( closes it once its cases are done.
-                (Level _, int parens, int cases) = _levels[^1];
+                (Level _, int parens, int cases, _, _) = _levels[^1];
                 if (parens > 0)
                 {
                     _levels[^1] = _levels[^1] with { Parens = parens - 1 };
                 }
                 else if (cases == 0)
                 {
+                    // The ) of $( itself: the word it stands in goes on ($(hostname)#x is one word).
                     Pop();
+                    break;
                 }
                 _wordStart = true;
                 break;
@@ -171,7 +182,7 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
                 _levels[^1] = _levels[^1] with { Cases = _levels[^1].Cases - 1 };
                 break;
             default:
-                _wordStart = char.IsWhiteSpace(c) || c is ';' or '&' or '|' or '(' or ')';
+                _wordStart = IsBlank(c) || c is ';' or '&' or '|' or '(' or ')';
                 break;
         }
     }
@@ -179,7 +190,10 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
     /// <summary>Whether <paramref name="word"/> stands at the current position as a whole word.</summary>
     private bool IsWord(string word) =>
         script.AsSpan(Position).StartsWith(word, StringComparison.Ordinal)
-        && (Position + word.Length == script.Length || char.IsWhiteSpace(script[Position + word.Length]) || script[Position + word.Length] is ';' or ')');
+        && (Position + word.Length == script.Length || IsBlank(script[Position + word.Length]) || script[Position + word.Length] is ';' or ')');
+
+    /// <summary>The characters sh separates words by: space, tab, newline (not NBSP or CR, which it takes as letters).</summary>
+    internal static bool IsBlank(char c) => c is ' ' or '\t' or '\n';
 
     /// <summary>A <c>$(</c>, <c>${</c> or backquote: a level of its own (<c>$((</c> is read as <c>$(</c> with one more parenthesis).</summary>
     private void Open(char c, char next)
@@ -193,7 +207,11 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         {
             throw AfterDollar();
         }
-        Push(next == '(' ? Level.Command : Level.Brace);
+        if (next == '{' && holeAt(Position + 2))
+        {
+            throw new ArgumentException($"a value right after ${{ would name the variable or its operator; write the name yourself: {script}");
+        }
+        Push(next == '(' ? Level.Command : Level.Brace, arithmetic: next == '(' && Position + 2 < script.Length && script[Position + 2] == '(');
         Position++;
         _wordStart = next == '(';
     }
@@ -214,6 +232,21 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         Position++;
     }
 
+    /// <summary>Whether the ${...} opened at <paramref name="start"/> (its $) has a pattern operator (# or %) after its name.</summary>
+    private bool IsPattern(int start)
+    {
+        int i = start + 2;
+        if (i < script.Length && script[i] == '#')
+        {
+            i++; // ${#name}: the length, unless a pattern operator follows
+        }
+        while (i < Position && (char.IsAsciiLetterOrDigit(script[i]) || script[i] is '_' or '@' or '*' or '?' or '$' or '!' or '-'))
+        {
+            i++;
+        }
+        return i < Position && script[i] is '#' or '%';
+    }
+
     private Level Current => _levels[^1].Level;
 
     /// <summary>Inside a <c>${...}</c> that double quotes enclose, where a quote is an ordinary character.</summary>
@@ -231,7 +264,7 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         return Level.Unquoted;
     }
 
-    private void Push(Level level) => _levels.Add((level, 0, 0));
+    private void Push(Level level, bool arithmetic = false) => _levels.Add((level, 0, 0, Position, arithmetic));
 
     private void Pop()
     {
