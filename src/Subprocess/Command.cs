@@ -51,7 +51,10 @@ public sealed partial class Command
     /// A command that runs an interpolated script with <c>/bin/sh -c</c>, each value in braces quoted for
     /// the place it stands in (bare, in single or double quotes, inside <c>$(...)</c> or <c>${...}</c>, in a
     /// comment), so that it reaches the command as one literal value and is never run, whatever it holds.
-    /// A sequence of strings in a bare place is one word each. As zx's and execa's template literals.
+    /// A sequence of strings standing alone is one word each (within a word, one value). As zx's and
+    /// execa's template literals. Only an interpolated string written in the call itself comes here: one
+    /// built first (<c>var s = $"..."</c>), joined with <c>+</c>, or chosen by <c>?:</c> is a plain string,
+    /// taken as written.
     /// </summary>
     /// <example>
     /// <code>
