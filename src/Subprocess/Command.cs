@@ -50,7 +50,10 @@ public sealed partial class Command
     /// <summary>
     /// A command that runs an interpolated script with <c>/bin/sh -c</c>, each value in braces quoted for
     /// the place it stands in (bare, in single or double quotes, inside <c>$(...)</c> or <c>${...}</c>, in a
-    /// comment), so that it reaches the command as one literal value and is never run, whatever it holds.
+    /// comment), so that this shell reads it as one literal value and never runs it, whatever it holds. A
+    /// string that a second shell reads again (<c>trap '...'</c>, <c>eval</c>, <c>sh -c '...'</c>,
+    /// <c>ssh host '...'</c>) gets the value quoted for this shell only: quote it for that one with
+    /// <see cref="ShellQuote"/> first. An empty sequence standing alone leaves no word at all.
     /// A sequence of strings standing alone is one word each (within a word, one value). As zx's and
     /// execa's template literals. Only an interpolated string written in the call itself comes here: one
     /// built first (<c>var s = $"..."</c>), joined with <c>+</c>, or chosen by <c>?:</c> is a plain string,

@@ -46,6 +46,8 @@ public sealed class ShellInterpolationSpecs : Spec
             (Command.Shell($"P=pre; printf '%s\\n' $P{value}"), "pre" + value),
             (Command.Shell($"P=pre; printf '%s\\n' \"$P{value}\""), "pre" + value),
             (Command.Shell($"printf '%s\\n' $(echo x)#{value}"), "x#" + value),
+            // A case's pattern ) inside a subshell inside $( closes neither.
+            (Command.Shell($"y=\"$( (case a in a) :;; esac); printf '%s' {value})\"; printf '%s\\n' \"$y\""), value.TrimEnd('\n')),
             (Command.Shell($"printf '%s\\n' {value}>&1"), value),
             (Command.Shell($"printf '%s\\n' {value} | tr -d '\\n' | wc -c"), System.Text.Encoding.UTF8.GetByteCount(value.Replace("\n", "", StringComparison.Ordinal)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ];
@@ -113,6 +115,9 @@ public sealed class ShellInterpolationSpecs : Spec
         Assert.Contains("open", Assert.Throws<ArgumentException>(() => Command.Shell($"echo '{v}")).Message);
         Assert.Contains("dash", Assert.Throws<ArgumentException>(() => Command.Shell($"echo $'a' {v}")).Message);
         Assert.Contains("after ${", Assert.Throws<ArgumentException>(() => Command.Shell($"echo ${{{v}}}")).Message);
+        Assert.Contains("name", Assert.Throws<ArgumentException>(() => Command.Shell($"\"${{TOOL_{v}}}\" --run")).Message);
+        Assert.Contains("inside `...`", Assert.Throws<ArgumentException>(() => Command.Shell($"c=`cat \"${{CONF:-{v}}}\"`")).Message);
+        Assert.Contains("inside `...`", Assert.Throws<ArgumentException>(() => Command.Shell($"x=`echo $(printf %s \"{v}\")`")).Message);
         Assert.Contains("arithmetic", Assert.Throws<ArgumentException>(() => Command.Shell($"echo $(( {v} + 1 ))")).Message);
         Assert.Contains("pattern", Assert.Throws<ArgumentException>(() => Command.Shell($"f=a.c; echo \"${{f%'{v}'}}\"")).Message);
         Assert.Contains("pattern", Assert.Throws<ArgumentException>(() => Command.Shell($"f=a.c; echo ${{f#{v}}}")).Message);

@@ -7,8 +7,9 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
     private enum Level { Unquoted, Single, Double, Command, Brace, Backquote, Comment }
 
     // The innermost level last; a Command level counts the parentheses and the case commands open inside it.
-    // A Brace level also keeps where its ${ stands; a Command level opened by $(( is arithmetic.
-    private readonly List<(Level Level, int Parens, int Cases, int Start, bool Arithmetic)> _levels = [(Level.Unquoted, 0, 0, 0, false)];
+    // A Brace level also keeps where its ${ stands; a Command level is a $( or, inside one, a ( subshell
+    // (each a level, so that a case's pattern ) inside a subshell closes nothing); one opened by $(( is arithmetic.
+    private readonly List<(Level Level, bool Subshell, int Cases, int Start, bool Arithmetic)> _levels = [(Level.Unquoted, false, 0, 0, false)];
     private bool _hereDocument, _inHereDocument;
 
     // Whether the next character starts a word (after unquoted blanks and operators): where # opens a
@@ -32,6 +33,15 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         {
             throw new ArgumentException(
                 $"{hole} in a here-document cannot be quoted for the shell; feed it on stdin instead (printf '%s\\n' {hole} | ...)");
+        }
+        if (_levels.Any(level => level.Level == Level.Backquote))
+        {
+            // Inside `...` the shell reads quotes and backslashes twice: no quoting of ours holds there.
+            throw new ArgumentException($"{hole} inside `...` cannot be quoted for the shell; write $(...) instead");
+        }
+        if (_levels.Any(level => level.Level == Level.Brace && InName(level.Start)))
+        {
+            throw new ArgumentException($"{hole} in a variable's name (${{NAME{hole}}}) could choose its operator; write the name yourself: {script}");
         }
         if (_levels.Any(level => level.Arithmetic))
         {
@@ -147,20 +157,17 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
                 Open(c, next);
                 break;
             case '(' when Current == Level.Command:
-                _levels[^1] = _levels[^1] with { Parens = _levels[^1].Parens + 1 };
+                Push(Level.Command, arithmetic: _levels[^1].Arithmetic, subshell: true);
                 _wordStart = true;
                 break;
             case ')' when Current == Level.Command:
-                // A case pattern's ) closes nothing; the ) of $( closes it once its cases are done.
-                (Level _, int parens, int cases, _, _) = _levels[^1];
-                if (parens > 0)
+                // A case pattern's ) closes nothing; a ) closes its subshell or $( once its cases are done.
+                (Level _, bool subshell, int cases, _, _) = _levels[^1];
+                if (cases == 0)
                 {
-                    _levels[^1] = _levels[^1] with { Parens = parens - 1 };
-                }
-                else if (cases == 0)
-                {
-                    // The ) of $( itself: the word it stands in goes on ($(hostname)#x is one word).
                     Pop();
+                    // After the ) of $( itself, the word it stands in goes on ($(hostname)#x is one word).
+                    _wordStart = subshell;
                     break;
                 }
                 _wordStart = true;
@@ -232,6 +239,19 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         Position++;
     }
 
+    /// <summary>Whether the current position is still in the name of the ${...} opened at <paramref name="start"/>.</summary>
+    private bool InName(int start)
+    {
+        for (int i = start + 2; i < Position; i++)
+        {
+            if (!(char.IsAsciiLetterOrDigit(script[i]) || script[i] == '_' || (i == start + 2 && script[i] == '#')))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Whether the ${...} opened at <paramref name="start"/> (its $) has a pattern operator (# or %) after its name.</summary>
     private bool IsPattern(int start)
     {
@@ -264,7 +284,7 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         return Level.Unquoted;
     }
 
-    private void Push(Level level, bool arithmetic = false) => _levels.Add((level, 0, 0, Position, arithmetic));
+    private void Push(Level level, bool arithmetic = false, bool subshell = false) => _levels.Add((level, subshell, 0, Position, arithmetic));
 
     private void Pop()
     {
