@@ -76,6 +76,7 @@ internal static class ParallelCommand
         }
         // On other hosts the whole job is one argument of ssh here and of sh there, its inputs quoted: Linux
         // takes at most 128 KiB in one argument, and quoting can make a value five times longer.
+        const int RemoteLineBytes = 24 * 1024;
         int lineBytes = logins?.AnyRemote == true ? RemoteLineBytes : ArgumentBatches.DefaultMaxBytes;
         // --xargs fills each command line, where -m and -X spread the inputs over the job slots.
         int spreadOver = parsed.GetValue(XargsFill) ? 0 : options.MaxParallel;
@@ -324,10 +325,7 @@ internal static class ParallelCommand
             .Where(pair => pair.name.Length > 0)
             .Aggregate(word, (text, pair) => text.Replace("{" + pair.name + "}", "{" + (pair.index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}", StringComparison.Ordinal)))];
 
-
     /// <summary>Whether each job is a script for the shell: <c>--shell</c>, or jobs on other hosts, whose
     /// whole command line (redirections and pipes too) runs in the remote shell, as in GNU parallel.</summary>
-    private const int RemoteLineBytes = 24 * 1024;
-
     private static bool RunsInShell(ParseResult parsed, Sshlogins? logins) => parsed.GetValue(Shell) || logins?.AnyRemote == true;
 }

@@ -40,10 +40,8 @@ internal sealed unsafe class Epoll
     /// <summary>Stops watching <paramref name="fd"/>; must come before the descriptor is closed.</summary>
     public void Remove(int fd)
     {
-        // Kernels before 2.6.9 wanted an event even for EPOLL_CTL_DEL; one of the right size costs nothing.
-        byte* ev = stackalloc byte[NativeLayout.EpollEventSize];
-        new Span<byte>(ev, NativeLayout.EpollEventSize).Clear();
-        _ = Libc.epoll_ctl(_fd, Libc.EPOLL_CTL_DEL, fd, ev);
+        // No event: only kernels before 2.6.9 wanted one for EPOLL_CTL_DEL, and pidfds need 5.3.
+        _ = Libc.epoll_ctl(_fd, Libc.EPOLL_CTL_DEL, fd, null);
     }
 
     /// <summary>Blocks until at least one event, for at most <paramref name="milliseconds"/> (-1: no

@@ -15,8 +15,7 @@ internal static class NativeLayout
 {
     /// <summary>Whether the native layer's layouts are known for this process: Linux with glibc on x86-64 or arm64.
     /// musl (Alpine) is not: its spawn attributes and signal set differ, and nothing here was checked against it.</summary>
-    public static bool IsKnown { get; } = OperatingSystem.IsLinux() && !IsMusl()
-        && TryEpollEvent(RuntimeInformation.ProcessArchitecture, out _, out _);
+    public static bool IsKnown { get; }
 
     /// <summary>Size of one <c>struct epoll_event</c> in this process.</summary>
     public static int EpollEventSize { get; }
@@ -26,7 +25,8 @@ internal static class NativeLayout
 
     static NativeLayout()
     {
-        _ = TryEpollEvent(RuntimeInformation.ProcessArchitecture, out int size, out int dataOffset);
+        bool known = TryEpollEvent(RuntimeInformation.ProcessArchitecture, out int size, out int dataOffset);
+        IsKnown = known && OperatingSystem.IsLinux() && !IsMusl();
         EpollEventSize = size;
         EpollDataOffset = dataOffset;
     }

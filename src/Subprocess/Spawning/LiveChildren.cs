@@ -77,7 +77,7 @@ internal static class LiveChildren
     public static void Install() => _ = Handlers.Value;
 
     /// <summary>SIGKILLs every tracked child's tree at once (a second interrupt's answer).</summary>
-    public static void KillAll() => SignalEach(Snapshot(), Signals.SIGKILL);
+    public static void KillAll() => SignalEach(Snapshot().ConvertAll(entry => entry.Key), Signals.SIGKILL);
 
     /// <summary>The tracked children and their grace periods, read by plain enumeration: an exit handler must
     /// not fail, and <c>ToArray</c> and <c>Keys</c> lock the dictionary and reach its event source, which
@@ -92,11 +92,12 @@ internal static class LiveChildren
         return tracked;
     }
 
-    /// <summary>Signals each child's tree; one whose signal fails (whatever the reason) does not keep the others from theirs.</summary>
-    private static bool SignalEach(List<KeyValuePair<ProcessControl, TimeSpan>> children, int signal)
+    /// <summary><see cref="ProcessControl.SignalEach"/> for an exit handler: one child whose signal fails
+    /// (whatever the reason) does not keep the others from theirs.</summary>
+    private static bool SignalEach(IReadOnlyList<ProcessControl> children, int signal)
     {
         bool sent = false;
-        foreach ((ProcessControl child, _) in children)
+        foreach (ProcessControl child in children)
         {
             try
             {
@@ -144,7 +145,7 @@ internal static class LiveChildren
             if (children.Length > 0)
             {
                 using Waiter waiter = Waiter.Blocking();
-                Synchronously.Complete(TreeEnding.EndAsync(children, signal => SignalEach(tracked, signal),
+                Synchronously.Complete(TreeEnding.EndAsync(children, signal => SignalEach(children, signal),
                     grace < LongestGrace ? grace : LongestGrace, waiter, afterKill: TimeSpan.Zero));
             }
         }
