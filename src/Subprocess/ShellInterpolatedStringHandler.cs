@@ -76,18 +76,17 @@ public ref struct ShellInterpolatedStringHandler
             {
                 (int position, object? value) = _values[next];
                 ShellContext place = scanner.Place($"the value {{{next}}}");
-                // Set off in quotes whatever it holds where a bare word would join what follows: after
-                // $NAME (it would lengthen the name), before < or > (2>out would be a redirection).
-                bool setOff = ShellQuoting.AfterName(text.AsSpan(0, position))
-                    || (position < text.Length && text[position] is '<' or '>');
+                bool setOff = ShellQuoting.SetOff(text, position, position);
+                bool beside = (next > 0 && _values[next - 1].Position == position)
+                    || (next + 1 < _values.Count && _values[next + 1].Position == position);
                 script.Append(text, copied, position - copied);
                 copied = position;
                 script.Append(value is string[] words
-                    ? place == ShellContext.Unquoted && StandsAlone(text, position) && _values.Count(other => other.Position == position) == 1
+                    ? place == ShellContext.Unquoted && StandsAlone(text, position) && !beside
                         ? string.Join(' ', words.Select(ShellQuoting.Word))
                         : ShellQuoting.Quote(string.Join(' ', words), place, setOff)
                     : ShellQuoting.Quote((string)value!, place, setOff));
-                scanner.Skip(0);
+                scanner.AfterValue();
             }
             if (scanner.AtEnd)
             {

@@ -37,6 +37,7 @@ internal sealed class ShellTemplate
         var starts = replacements.Find(script).ToDictionary(match => match.Index);
         var holes = new List<(Match, ShellContext, bool)>();
         var scanner = new ShellScanner(script, starts.ContainsKey);
+        ShellContext end;
         try
         {
             while (!scanner.AtEnd)
@@ -44,18 +45,19 @@ internal sealed class ShellTemplate
                 if (starts.TryGetValue(scanner.Position, out Match? hole))
                 {
                     // After $NAME, a bare value would lengthen the name ($PREFIX{} with _x is $PREFIX_x).
-                    holes.Add((hole, scanner.Place(hole.Value), ShellQuoting.AfterName(script.AsSpan(0, hole.Index))));
+                    holes.Add((hole, scanner.Place(hole.Value), ShellQuoting.SetOff(script, hole.Index, script.Length)));
                     scanner.Skip(hole.Length);
                     continue;
                 }
                 scanner.Step();
             }
-            return new ShellTemplate(script, [.. holes], scanner.EndPlace(), replacements);
+            end = scanner.EndPlace();
         }
         catch (ArgumentException e)
         {
             throw new UsageException(e.Message);
         }
+        return new ShellTemplate(script, [.. holes], end, replacements);
     }
 
     /// <summary>The script for one job: each replacement string filled in, quoted for where it stands;

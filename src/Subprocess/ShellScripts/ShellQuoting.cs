@@ -24,19 +24,23 @@ internal static partial class ShellQuoting
         : PlainWord().IsMatch(value) ? value
         : "'" + value.Replace("'", "'\"'\"'", StringComparison.Ordinal) + "'";
 
-    /// <summary>Whether the text just before a value ends in <c>$NAME</c>, which a bare value would lengthen.</summary>
-    public static bool AfterName(ReadOnlySpan<char> before) => NameBefore().IsMatch(before);
+    /// <summary>Whether a value that stands in <paramref name="script"/> from <paramref name="start"/> to
+    /// <paramref name="end"/> must be set off in quotes whatever it holds, because a bare word would join
+    /// what is around it: after <c>$NAME</c> (it would lengthen the name), before <c>&lt;</c> or <c>&gt;</c>
+    /// (a bare 2 would make <c>2&gt;out</c> a redirection).</summary>
+    public static bool SetOff(string script, int start, int end) =>
+        NameBefore().IsMatch(script.AsSpan(0, start)) || (end < script.Length && script[end] is '<' or '>');
 
     /// <summary>
     /// <paramref name="value"/> written so that the shell reads it back as itself in <paramref name="place"/>:
     /// closing and reopening single quotes; a backslash before <c>$ ` " \</c> in double quotes (and <c>}</c>
     /// within <c>${...}</c>); no newline in a comment; unquoted, <paramref name="bareWord"/>'s form
-    /// (<see cref="Word"/> unless the caller has its own). After <c>$NAME</c> (<paramref name="afterName"/>)
-    /// the value is set off so that it cannot lengthen the name.
+    /// (<see cref="Word"/> unless the caller has its own). Where it must be set off (<paramref name="setOff"/>:
+    /// <see cref="SetOff"/>), it is in quotes whatever it holds.
     /// </summary>
-    public static string Quote(string value, ShellContext place, bool afterName = false, Func<string, string>? bareWord = null)
+    public static string Quote(string value, ShellContext place, bool setOff = false, Func<string, string>? bareWord = null)
     {
-        if (afterName && place == ShellContext.Unquoted)
+        if (setOff && place == ShellContext.Unquoted)
         {
             return "'" + Quote(value, ShellContext.SingleQuoted) + "'";
         }
@@ -48,7 +52,7 @@ internal static partial class ShellQuoting
             ShellContext.Comment => value.ReplaceLineEndings(" "),
             _ => (bareWord ?? Word)(value),
         };
-        return afterName && place is ShellContext.DoubleQuoted or ShellContext.DoubleQuotedParameter ? "\"\"" + quoted : quoted;
+        return setOff && place is ShellContext.DoubleQuoted or ShellContext.DoubleQuotedParameter ? "\"\"" + quoted : quoted;
     }
 
     /// <summary>A backslash before each of <paramref name="special"/>: inside double quotes, the characters it makes literal.</summary>

@@ -7,9 +7,10 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
     private enum Level { Unquoted, Single, Double, Command, Brace, Backquote, Comment }
 
     // The innermost level last; a Command level counts the parentheses and the case commands open inside it.
-    // A Brace level also keeps where its ${ stands; a Command level is a $( or, inside one, a ( subshell
-    // (each a level, so that a case's pattern ) inside a subshell closes nothing); one opened by $(( is arithmetic.
-    private readonly List<(Level Level, bool Subshell, int Cases, int Start, bool Arithmetic)> _levels = [(Level.Unquoted, false, 0, 0, false)];
+    // Each level keeps where it opened (the $ of $( and ${, a subshell's own (), which says what it is: a
+    // Command level is a $( or, inside one, a ( subshell (each a level, so that a case's pattern ) inside a
+    // subshell closes nothing); one opened by $(( is arithmetic.
+    private readonly List<(Level Level, int Cases, int Start)> _levels = [(Level.Unquoted, 0, 0)];
     private bool _hereDocument, _inHereDocument;
 
     // Whether the next character starts a word (after unquoted blanks and operators): where # opens a
@@ -19,6 +20,9 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
     public int Position { get; private set; }
 
     public bool AtEnd => Position >= script.Length;
+
+    /// <summary>Past a value the caller put at the current position (none of the script's text): the word goes on.</summary>
+    public void AfterValue() => Skip(0);
 
     public void Skip(int length)
     {
@@ -43,7 +47,7 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         {
             throw new ArgumentException($"{hole} in a variable's name (${{NAME{hole}}}) could choose its operator; write the name yourself: {script}");
         }
-        if (_levels.Any(level => level.Arithmetic))
+        if (_levels.Any(IsArithmetic))
         {
             throw new ArgumentException($"{hole} inside $((...)) is arithmetic, which evaluates names and assignments in it whatever its quotes; compute it outside: {script}");
         }
@@ -58,8 +62,6 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
             // Inside ${...} the quoting is the enclosing one's.
             Level.Brace => InDoubleQuotedBrace ? ShellContext.DoubleQuotedParameter : ShellContext.Unquoted,
             Level.Comment => ShellContext.Comment,
-            Level.Backquote => throw new ArgumentException(
-                $"{hole} inside `...` cannot be quoted for the shell; write $(...) instead"),
             _ => ShellContext.Unquoted,
         };
     }
@@ -157,17 +159,17 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
                 Open(c, next);
                 break;
             case '(' when Current == Level.Command:
-                Push(Level.Command, arithmetic: _levels[^1].Arithmetic, subshell: true);
+                Push(Level.Command);
                 _wordStart = true;
                 break;
             case ')' when Current == Level.Command:
                 // A case pattern's ) closes nothing; a ) closes its subshell or $( once its cases are done.
-                (Level _, bool subshell, int cases, _, _) = _levels[^1];
+                (_, int cases, int start) = _levels[^1];
                 if (cases == 0)
                 {
                     Pop();
                     // After the ) of $( itself, the word it stands in goes on ($(hostname)#x is one word).
-                    _wordStart = subshell;
+                    _wordStart = script[start] == '(';
                     break;
                 }
                 _wordStart = true;
@@ -218,7 +220,7 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         {
             throw new ArgumentException($"a value right after ${{ would name the variable or its operator; write the name yourself: {script}");
         }
-        Push(next == '(' ? Level.Command : Level.Brace, arithmetic: next == '(' && Position + 2 < script.Length && script[Position + 2] == '(');
+        Push(next == '(' ? Level.Command : Level.Brace);
         Position++;
         _wordStart = next == '(';
     }
@@ -284,7 +286,11 @@ internal sealed class ShellScanner(string script, Func<int, bool> holeAt)
         return Level.Unquoted;
     }
 
-    private void Push(Level level, bool arithmetic = false, bool subshell = false) => _levels.Add((level, subshell, 0, Position, arithmetic));
+    private void Push(Level level) => _levels.Add((level, 0, Position));
+
+    /// <summary>Whether <paramref name="level"/> is a <c>$((</c>: arithmetic, where the shell evaluates names and assignments.</summary>
+    private bool IsArithmetic((Level Level, int Cases, int Start) level) =>
+        level.Level == Level.Command && script[level.Start] == '$' && level.Start + 2 < script.Length && script[level.Start + 2] == '(';
 
     private void Pop()
     {
