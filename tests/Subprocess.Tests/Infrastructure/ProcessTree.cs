@@ -39,10 +39,10 @@ public static partial class ProcessTree
     /// since boot), or null if it is gone.</summary>
     public static string? StartTimeOf(int pid) => StatFields(pid) is { } fields ? fields[19] : null;
 
-    /// <summary>The state of <paramref name="pid"/> ('R', 'S', 'Z', ...), or '-' if it is gone.</summary>
     /// <summary>Whether <paramref name="pid"/> leads the foreground process group of its controlling terminal (tpgid, field 8).</summary>
     public static bool LeadsItsTerminal(int pid) => StatFields(pid) is { } fields && fields[5] == pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The state of <paramref name="pid"/> ('R', 'S', 'Z', ...), or '-' if it is gone.</summary>
     public static char StateOf(int pid) => StatFields(pid) is { } fields ? fields[0][0] : '-';
 
     /// <summary>Whether <paramref name="pid"/> is still a child of this process, running or a zombie,
