@@ -33,13 +33,14 @@ public sealed class ShellTemplateSpecs : Spec
         { "printf '%s\\n' \"${UNSET:- #{}}\"", " #{0}" },
         { "P=pre; printf '%s\\n' $P{}", "pre{0}" },               // the input does not lengthen the name
         { "P=pre; printf '%s\\n' \"$P{}\"", "pre{0}" },
+        { "printf '%s\\n' {}>&1", "{0}" },                      // a bare 2 would be a redirection
     };
 
     // {M} is a file the input tries to create.
     public static readonly string[] Hostile =
     [
         "$(touch {M})", "`touch {M}`", "a;touch {M}", "'; touch {M}; '", "\"; touch {M}; \"", "\\\"; touch {M} #",
-        "a}b$(touch {M})", "x\ntouch {M}", "it's \"$HOME\" \\ \\\\ !", "*", "A=1", "~", "",
+        "a}b$(touch {M})", "x\ntouch {M}", "it's \"$HOME\" \\ \\\\ !", "*", "A=1", "~", "", "2",
     ];
 
     public static TheoryData<string, string, string> ContextsAndInputs()

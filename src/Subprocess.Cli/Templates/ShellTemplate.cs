@@ -44,8 +44,9 @@ internal sealed class ShellTemplate
             {
                 if (starts.TryGetValue(scanner.Position, out Match? hole))
                 {
-                    // After $NAME, a bare value would lengthen the name ($PREFIX{} with _x is $PREFIX_x).
-                    holes.Add((hole, scanner.Place(hole.Value), ShellQuoting.SetOff(script, hole.Index, script.Length)));
+                    // After $NAME a bare value would lengthen the name ($PREFIX{} with _x is $PREFIX_x); before
+                    // < or > a bare 2 would make a redirection (echo {}>&1).
+                    holes.Add((hole, scanner.Place(hole.Value), ShellQuoting.SetOff(script, hole.Index, hole.Index + hole.Length)));
                     scanner.Skip(hole.Length);
                     continue;
                 }
