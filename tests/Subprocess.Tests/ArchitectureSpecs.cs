@@ -12,18 +12,19 @@ public partial class ArchitectureSpecs : Spec
     {
         { "Native", [] },
         { "ShellScripts", [] },
+        { "Telemetry", ["Native"] },
         { "Waiting", ["Native"] },
-        { "Pipes", ["Native", "Waiting"] },
+        { "Pipes", ["Native", "Telemetry", "Waiting"] },
         { "Launching", ["Native"] },
-        { "Spawning", ["Native", "Waiting", "Pipes", "Launching"] },
-        { "Running", ["Native", "Waiting", "Pipes", "Launching", "Spawning"] },
+        { "Spawning", ["Native", "Telemetry", "Waiting", "Pipes", "Launching"] },
+        { "Running", ["Native", "Telemetry", "Waiting", "Pipes", "Launching", "Spawning"] },
     };
 
     [Theory]
     [MemberData(nameof(Layers))]
     public void A_layer_uses_only_the_layers_below_it(string layer, string[] below)
     {
-        string[] layers = ["Native", "ShellScripts", "Waiting", "Pipes", "Launching", "Spawning", "Running"];
+        string[] layers = ["Native", "ShellScripts", "Telemetry", "Waiting", "Pipes", "Launching", "Spawning", "Running"];
         foreach ((string file, string code) in Sources(layer))
         {
             foreach (Match use in LayerReference().Matches(code))
@@ -61,7 +62,7 @@ public partial class ArchitectureSpecs : Spec
         }
     }
 
-    [GeneratedRegex(@"\bSubprocess\.(?<layer>\w+)\b|(?<![\w.])(?<layer>Native|Waiting|Pipes|Launching|Spawning|Running)\.\w")]
+    [GeneratedRegex(@"\bSubprocess\.(?<layer>\w+)\b|(?<![\w.])(?<layer>Native|Telemetry|Waiting|Pipes|Launching|Spawning|Running)\.\w")]
     private static partial Regex LayerReference();
 
     [GeneratedRegex(@"\b(ChildProcess|PipelineProcess)\b")]

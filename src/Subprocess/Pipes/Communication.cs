@@ -1,3 +1,4 @@
+using Subprocess.Telemetry;
 using Subprocess.Waiting;
 
 namespace Subprocess.Pipes;
@@ -13,6 +14,7 @@ internal sealed class Communication
     private int _pending = 1; // the starter's own count, released by Started()
     private Exception? _error;
     private volatile bool _abandoned;
+    private int _finished;
 
     /// <param name="stages">How many stderr streams there are: one per pipeline stage.</param>
     /// <param name="limit">The most bytes kept from each stream.</param>
@@ -63,8 +65,7 @@ internal sealed class Communication
         }
         if (Interlocked.Decrement(ref _pending) == 0)
         {
-            Done.Open();
-            DoneOrExited.Open();
+            Finished();
         }
     }
 
@@ -78,6 +79,15 @@ internal sealed class Communication
     public void Abandon()
     {
         _abandoned = true;
+        Finished();
+    }
+
+    private void Finished()
+    {
+        if (Instruments.Captured.Enabled && Interlocked.Exchange(ref _finished, 1) == 0)
+        {
+            Instruments.RecordCaptured(Stdout.Length, Stderr.Sum(static stage => stage.Length));
+        }
         Done.Open();
         DoneOrExited.Open();
     }

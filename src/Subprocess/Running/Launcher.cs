@@ -3,6 +3,7 @@ using Subprocess.Launching;
 using Subprocess.Native;
 using Subprocess.Pipes;
 using Subprocess.Spawning;
+using Subprocess.Telemetry;
 using Subprocess.Waiting;
 
 namespace Subprocess.Running;
@@ -48,10 +49,25 @@ internal static class Launcher
         {
             LiveChildren.AwaitStartsOpen(plan.Command.Program);
         }
-        Spawned spawned = spawner.Start(plan);
+        ChildTrace? trace = ChildTrace.Begin(plan.Command, plan.Remote is null ? plan.ExecutablePath : null);
+        Spawned spawned;
+        try
+        {
+            spawned = spawner.Start(plan);
+        }
+        catch (Exception failure) when (trace is not null)
+        {
+            trace.Failed(failure);
+            throw;
+        }
         if (plan.Remote is (IRemoteHost host, string connection, string job))
         {
             spawned = spawned with { Control = new RemoteControl(spawned.Control, host, connection, job) };
+        }
+        if (trace is not null)
+        {
+            trace.Spawned(spawned.Control.Pid);
+            spawned.Control.Trace = trace;
         }
         if (tracked && !LiveChildren.Track(spawned.Control, plan.Command.GracePeriod))
         {

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
+using Subprocess.Telemetry;
 using Subprocess.Waiting;
 
 namespace Subprocess.Running;
@@ -134,7 +135,7 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
         {
             if (!await run.WaitAllAsync(Waiter.Awaiting, run.Settings.Timeout, cancellationToken).ConfigureAwait(false))
             {
-                await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+                await run.EndAsync(Waiter.Awaiting, tree: true, ChildTrace.Timeout).ConfigureAwait(false);
                 throw new ProcessTimeoutException(run.CommandLine, run.Settings.Timeout!.Value, [], stderr[^1].Bytes(run.Settings.Encoding), run.Poll());
             }
             IReadOnlyList<ExitStatus> statuses = run.PollAll()!;
@@ -150,7 +151,7 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
         {
             // Cancelled: the tree ends now, not once the reader has worked through the lines queued.
             lines.TryComplete(e);
-            await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+            await run.EndAsync(Waiter.Awaiting, tree: true, ChildTrace.Cancelled).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -1,4 +1,5 @@
 using Subprocess.Pipes;
+using Subprocess.Telemetry;
 using Subprocess.Waiting;
 
 namespace Subprocess.Running;
@@ -108,10 +109,10 @@ internal static class RunToEnd
         }
         catch (OperationCanceledException)
         {
-            await run.EndAsync(waiter, tree: true).ConfigureAwait(false);
+            await run.EndAsync(waiter, tree: true, ChildTrace.Cancelled).ConfigureAwait(false);
             throw;
         }
-        await run.EndAsync(waiter, tree: true).ConfigureAwait(false);
+        await run.EndAsync(waiter, tree: true, ChildTrace.Timeout).ConfigureAwait(false);
         return (await run.DrainAfterEndAsync(waiter).ConfigureAwait(false), true);
     }
 

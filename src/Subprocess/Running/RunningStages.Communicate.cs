@@ -1,4 +1,5 @@
 using Subprocess.Pipes;
+using Subprocess.Telemetry;
 using Subprocess.Waiting;
 
 namespace Subprocess.Running;
@@ -25,7 +26,7 @@ internal sealed partial class RunningStages
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await EndAsync(waiter, tree: true).ConfigureAwait(false);
+            await EndAsync(waiter, tree: true, ChildTrace.Cancelled).ConfigureAwait(false);
             throw;
         }
         catch (Exception e) when (e is InvalidOperationException or IOException && e is not ObjectDisposedException

@@ -1,5 +1,6 @@
 using Subprocess.Pipes;
 using Subprocess.Spawning;
+using Subprocess.Telemetry;
 using Subprocess.Waiting;
 
 namespace Subprocess.Running;
@@ -180,8 +181,19 @@ internal sealed partial class RunningStages
 
     /// <summary>Ends the stages (SIGTERM, the grace period, SIGKILL): their tree, or each stage alone,
     /// and then lets the copies into the caller's streams finish (for at most the drain timeout).</summary>
-    public async ValueTask EndAsync(Waiter waiter, bool tree)
+    /// <param name="waiter">How the caller waits.</param>
+    /// <param name="tree">End their tree, not only the stages themselves.</param>
+    /// <param name="because">Why, for their traces (<see cref="ChildTrace.Timeout"/>, <see cref="ChildTrace.Cancelled"/>);
+    /// null: the signal they die of says it.</param>
+    public async ValueTask EndAsync(Waiter waiter, bool tree, string? because = null)
     {
+        if (because is not null)
+        {
+            foreach (ProcessControl control in _controls)
+            {
+                control.Trace?.Ending(because);
+            }
+        }
         Func<int, bool> signal = tree ? s => SignalAll(s, tree: true) : s => ProcessControl.SignalEach(_controls, s, tree: false);
         await TreeEnding.EndAsync(_controls, signal, Settings.GracePeriod, waiter).ConfigureAwait(false);
         await FinishCopiesAsync(waiter, default).ConfigureAwait(false);

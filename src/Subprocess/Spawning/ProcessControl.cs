@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Subprocess.Telemetry;
 using Subprocess.Waiting;
 
 namespace Subprocess.Spawning;
@@ -6,6 +7,8 @@ namespace Subprocess.Spawning;
 /// <summary>A spawner's hold on one running child: its exit, and the means to signal it.</summary>
 internal abstract class ProcessControl : IExitSource, IDisposable
 {
+    private volatile ChildTrace? _trace;
+
     protected ProcessControl(int pid, int groupId)
     {
         Pid = pid;
@@ -33,12 +36,28 @@ internal abstract class ProcessControl : IExitSource, IDisposable
     /// null for a status that is.</summary>
     public virtual SubprocessException? Failure => null;
 
-    /// <summary>Records the exit: the latch opens and the child stops counting as live.</summary>
+    /// <summary>Records the exit: the latch opens, the child stops counting as live, and its trace ends.</summary>
     protected void Completed(ExitStatus status)
     {
         if (Exit.TrySet(status))
         {
             LiveChildren.Untrack(this);
+            _trace?.Ended(status);
+        }
+    }
+
+    /// <summary>The child's activity and counts, while someone listens (null otherwise). Set just after the
+    /// spawn; an exit recorded before that ends the trace here, and <see cref="ChildTrace.Ended"/> counts once.</summary>
+    public ChildTrace? Trace
+    {
+        get => _trace;
+        set
+        {
+            _trace = value;
+            if (Exit.Status is ExitStatus status)
+            {
+                value?.Ended(status);
+            }
         }
     }
 

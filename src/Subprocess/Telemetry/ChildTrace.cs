@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Subprocess.Native;
+
+namespace Subprocess.Telemetry;
+
+/// <summary>
+/// One child as its listeners see it: the activity from just before its spawn to its exit, and its
+/// counts. Made only when someone listens (<see cref="Begin"/> returns null otherwise), so an
+/// application that does not pays nothing more per child.
+/// </summary>
+internal sealed class ChildTrace
+{
+    /// <summary><c>error.type</c> for a child whose timeout passed.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary><c>error.type</c> for a child ended because its caller cancelled.</summary>
+    public const string Cancelled = "cancelled";
+
+    private readonly Activity? _activity;
+    private readonly KeyValuePair<string, object?> _name;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+    private string? _endingBecause;
+    private bool _counted;
+    private int _ended;
+
+    private ChildTrace(Activity? activity, string name)
+    {
+        _activity = activity;
+        _name = new("process.executable.name", name);
+    }
+
+    /// <summary>Starts tracing a child about to be spawned, or returns null if nobody listens.</summary>
+    /// <param name="command">What the user asked to run.</param>
+    /// <param name="path">Where its program was found; null for a command on another host.</param>
+    public static ChildTrace? Begin(CommandSpec command, string? path)
+    {
+        if (!Instruments.Observed)
+        {
+            return null;
+        }
+        string name = Path.GetFileName(command.Program);
+        Activity? activity = null;
+        if (Instruments.Source.HasListeners())
+        {
+            var tags = new ActivityTagsCollection
+            {
+                { "process.executable.name", name },
+                { "process.command_args", (string[])[command.Program, .. command.Arguments] },
+            };
+            if (path is not null)
+            {
+                tags.Add("process.executable.path", path);
+            }
+            if (command.Host is { } host)
+            {
+                tags.Add("server.address", host.Destination);
+            }
+            // The child's activity must not become the caller's current one: the caller's next call (or
+            // the next stage) is its sibling, not its child.
+            Activity? current = Activity.Current;
+            activity = Instruments.Source.StartActivity(name, ActivityKind.Client, parentContext: default, tags);
+            Activity.Current = current;
+        }
+        return new ChildTrace(activity, name);
+    }
+
+    /// <summary>The spawn succeeded: the child counts as started and running.</summary>
+    public void Spawned(int pid)
+    {
+        _activity?.SetTag("process.pid", pid);
+        if (Instruments.Started.Enabled)
+        {
+            Instruments.Started.Add(1, _name);
+        }
+        _counted = Instruments.StillRunning.Enabled;
+        if (_counted)
+        {
+            Instruments.StillRunning.Add(1, _name);
+        }
+    }
+
+    /// <summary>The program could not be started: the activity ends with the exception's type.</summary>
+    public void Failed(Exception failure)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0 && _activity is { } activity)
+        {
+            activity.SetTag("error.type", failure.GetType().FullName);
+            activity.SetStatus(ActivityStatusCode.Error, failure.Message);
+            activity.Stop();
+        }
+    }
+
+    /// <summary>The library is ending the child (<see cref="Timeout"/>, <see cref="Cancelled"/>): that,
+    /// not the signal it dies of, is its outcome. The first reason given stands.</summary>
+    public void Ending(string because) => Interlocked.CompareExchange(ref _endingBecause, because, null);
+
+    /// <summary>The child's exit is known; only the first call counts.</summary>
+    public void Ended(ExitStatus status)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+        string? error = Volatile.Read(ref _endingBecause)
+            ?? (status.Signal is int signal ? Signals.Name(signal)
+            : status.Code is 0 ? null
+            : status.ReturnCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (_activity is { } activity)
+        {
+            activity.SetTag("process.exit.code", status.ReturnCode);
+            if (error is not null)
+            {
+                activity.SetTag("error.type", error);
+                activity.SetStatus(ActivityStatusCode.Error, status.ToString());
+            }
+            activity.Stop();
+        }
+        if (_counted)
+        {
+            Instruments.StillRunning.Add(-1, _name);
+        }
+        var tags = error is null ? new TagList { _name } : new TagList { _name, { "error.type", error } };
+        if (Instruments.Ended.Enabled)
+        {
+            Instruments.Ended.Add(1, tags);
+        }
+        if (Instruments.Duration.Enabled)
+        {
+            Instruments.Duration.Record(Stopwatch.GetElapsedTime(_startedAt).TotalSeconds, tags);
+        }
+    }
+}
