@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using Subprocess.Telemetry;
@@ -86,6 +88,43 @@ public sealed class MetricsSpecs : Spec
         Assert.False(Instruments.Observed);
         Assert.Null(ChildTrace.Begin(new CommandSpec(_program, ["-c", "exit 0"]), _program));
         Assert.Equal(0, Command.Create(_program, "-c", "exit 0").Run().ExitStatus.Code);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_listener_that_throws_costs_no_child_its_run_and_no_thread_its_life()
+    {
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == ProcessTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = _ => throw new InvalidOperationException("a listener's fault"),
+            ActivityStopped = _ => throw new InvalidOperationException("a listener's fault"),
+        };
+        ActivitySource.AddActivityListener(activities);
+        using var meters = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == ProcessTelemetry.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, _, _) => throw new InvalidOperationException("a listener's fault"));
+        meters.SetMeasurementEventCallback<double>((_, _, _, _) => throw new InvalidOperationException("a listener's fault"));
+        meters.Start();
+        Activity? before = Activity.Current;
+
+        Assert.Equal("hi", Command.Create(_program, "-c", "echo hi").Capture().StdoutText.Trim());
+        Assert.Same(before, Activity.Current);
+        // Reaped by the event loop's thread, which must still be there for the next one.
+        for (int i = 0; i < 3; i++)
+        {
+            await using ChildProcess child = Command.Create(_program, "-c", $"exit {i}").Start();
+            Assert.Equal(i, (await child.WaitAsync(TimeSpan.FromSeconds(20))).Code);
+        }
+        Assert.Empty(LeftBehind());
     }
 
     private static MeterProvider Listen(List<MetricSnapshot> exported) =>

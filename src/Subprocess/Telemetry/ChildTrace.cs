@@ -16,18 +16,14 @@ internal sealed class ChildTrace
     /// <summary><c>error.type</c> for a child ended because its caller cancelled.</summary>
     public const string Cancelled = "cancelled";
 
-    private readonly Activity? _activity;
+    private Activity? _activity;
     private readonly KeyValuePair<string, object?> _name;
     private readonly long _startedAt = Stopwatch.GetTimestamp();
     private string? _endingBecause;
     private bool _counted;
     private int _ended;
 
-    private ChildTrace(Activity? activity, string name)
-    {
-        _activity = activity;
-        _name = new("process.executable.name", name);
-    }
+    private ChildTrace(string name) => _name = new("process.executable.name", name);
 
     /// <summary>Starts tracing a child about to be spawned, or returns null if nobody listens.</summary>
     /// <param name="command">What the user asked to run.</param>
@@ -39,33 +35,75 @@ internal sealed class ChildTrace
             return null;
         }
         string name = Path.GetFileName(command.Program);
-        Activity? activity = null;
+        var trace = new ChildTrace(name);
         if (Instruments.Source.HasListeners())
         {
-            var tags = new ActivityTagsCollection
-            {
-                { "process.executable.name", name },
-                { "process.command_args", (string[])[command.Program, .. command.Arguments] },
-            };
-            if (path is not null)
-            {
-                tags.Add("process.executable.path", path);
-            }
-            if (command.Host is { } host)
-            {
-                tags.Add("server.address", host.Destination);
-            }
-            // The child's activity must not become the caller's current one: the caller's next call (or
-            // the next stage) is its sibling, not its child.
-            Activity? current = Activity.Current;
-            activity = Instruments.Source.StartActivity(name, ActivityKind.Client, parentContext: default, tags);
-            Activity.Current = current;
+            Quietly((Trace: trace, Command: command, Path: path), static s => s.Trace.StartActivity(s.Command, s.Path));
         }
-        return new ChildTrace(activity, name);
+        return trace;
     }
 
     /// <summary>The spawn succeeded: the child counts as started and running.</summary>
-    public void Spawned(int pid)
+    public void Spawned(int pid) => Quietly((Trace: this, Pid: pid), static s => s.Trace.CountStarted(s.Pid));
+
+    /// <summary>The program could not be started: the activity ends with the exception's type.</summary>
+    public void Failed(Exception failure) => Quietly((Trace: this, Failure: failure), static s => s.Trace.EndFailed(s.Failure));
+
+    /// <summary>The library is ending the child (<see cref="Timeout"/>, <see cref="Cancelled"/>): that,
+    /// not the signal it dies of, is its outcome. The first reason given stands.</summary>
+    public void Ending(string because) => Interlocked.CompareExchange(ref _endingBecause, because, null);
+
+    /// <summary>The child's exit is known; only the first call counts.</summary>
+    public void Ended(ExitStatus status) => Quietly((Trace: this, Status: status), static s => s.Trace.EndExited(s.Status));
+
+    /// <summary>
+    /// Runs a step that calls into listeners: an <c>ActivityListener</c>'s and a <c>MeterListener</c>'s
+    /// callbacks run inside <c>Stop</c> and <c>Add</c>, and one that throws must not cost the child its
+    /// tracking (after the spawn) nor the thread that reaped it (the event loop's).
+    /// </summary>
+    private static void Quietly<T>(T state, Action<T> step)
+    {
+        try
+        {
+            step(state);
+        }
+#pragma warning disable CA1031 // see above: a listener's fault is the listener's
+        catch (Exception)
+        {
+        }
+#pragma warning restore CA1031
+    }
+
+    private void StartActivity(CommandSpec command, string? path)
+    {
+        string name = (string)_name.Value!;
+        var tags = new ActivityTagsCollection
+        {
+            { "process.executable.name", name },
+            { "process.command_args", (string[])[command.Program, .. command.Arguments] },
+        };
+        if (path is not null)
+        {
+            tags.Add("process.executable.path", path);
+        }
+        if (command.Host is { } host)
+        {
+            tags.Add("server.address", host.Destination);
+        }
+        // The child's activity must not become the caller's current one: the caller's next call (or
+        // the next stage) is its sibling, not its child.
+        Activity? current = Activity.Current;
+        try
+        {
+            _activity = Instruments.Source.StartActivity(name, ActivityKind.Client, parentContext: default, tags);
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
+    }
+
+    private void CountStarted(int pid)
     {
         _activity?.SetTag("process.pid", pid);
         if (Instruments.Started.Enabled)
@@ -79,8 +117,7 @@ internal sealed class ChildTrace
         }
     }
 
-    /// <summary>The program could not be started: the activity ends with the exception's type.</summary>
-    public void Failed(Exception failure)
+    private void EndFailed(Exception failure)
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0 && _activity is { } activity)
         {
@@ -90,12 +127,7 @@ internal sealed class ChildTrace
         }
     }
 
-    /// <summary>The library is ending the child (<see cref="Timeout"/>, <see cref="Cancelled"/>): that,
-    /// not the signal it dies of, is its outcome. The first reason given stands.</summary>
-    public void Ending(string because) => Interlocked.CompareExchange(ref _endingBecause, because, null);
-
-    /// <summary>The child's exit is known; only the first call counts.</summary>
-    public void Ended(ExitStatus status)
+    private void EndExited(ExitStatus status)
     {
         if (Interlocked.Exchange(ref _ended, 1) != 0)
         {
