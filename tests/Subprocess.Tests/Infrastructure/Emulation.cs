@@ -13,6 +13,10 @@ public static class Emulation
     /// <summary>The machine's own architecture: that of <c>/bin/sh</c> (null if neither x86-64 nor arm64).</summary>
     public static Architecture? Machine { get; } = ShellArchitecture();
 
+    /// <summary>Why a spec of an exec failure on the native spawner is skipped under emulation.</summary>
+    public const string ExecErrorLost = "under user-mode emulation posix_spawn's clone(CLONE_VM | CLONE_VFORK) runs as a plain fork, so exec's " +
+        "error never reaches the parent (the child exits 127); arm64 hardware reports it as x86-64 does";
+
     public static bool IsUserMode { get; } = Machine is not null && Machine != RuntimeInformation.ProcessArchitecture;
 
     /// <summary>
