@@ -254,6 +254,58 @@ public class FakeSpecs : Spec
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task JobRunner_runs_fakes_as_jobs_and_an_unmatched_job_stops_the_run_loudly()
+    {
+        using var fake = FakeProcesses.Begin();
+        fake.On(Tool, "1").Returns(stdout: "one\n");
+        fake.On(Tool, "2").Returns(stderr: "bad\n", exitCode: 2);
+
+        var results = new List<(string Stdout, int? Code)>();
+        await foreach (JobResult job in JobRunner.RunAsync(["1", "2"], (input, _) => Command.Create(Tool, input), new JobOptions { KeepOrder = true }))
+        {
+            using (job)
+            using (var stdout = new StreamReader(job.OpenStdout()))
+            {
+                results.Add((await stdout.ReadToEndAsync(), job.ExitStatus?.Code));
+            }
+        }
+
+        Assert.Equal([("one\n", 0), ("", 2)], results);
+        await Assert.ThrowsAsync<UnexpectedCommandException>(async () =>
+        {
+            await foreach (JobResult job in JobRunner.RunAsync(["3"], (input, _) => Command.Create(Tool, input), new JobOptions()))
+            {
+                job.Dispose();
+            }
+        });
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task A_hanging_fake_job_times_out_as_soon_as_the_jobs_clock_says_so()
+    {
+        using var fake = FakeProcesses.Begin();
+        fake.On(Tool, "fetch").Returns(stdout: "so far").TimesOut();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var options = new JobOptions { Timeout = TimeSpan.FromMinutes(10), TimeProvider = clock };
+        await using var jobs = JobRunner.RunAsync(["fetch"], (input, _) => Command.Create(Tool, input), options).GetAsyncEnumerator();
+
+        Task<bool> finished = jobs.MoveNextAsync().AsTask();
+        while (!finished.IsCompleted)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await Task.WhenAny(finished, Task.Delay(50));
+        }
+
+        Assert.True(await finished);
+        using JobResult job = jobs.Current;
+        var timedOut = Assert.IsType<ProcessTimeoutException>(job.Error);
+        Assert.Equal(TimeSpan.FromMinutes(10), timedOut.Timeout);
+        using var stdout = new StreamReader(job.OpenStdout());
+        Assert.Equal("so far", await stdout.ReadToEndAsync());
+        Assert.Equal(ExitStatus.Killed(15), job.ExitStatus);
+    }
+
+    [Fact(Timeout = 20_000)]
     public void A_command_on_a_host_is_matched_as_written_and_no_connection_is_opened()
     {
         using var host = new SshHost("web1.invalid");

@@ -86,8 +86,9 @@ public sealed class FakeRule
     /// The fake writes its output and then hangs, never exiting on its own: the command's own timeout
     /// (<c>WithTimeout</c>) passes, and the caller gets the library's real <see cref="ProcessTimeoutException"/>
     /// with that output, the fake ended as a real child is (SIGTERM). The timeout passes in real time, so give
-    /// the code under test a short one; a command without a timeout waits until it is ended (a cancellation, a
-    /// <c>Kill</c>), as it would for a program that hangs.
+    /// the code under test a short one, or run it as <see cref="JobRunner"/> jobs on a fake clock
+    /// (<see cref="JobOptions.TimeProvider"/>); a command without a timeout waits until it is ended (a
+    /// cancellation, a <c>Kill</c>), as it would for a program that hangs.
     /// </summary>
     /// <example><code>
     /// fake.On("curl", "https://example.com").Returns(stdout: "partial").TimesOut();
