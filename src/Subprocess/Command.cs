@@ -18,7 +18,7 @@ public sealed partial class Command
 {
     private readonly CommandSpec _spec;
 
-    private Command(CommandSpec spec) => _spec = spec;
+    internal Command(CommandSpec spec) => _spec = spec;
 
     internal CommandSpec Spec => _spec;
 

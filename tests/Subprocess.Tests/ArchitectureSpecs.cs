@@ -18,13 +18,14 @@ public partial class ArchitectureSpecs : Spec
         { "Launching", ["Native"] },
         { "Spawning", ["Native", "Telemetry", "Waiting", "Pipes", "Launching"] },
         { "Running", ["Native", "Telemetry", "Waiting", "Pipes", "Launching", "Spawning"] },
+        { "Testing", ["Native", "Telemetry", "Waiting", "Pipes", "Launching", "Spawning", "Running"] },
     };
 
     [Theory]
     [MemberData(nameof(Layers))]
     public void A_layer_uses_only_the_layers_below_it(string layer, string[] below)
     {
-        string[] layers = ["Native", "ShellScripts", "Telemetry", "Waiting", "Pipes", "Launching", "Spawning", "Running"];
+        string[] layers = ["Native", "ShellScripts", "Telemetry", "Waiting", "Pipes", "Launching", "Spawning", "Running", "Testing"];
         foreach ((string file, string code) in Sources(layer))
         {
             foreach (Match use in LayerReference().Matches(code))
@@ -62,7 +63,7 @@ public partial class ArchitectureSpecs : Spec
         }
     }
 
-    [GeneratedRegex(@"\bSubprocess\.(?<layer>\w+)\b|(?<![\w.])(?<layer>Native|Telemetry|Waiting|Pipes|Launching|Spawning|Running)\.\w")]
+    [GeneratedRegex(@"\bSubprocess\.(?<layer>\w+)\b|(?<![\w.])(?<layer>Native|Telemetry|Waiting|Pipes|Launching|Spawning|Running|Testing)\.\w")]
     private static partial Regex LayerReference();
 
     [GeneratedRegex(@"\b(ChildProcess|PipelineProcess)\b")]

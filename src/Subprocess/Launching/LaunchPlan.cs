@@ -35,8 +35,12 @@ internal sealed record LaunchPlan
     /// <summary>The host the command runs on, the connection it starts on, and its job's name there; null for a local command.</summary>
     public (IRemoteHost Host, string Connection, string Job)? Remote { get; private init; }
 
-    /// <summary>The absolute path that will be executed.</summary>
+    /// <summary>The absolute path that will be executed (the program as written, for a stand-in).</summary>
     public string ExecutablePath { get; }
+
+    /// <summary>What a fake starts in place of the command (its script), for the fake that planned it; null for a
+    /// command that really runs. Only the spawner that put it here reads it.</summary>
+    public object? StandIn { get; private init; }
 
     public EnvironmentBlock Environment { get; }
 
@@ -90,6 +94,11 @@ internal sealed record LaunchPlan
         string path = ProgramResolver.Resolve(command.Program, environment.SearchPath, command.WorkingDirectory);
         return new LaunchPlan(command, path, environment);
     }
+
+    /// <summary>A plan for a command a fake stands in for: as written, nothing resolved or checked, no host
+    /// reached (a test fakes <c>git</c> on a machine without it, in a directory that is not there).</summary>
+    public static LaunchPlan InPlaceOf(CommandSpec command, object standIn) =>
+        new(command, command.Program, EnvironmentBlock.Create(command)) { StandIn = standIn };
 
     /// <summary>The local <c>ssh</c> that runs <paramref name="command"/> on <paramref name="host"/>: with this
     /// process's environment (its agent, its configuration), the command's streams, timeout and group, and

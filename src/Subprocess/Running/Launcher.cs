@@ -26,10 +26,9 @@ internal static class Launcher
         var plans = new LaunchPlan[request.Stages.Count];
         for (int k = 0; k < plans.Length; k++)
         {
-            request.Stages[k].Host?.EnsureConnected();
-            plans[k] = LaunchPlan.Create(request.Stages[k]);
+            plans[k] = spawner.Plan(request.Stages[k]);
         }
-        Spawned[] spawned = spawner.JoinsPipesInKernel
+        Spawned[] spawned = spawner.JoinsPipesInKernel(plans)
             ? StartJoined(spawner, plans, request.GetsProcessGroup, callerReaps: waiter.Reaps)
             : StartRelayed(spawner, plans);
         var stages = new Stage[plans.Length];

@@ -19,7 +19,7 @@ internal sealed class LinuxSpawner : ISpawner
     {
     }
 
-    public bool JoinsPipesInKernel => true;
+    public bool JoinsPipesInKernel(IReadOnlyList<LaunchPlan> plans) => true;
 
     public Spawned Start(LaunchPlan plan)
     {

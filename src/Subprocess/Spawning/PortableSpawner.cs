@@ -20,7 +20,7 @@ internal sealed class PortableSpawner : ISpawner
     {
     }
 
-    public bool JoinsPipesInKernel => false;
+    public bool JoinsPipesInKernel(IReadOnlyList<LaunchPlan> plans) => false;
 
     public Spawned Start(LaunchPlan plan)
     {
