@@ -12,6 +12,6 @@ fi
 tools=$(mktemp -d); trap 'rm -rf "$tools"' EXIT
 if [[ -z "${SUBPROC:-}" ]]; then
   src/Subprocess.Cli/pack.sh "$tools/pkg" >/dev/null
-  dotnet tool install --tool-path "$tools/bin" --configfile "$tools/pkg/nuget.config" subproc >/dev/null
+  dotnet tool install --tool-path "$tools/bin" --prerelease --configfile "$tools/pkg/nuget.config" subproc >/dev/null
   SUBPROC="$tools/bin/subproc"
 fi
