@@ -11,6 +11,7 @@ no number (CI runs this so that the suite never rots).
 Usage: bench/run [--quick]   (bench/run installs what a fresh machine lacks, then runs this)
 """
 import json
+import re
 import math
 import os
 import platform
@@ -247,7 +248,13 @@ def main():
         "<!-- ssh:start -->\n" + remote_md + "\n<!-- ssh:end -->",
         alloc_md + "\n\n" + notes["alloc"],
     ]) + "\n"
-    open(os.path.join(ROOT, "BENCHMARKS.md"), "w").write(text)
+    # Sections the suite does not measure (bench/telemetry.sh's comparison with a past commit) are kept.
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    old = open(path).read() if os.path.exists(path) else ""
+    for kept in re.finditer(r"<!-- (\w+):start -->.*?<!-- \1:end -->", old, re.S):
+        if f"<!-- {kept.group(1)}:start -->" not in text:
+            text += "\n" + kept.group(0) + "\n"
+    open(path, "w").write(text)
     print("wrote BENCHMARKS.md")
 
 
