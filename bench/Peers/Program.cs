@@ -12,7 +12,7 @@ using System.Globalization;
 // small, so JIT compilation counts as start-up, as an interpreter's would.
 if (args.Length != 3 || !long.TryParse(args[2], CultureInfo.InvariantCulture, out long n))
 {
-    Console.Error.WriteLine("usage: Peers pipeline|spawn|capture|fanout|bigcapture|lines subprocess|process|cliwrap|medallion N");
+    Console.Error.WriteLine("usage: Peers pipeline|spawn|capture|fanout|bigcapture|lines subprocess|subprocess-listened|process|cliwrap|medallion N");
     return 2;
 }
 IDisposable[] listeners = args[1] == "subprocess-listened" ? Listening.Start() : [];

@@ -15,7 +15,8 @@ namespace Subprocess;
 /// here, as it does in <c>/proc</c>), <c>server.address</c> for a command on another host,
 /// <c>process.pid</c>, <c>process.exit.code</c> (<see cref="ExitStatus.ReturnCode"/>: -N for a death by
 /// signal N), and on failure the status <see cref="System.Diagnostics.ActivityStatusCode.Error"/> with
-/// <c>error.type</c>: <c>timeout</c>, <c>cancelled</c>, the signal's name (<c>SIGKILL</c>), the exit
+/// <c>error.type</c>: <c>timeout</c>, <c>cancelled</c> (also a <c>ReadLinesAsync</c> left early),
+/// <c>output_limit</c>, the signal's name (<c>SIGKILL</c>), the exit
 /// code (<c>1</c>), or the exception's type when the program could not be started. The environment is
 /// never recorded.</para>
 /// <para>The meter's instruments, each tagged with <c>process.executable.name</c> (and the ended ones

@@ -216,7 +216,7 @@ public class FakeSpecs : Spec
             using var fake = FakeProcesses.Begin();
             fake.On(Tool).Returns(stdout: answer);
             bothBegun.Signal();
-            bothBegun.Wait(TimeSpan.FromSeconds(10));
+            Assert.True(bothBegun.Wait(TimeSpan.FromSeconds(10)), "both scopes begun at once");
             CapturedResult result = await Command.Create(Tool).CaptureAsync();
             return (result.StdoutText, fake.Calls.Count);
         }

@@ -116,7 +116,9 @@ public sealed class MetricsSpecs : Spec
         meters.Start();
         Activity? before = Activity.Current;
 
-        Assert.Equal("hi", Command.Create(_program, "-c", "echo hi").Capture().StdoutText.Trim());
+        CapturedResult captured = Command.Create(_program, "-c", "echo hi").Capture();
+        Assert.Equal("hi", captured.StdoutText.Trim());
+        Assert.True(captured.OutputComplete); // the count of bytes captured threw: the collection still ended
         Assert.Same(before, Activity.Current);
         // Reaped by the event loop's thread, which must still be there for the next one.
         for (int i = 0; i < 3; i++)

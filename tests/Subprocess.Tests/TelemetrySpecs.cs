@@ -52,6 +52,35 @@ public sealed class TelemetrySpecs : Spec
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_callers_activity_that_has_stopped_stays_its_current_one()
+    {
+        // A caller's current activity may have been stopped in another flow (Activity.Current refuses to be
+        // set back to a stopped one, so the child's must never replace it in the first place).
+        Activity spec = SpecSource.StartActivity("spec")!;
+        await Task.Run(spec.Stop);
+        Assert.True(spec.IsStopped);
+        Assert.Same(spec, Activity.Current);
+
+        Command.Create("true").Run();
+
+        Assert.Same(spec, Activity.Current);
+        Assert.Single(ChildrenOf(spec));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Lines_left_early_say_cancelled()
+    {
+        using Activity spec = SpecSource.StartActivity("spec")!;
+        await foreach (OutputLine _ in Command.Create("yes").ReadLinesAsync())
+        {
+            break;
+        }
+
+        Activity traced = await Eventually(() => ChildrenOf(spec).SingleOrDefault());
+        Assert.Equal("cancelled", traced.GetTagItem("error.type"));
+    }
+
+    [Fact(Timeout = 30_000)]
     public void A_successful_child_has_no_error_and_its_activity_lasts_as_long_as_it_ran()
     {
         using Activity spec = SpecSource.StartActivity("spec")!;
@@ -166,6 +195,22 @@ public sealed class TelemetrySpecs : Spec
         IReadOnlyList<Activity> traced = ChildrenOf(spec);
         Assert.Equal([0, 1, 2, 3], traced.Select(a => (int)a.GetTagItem("process.exit.code")!).Order());
         Assert.All(traced, a => Assert.Equal(spec.SpanId, a.ParentSpanId));
+    }
+
+    /// <summary>What <paramref name="find"/> finds, once it does (a child left running is ended after the call
+    /// that left it returns).</summary>
+    private static async Task<T> Eventually<T>(Func<T?> find)
+        where T : class
+    {
+        for (int tries = 0; ; tries++)
+        {
+            if (find() is { } found)
+            {
+                return found;
+            }
+            Assert.True(tries < 200, "nothing found in 20 s");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The children's activities exported under <paramref name="spec"/>, once each has stopped.</summary>

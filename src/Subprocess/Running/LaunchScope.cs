@@ -28,14 +28,22 @@ internal static class LaunchScope
     private static Restore<T> Set<T>(AsyncLocal<T?> slot, T value)
         where T : class
     {
-        var restore = new Restore<T>(slot, slot.Value);
+        var restore = new Restore<T>(slot, value, slot.Value);
         slot.Value = value;
         return restore;
     }
 
-    private sealed class Restore<T>(AsyncLocal<T?> slot, T? previous) : IDisposable
+    /// <summary>Puts back what was there, if this scope's value is still the one in place: a scope disposed
+    /// out of order (an outer one first) must not bring back an inner one already gone.</summary>
+    private sealed class Restore<T>(AsyncLocal<T?> slot, T value, T? previous) : IDisposable
         where T : class
     {
-        public void Dispose() => slot.Value = previous;
+        public void Dispose()
+        {
+            if (ReferenceEquals(slot.Value, value))
+            {
+                slot.Value = previous;
+            }
+        }
     }
 }

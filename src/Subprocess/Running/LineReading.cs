@@ -70,8 +70,9 @@ internal sealed class LineReading(Func<ChannelWriter<OutputLine[]>, Cancellation
             if (early && !run.Settings.Detached)
             {
                 // Left early: the tree is ended even if the child itself has exited and left
-                // something running (a group's zombie leader keeps signalling it safe).
-                await run.EndAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
+                // something running (a group's zombie leader keeps signalling it safe). Its output is
+                // no longer wanted, as with a cancellation, and its trace says so.
+                await run.EndAsync(Waiter.Awaiting, tree: true, ChildTrace.Cancelled).ConfigureAwait(false);
             }
             await run.DisposeAsync(Waiter.Awaiting, tree: true).ConfigureAwait(false);
         };

@@ -100,7 +100,7 @@ internal sealed partial class RunningStages
     /// and gives the overflow with the output kept.</summary>
     private async ValueTask<OutputLimitException> OverflowedAsync(Waiter waiter, Communication communication, OutputLimitException overflow)
     {
-        await EndAsync(waiter, tree: true).ConfigureAwait(false);
+        await EndAsync(waiter, tree: true, ChildTrace.OutputLimit).ConfigureAwait(false);
         Exchange.Abandon(communication);
         return overflow.For(CommandLine, communication.Snapshot(Settings.Encoding, release: true));
     }

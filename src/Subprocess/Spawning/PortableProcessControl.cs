@@ -152,7 +152,28 @@ internal sealed class PortableProcessControl : ProcessControl
         {
             pipe.Dispose();
         }
+        if (Exit.Status is null && !_process.HasExited)
+        {
+            // Still running (a detached child, a half-started pipeline's stage just killed): Process stops
+            // watching once disposed, and its exit would never be recorded, so it is kept until then.
+            _ = ReleaseAfterExitAsync();
+            return;
+        }
         _process.Dispose();
         _pidfd?.Dispose();
+    }
+
+    private async Task ReleaseAfterExitAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+            await CompleteAfterRelaysAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _process.Dispose();
+            _pidfd?.Dispose();
+        }
     }
 }

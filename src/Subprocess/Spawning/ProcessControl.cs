@@ -7,7 +7,7 @@ namespace Subprocess.Spawning;
 /// <summary>A spawner's hold on one running child: its exit, and the means to signal it.</summary>
 internal abstract class ProcessControl : IExitSource, IDisposable
 {
-    private volatile ChildTrace? _trace;
+    private ChildTrace? _trace;
 
     protected ProcessControl(int pid, int groupId)
     {
@@ -36,24 +36,28 @@ internal abstract class ProcessControl : IExitSource, IDisposable
     /// null for a status that is.</summary>
     public virtual SubprocessException? Failure => null;
 
-    /// <summary>Records the exit: the latch opens, the child stops counting as live, and its trace ends.</summary>
+    /// <summary>Records the exit: its trace ends, the latch opens, and the child stops counting as live.</summary>
     protected void Completed(ExitStatus status)
     {
+        // The trace ends before the exit is made known, so a caller that saw the exit finds its span ended.
+        Volatile.Read(ref _trace)?.Ended(status);
         if (Exit.TrySet(status))
         {
             LiveChildren.Untrack(this);
-            _trace?.Ended(status);
         }
+        // A trace set meanwhile (a child reaped as it was spawned) saw no exit yet: it ends here, or the
+        // setter, which reads the exit after its fenced store, ends it. Ended counts once.
+        Volatile.Read(ref _trace)?.Ended(status);
     }
 
     /// <summary>The child's activity and counts, while someone listens (null otherwise). Set just after the
     /// spawn; an exit recorded before that ends the trace here, and <see cref="ChildTrace.Ended"/> counts once.</summary>
     public ChildTrace? Trace
     {
-        get => _trace;
+        get => Volatile.Read(ref _trace);
         set
         {
-            _trace = value;
+            Interlocked.Exchange(ref _trace, value);
             if (Exit.Status is ExitStatus status)
             {
                 value?.Ended(status);

@@ -13,8 +13,11 @@ internal sealed class ChildTrace
     /// <summary><c>error.type</c> for a child whose timeout passed.</summary>
     public const string Timeout = "timeout";
 
-    /// <summary><c>error.type</c> for a child ended because its caller cancelled.</summary>
+    /// <summary><c>error.type</c> for a child ended because its caller cancelled, or stopped reading its lines.</summary>
     public const string Cancelled = "cancelled";
+
+    /// <summary><c>error.type</c> for a child ended because it wrote more than its output limit.</summary>
+    public const string OutputLimit = "output_limit";
 
     private Activity? _activity;
     private readonly KeyValuePair<string, object?> _name;
@@ -38,41 +41,23 @@ internal sealed class ChildTrace
         var trace = new ChildTrace(name);
         if (Instruments.Source.HasListeners())
         {
-            Quietly((Trace: trace, Command: command, Path: path), static s => s.Trace.StartActivity(s.Command, s.Path));
+            Instruments.Quietly((Trace: trace, Command: command, Path: path), static s => s.Trace.StartActivity(s.Command, s.Path));
         }
         return trace;
     }
 
     /// <summary>The spawn succeeded: the child counts as started and running.</summary>
-    public void Spawned(int pid) => Quietly((Trace: this, Pid: pid), static s => s.Trace.CountStarted(s.Pid));
+    public void Spawned(int pid) => Instruments.Quietly((Trace: this, Pid: pid), static s => s.Trace.CountStarted(s.Pid));
 
     /// <summary>The program could not be started: the activity ends with the exception's type.</summary>
-    public void Failed(Exception failure) => Quietly((Trace: this, Failure: failure), static s => s.Trace.EndFailed(s.Failure));
+    public void Failed(Exception failure) => Instruments.Quietly((Trace: this, Failure: failure), static s => s.Trace.EndFailed(s.Failure));
 
     /// <summary>The library is ending the child (<see cref="Timeout"/>, <see cref="Cancelled"/>): that,
     /// not the signal it dies of, is its outcome. The first reason given stands.</summary>
     public void Ending(string because) => Interlocked.CompareExchange(ref _endingBecause, because, null);
 
     /// <summary>The child's exit is known; only the first call counts.</summary>
-    public void Ended(ExitStatus status) => Quietly((Trace: this, Status: status), static s => s.Trace.EndExited(s.Status));
-
-    /// <summary>
-    /// Runs a step that calls into listeners: an <c>ActivityListener</c>'s and a <c>MeterListener</c>'s
-    /// callbacks run inside <c>Stop</c> and <c>Add</c>, and one that throws must not cost the child its
-    /// tracking (after the spawn) nor the thread that reaped it (the event loop's).
-    /// </summary>
-    private static void Quietly<T>(T state, Action<T> step)
-    {
-        try
-        {
-            step(state);
-        }
-#pragma warning disable CA1031 // see above: a listener's fault is the listener's
-        catch (Exception)
-        {
-        }
-#pragma warning restore CA1031
-    }
+    public void Ended(ExitStatus status) => EndExited(status);
 
     private void StartActivity(CommandSpec command, string? path)
     {
@@ -88,10 +73,12 @@ internal sealed class ChildTrace
         }
         if (command.Host is { } host)
         {
-            tags.Add("server.address", host.Destination);
+            // OpenSSH's destination may name a user (user@host) or an alias from ssh_config: the host part only.
+            string destination = host.Destination;
+            tags.Add("server.address", destination[(destination.LastIndexOf('@') + 1)..]);
         }
-        // The child's activity must not become the caller's current one: the caller's next call (or
-        // the next stage) is its sibling, not its child.
+        // The child's activity must not become the caller's current one: the caller's next call (or the next
+        // stage) is its sibling, not its child. (Set back even when the caller's has stopped: a spec checks.)
         Activity? current = Activity.Current;
         try
         {
@@ -137,6 +124,17 @@ internal sealed class ChildTrace
             ?? (status.Signal is int signal ? Signals.Name(signal)
             : status.Code is 0 ? null
             : status.ReturnCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Each listener's step alone: one that throws does not keep the others from their data.
+        Instruments.Quietly((Trace: this, Status: status, Error: error), static s => s.Trace.StopActivity(s.Status, s.Error));
+        if (_counted)
+        {
+            Instruments.Quietly(_name, static name => Instruments.StillRunning.Add(-1, name));
+        }
+        Instruments.Quietly((Trace: this, Error: error), static s => s.Trace.CountEnded(s.Error));
+    }
+
+    private void StopActivity(ExitStatus status, string? error)
+    {
         if (_activity is { } activity)
         {
             activity.SetTag("process.exit.code", status.ReturnCode);
@@ -147,10 +145,10 @@ internal sealed class ChildTrace
             }
             activity.Stop();
         }
-        if (_counted)
-        {
-            Instruments.StillRunning.Add(-1, _name);
-        }
+    }
+
+    private void CountEnded(string? error)
+    {
         var tags = error is null ? new TagList { _name } : new TagList { _name, { "error.type", error } };
         if (Instruments.Ended.Enabled)
         {

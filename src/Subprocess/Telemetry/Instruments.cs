@@ -36,15 +36,33 @@ internal static class Instruments
 
     /// <summary>Counts what one collection gathered, once its pumps are done (a stream that gave nothing
     /// adds nothing).</summary>
-    public static void RecordCaptured(long stdout, long stderr)
+    public static void RecordCaptured(long stdout, long stderr) => Quietly((Stdout: stdout, Stderr: stderr), static sizes =>
     {
-        if (stdout > 0)
+        if (sizes.Stdout > 0)
         {
-            Captured.Add(stdout, new KeyValuePair<string, object?>("subprocess.stream", "stdout"));
+            Captured.Add(sizes.Stdout, new KeyValuePair<string, object?>("subprocess.stream", "stdout"));
         }
-        if (stderr > 0)
+        if (sizes.Stderr > 0)
         {
-            Captured.Add(stderr, new KeyValuePair<string, object?>("subprocess.stream", "stderr"));
+            Captured.Add(sizes.Stderr, new KeyValuePair<string, object?>("subprocess.stream", "stderr"));
         }
+    });
+
+    /// <summary>
+    /// Runs a step that calls into listeners: an <c>ActivityListener</c>'s and a <c>MeterListener</c>'s
+    /// callbacks run inside <c>Start</c>, <c>Stop</c> and <c>Add</c>, and one that throws must not cost a
+    /// child its tracking (after the spawn), a collection its end, nor the event loop's thread its life.
+    /// </summary>
+    public static void Quietly<T>(T state, Action<T> step)
+    {
+        try
+        {
+            step(state);
+        }
+#pragma warning disable CA1031 // see above: a listener's fault is the listener's
+        catch (Exception)
+        {
+        }
+#pragma warning restore CA1031
     }
 }

@@ -19,8 +19,6 @@ internal sealed class FakeChild : ProcessControl
     /// taken for a real process, in a message or by anything that looks in /proc.</summary>
     private const int FirstPid = 1_000_000_000;
 
-    private const int SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23, SIGWINCH = 28;
-
     private static int _lastPid = FirstPid - 1;
 
     private readonly FakeCall _call;
@@ -74,7 +72,7 @@ internal sealed class FakeChild : ProcessControl
         {
             return false;
         }
-        if (signal is not (Signals.SIGCHLD or Signals.SIGCONT or SIGURG or SIGWINCH or Signals.SIGSTOP or Signals.SIGTSTP or SIGTTIN or SIGTTOU))
+        if (signal is not (Signals.SIGCHLD or Signals.SIGCONT or Signals.SIGURG or Signals.SIGWINCH or Signals.SIGSTOP or Signals.SIGTSTP or Signals.SIGTTIN or Signals.SIGTTOU))
         {
             End(ExitStatus.Killed(signal));
         }
@@ -107,6 +105,14 @@ internal sealed class FakeChild : ProcessControl
             // Its reader closed the pipe: a process writing there would die of SIGPIPE.
             status = ExitStatus.Killed(Signals.SIGPIPE);
         }
+#pragma warning disable CA1031 // nobody awaits this task: a fault left here would leave the fake running forever
+        catch (Exception)
+        {
+            // Anything else (an encoding that cannot write the output, a file target that refuses it) ends the
+            // fake as a crash ends a program, which the caller then sees in its status.
+            status = ExitStatus.Killed(Signals.SIGABRT);
+        }
+#pragma warning restore CA1031
         End(status);
     }
 

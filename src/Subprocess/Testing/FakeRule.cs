@@ -72,13 +72,15 @@ public sealed class FakeRule
 
     /// <summary>The fake exits <paramref name="delay"/> after it started (its output is written at once), unless
     /// it is ended first.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative, or longer than about 49 days.</exception>
     /// <example><code>
     /// fake.On("sleep", "10").After(TimeSpan.FromSeconds(10));   // a Capture with a 1 s timeout times out
     /// </code></example>
     public FakeRule After(TimeSpan delay)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        // Task.Delay's own bound (about 49.7 days): past it the fake could not wait; TimesOut is for "forever".
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, TimeSpan.FromMilliseconds(uint.MaxValue - 1));
         return Set(script => script with { Delay = delay });
     }
 
