@@ -97,7 +97,16 @@ internal sealed class DescriptorPipe : ChildPipe
             // The token is the pump's before the descriptor is watched: a pump that finishes on its
             // first event (a child that wrote little and exited) unregisters with the right one.
             pump.Token = pump.Loop.NewToken();
-            pump.Loop.Register((int)_handle.DangerousGetHandle(), events, pump, pump.Token);
+            int fd = (int)_handle.DangerousGetHandle();
+            pump.Loop.Register(fd, events, pump, pump.Token);
+            if (pump.IsFinished)
+            {
+                // Finished by a Dispose on another thread before it was watched, so its Unregister found
+                // nothing to remove: removed here, while the number is still ours. Left, a caller's loop
+                // would hand the number to the shared loop after it was closed, and if it named another
+                // pipe by then, that pipe's own registration failed (epoll_ctl ADD: File exists).
+                pump.Loop.Unregister(fd, pump.Token);
+            }
         }
         catch (Exception e)
         {
@@ -129,6 +138,8 @@ internal sealed class DescriptorPipe : ChildPipe
         public IReadyLoop Loop { get; } = communication.Loop ?? EventLoop.Shared;
 
         public ulong Token { get; set; }
+
+        public bool IsFinished => Volatile.Read(ref _finished) != 0;
 
         protected SafeFileHandle Handle => pipe._handle;
 

@@ -89,8 +89,10 @@ public class StressSoakSpecs : Spec
         switch (kindOfCall)
         {
             case 0:
-                // A whole capture: every byte back, exit 0.
-                CapturedResult echoed = await Command.Create("cat").CaptureAsync(input);
+                // A whole capture: every byte back, exit 0. The drain timeout (1 s after the exit, by
+                // default) is not what this checks: sixteen threads on two cores can stall the pumps past it.
+                CapturedResult echoed = await Command.Create("cat").WithDrainTimeout(TimeSpan.FromSeconds(30)).CaptureAsync(input);
+                Assert.True(echoed.OutputComplete, "the capture was cut short by the drain timeout");
                 Assert.Equal(input, echoed.Stdout);
                 break;
             case 1:
