@@ -16,22 +16,20 @@ for tree in "$then" .; do
 done
 
 python3 - "$rounds" "$n" "$base" "$then/bench/Peers/bin/Release/net10.0/Peers.dll" bench/Peers/bin/Release/net10.0/Peers.dll "$*" <<'PY'
-import platform, statistics, subprocess, sys
+import platform, sys
 sys.path.insert(0, "bench")
-import report
+import report, suite
 rounds, n, base, before, now, flags = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 rows = [
-    (f"before telemetry ({base})", ["dotnet", before, "spawn", "subprocess", n]),
-    ("now, nobody listening", ["dotnet", now, "spawn", "subprocess", n]),
-    ("now, every activity and instrument listened to", ["dotnet", now, "spawn", "subprocess-listened", n]),
+    (f"before telemetry ({base})", ["dotnet", before, "spawn", "subprocess"]),
+    ("now, nobody listening", ["dotnet", now, "spawn", "subprocess"]),
+    ("now, every activity and instrument listened to", ["dotnet", now, "spawn", "subprocess-listened"]),
 ]
-runs = {name: [] for name, _ in rows}
-for _ in range(rounds):
-    for name, argv in rows:
-        runs[name].append(float(subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()[0]))
-ref = statistics.median(runs[rows[0][0]])
+# The suite's own interleaved rounds and medians: each row's printed ms per spawn.
+medians = {name: v[0] for name, v in suite.medians(suite.run_rows(rows, n, rounds)).items()}
+ref = medians[rows[0][0]]
 table = ["| Subprocess | ms per run | vs before |", "| --- | ---: | ---: |"]
-table += [f"| {name} | {statistics.median(v):.3f} | {statistics.median(v) / ref:.3f}x |" for name, v in runs.items()]
+table += [f"| {name} | {ms:.3f} | {ms / ref:.3f}x |" for name, ms in medians.items()]
 section = "\n".join([f"## What tracing costs: spawn + wait of `/bin/true`, {n} sequential runs", "",
     *table, "",
     f"Machine: {platform.machine()}, {platform.release()}. Median of {rounds} interleaved rounds, each one process doing "
@@ -39,5 +37,5 @@ section = "\n".join([f"## What tracing costs: spawn + wait of `/bin/true`, {n} s
     "recording every activity and a MeterListener taking every measurement of the Subprocess meter, as an exporter "
     "would, without an exporter's own cost. Reproduce: `bench/telemetry.sh`."])
 print(section)
-report.publish("telemetry", {name: statistics.median(v) for name, v in runs.items()}, section, quick="--quick" in flags)
+report.publish("telemetry", medians, section, quick="--quick" in flags)
 PY
