@@ -108,6 +108,9 @@ internal sealed class EnvironmentBlock
         return entry;
     }
 
+    /// <summary>No variables at all: the block of a plan whose child is not spawned (a fake's).</summary>
+    public static EnvironmentBlock Empty => InheritedEnvironment.Empty.Block;
+
     /// <summary>One reading of the parent's environment and its block; immutable once built.</summary>
     private sealed class InheritedEnvironment
     {

@@ -98,7 +98,7 @@ internal sealed record LaunchPlan
     /// <summary>A plan for a command a fake stands in for: as written, nothing resolved or checked, no host
     /// reached (a test fakes <c>git</c> on a machine without it, in a directory that is not there).</summary>
     public static LaunchPlan InPlaceOf(CommandSpec command, object standIn) =>
-        new(command, command.Program, EnvironmentBlock.Create(command)) { StandIn = standIn };
+        new(command, command.Program, EnvironmentBlock.Empty) { StandIn = standIn };
 
     /// <summary>The local <c>ssh</c> that runs <paramref name="command"/> on <paramref name="host"/>: with this
     /// process's environment (its agent, its configuration), the command's streams, timeout and group, and

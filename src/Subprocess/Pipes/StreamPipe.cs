@@ -6,6 +6,26 @@ namespace Subprocess.Pipes;
 /// </summary>
 internal sealed class StreamPipe(string name, Stream stream) : ChildPipe(name)
 {
+    /// <summary>A pipe within this process: the parent's end (reading or writing, as <paramref name="parentEnd"/>
+    /// says), guarded, as the pipe the caller uses, and the other end for whoever feeds or drains it (a relay
+    /// merging a child's streams, a fake child).</summary>
+    public static (StreamPipe Parent, Stream Other) InProcess(string name, System.IO.Pipes.PipeDirection parentEnd)
+    {
+        var parent = new System.IO.Pipes.AnonymousPipeServerStream(parentEnd);
+        try
+        {
+            var other = new System.IO.Pipes.AnonymousPipeClientStream(
+                parentEnd == System.IO.Pipes.PipeDirection.In ? System.IO.Pipes.PipeDirection.Out : System.IO.Pipes.PipeDirection.In,
+                parent.ClientSafePipeHandle);
+            return (new StreamPipe(name, GuardedPipeStream.Over(parent)), other);
+        }
+        catch
+        {
+            parent.Dispose();
+            throw;
+        }
+    }
+
     public override Stream Stream => stream;
 
     public override void PumpInto(IByteSink sink, Communication communication)

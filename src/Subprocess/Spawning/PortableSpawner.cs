@@ -69,9 +69,9 @@ internal sealed class PortableSpawner : ISpawner
         }
 
         // Open files before starting, so a bad path fails with nothing running.
-        Stream? stdinFile = stdinTo is Stdio.FileTarget i ? OpenFile(i, input: true) : null;
-        Stream? stdoutFile = stdoutTo is Stdio.FileTarget o ? OpenFile(o, input: false) : null;
-        Stream? stderrFile = stderrTo is Stdio.FileTarget e2 ? OpenFile(e2, input: false) : null;
+        Stream? stdinFile = stdinTo is Stdio.FileTarget i ? FileTargets.OpenStream(i, input: true) : null;
+        Stream? stdoutFile = stdoutTo is Stdio.FileTarget o ? FileTargets.OpenStream(o, input: false) : null;
+        Stream? stderrFile = stderrTo is Stdio.FileTarget e2 ? FileTargets.OpenStream(e2, input: false) : null;
 
         DateTimeOffset startTime = DateTimeOffset.UtcNow;
         Process process;
@@ -136,12 +136,11 @@ internal sealed class PortableSpawner : ISpawner
             case StdioKind.Pipe or StdioKind.Stream when sources.Count == 1:
                 return new StreamPipe(name, sources[0]);
             case StdioKind.Pipe or StdioKind.Stream:
-                var merged = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.In);
-                var writer = new System.IO.Pipes.AnonymousPipeClientStream(System.IO.Pipes.PipeDirection.Out, merged.ClientSafePipeHandle);
+                (StreamPipe merged, Stream writer) = StreamPipe.InProcess(name, System.IO.Pipes.PipeDirection.In);
                 // Not awaited for exit: the caller reads the merged pipe, and waiting for it here would
                 // make exit wait for the caller.
                 _ = Relay.Start(sources, writer);
-                return new StreamPipe(name, GuardedPipeStream.Over(merged));
+                return merged;
             case StdioKind.File:
                 relays.Add(Relay.Start(sources, file!));
                 return null;
@@ -157,7 +156,4 @@ internal sealed class PortableSpawner : ISpawner
 #pragma warning disable RS0030 // Inheriting stdout while merging stderr into it means writing to the parent's stdout.
     private static Stream StandardOutput() => Console.OpenStandardOutput();
 #pragma warning restore RS0030
-
-    private static FileStream OpenFile(Stdio.FileTarget file, bool input) =>
-        new(FileTargets.Open(file, input), input ? FileAccess.Read : FileAccess.Write);
 }

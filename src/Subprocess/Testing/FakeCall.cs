@@ -17,8 +17,7 @@ public sealed class FakeCall
 {
     private readonly CommandSpec _spec;
     private readonly Lock _gate = new();
-    private byte[] _stdin = [];
-    private int _stdinLength;
+    private readonly System.Buffers.ArrayBufferWriter<byte> _stdin = new();
     private ExitStatus? _exitStatus;
 
     internal FakeCall(CommandSpec spec)
@@ -61,7 +60,7 @@ public sealed class FakeCall
         {
             lock (_gate)
             {
-                return _stdin.AsSpan(0, _stdinLength).ToArray();
+                return _stdin.WrittenSpan.ToArray();
             }
         }
     }
@@ -88,12 +87,7 @@ public sealed class FakeCall
     {
         lock (_gate)
         {
-            if (_stdinLength + bytes.Length > _stdin.Length)
-            {
-                Array.Resize(ref _stdin, Math.Max(_stdinLength + bytes.Length, 2 * _stdin.Length));
-            }
-            bytes.CopyTo(_stdin.AsSpan(_stdinLength));
-            _stdinLength += bytes.Length;
+            System.Buffers.BuffersExtensions.Write(_stdin, bytes);
         }
     }
 

@@ -46,7 +46,7 @@ internal sealed class FakeChild : ProcessControl
         {
             (ChildPipe? stdin, Stream? input) = plan.Stdin switch
             {
-                Stdio.FileTarget file => ((ChildPipe?)null, child.Own(new FileStream(FileTargets.Open(file, input: true), FileAccess.Read))),
+                Stdio.FileTarget file => ((ChildPipe?)null, child.Own(FileTargets.OpenStream(file, input: true))),
                 { Kind: StdioKind.Pipe or StdioKind.Stream } => child.Pipe("stdin", parentEnd: PipeDirection.Out),
                 _ => (null, null),
             };
@@ -108,8 +108,9 @@ internal sealed class FakeChild : ProcessControl
 #pragma warning disable CA1031 // nobody awaits this task: a fault left here would leave the fake running forever
         catch (Exception)
         {
-            // Anything else (an encoding that cannot write the output, a file target that refuses it) ends the
-            // fake as a crash ends a program, which the caller then sees in its status.
+            // Anything else (an encoding that cannot write the output) ends the fake as a crash ends a
+            // program, which the caller then sees in its status. (A file target that refuses the output
+            // throws IOException, taken above as a broken pipe.)
             status = ExitStatus.Killed(Signals.SIGABRT);
         }
 #pragma warning restore CA1031
@@ -162,7 +163,7 @@ internal sealed class FakeChild : ProcessControl
     /// <summary>Where an output goes: a pipe for the parent to read, a file, or nowhere.</summary>
     private (ChildPipe? Pipe, Stream Stream) Output(Stdio target, string name) => target switch
     {
-        Stdio.FileTarget file => (null, Own(new FileStream(FileTargets.Open(file, input: false), FileAccess.Write))),
+        Stdio.FileTarget file => (null, Own(FileTargets.OpenStream(file, input: false))),
         { Kind: StdioKind.Pipe or StdioKind.Stream } => Pipe(name, parentEnd: PipeDirection.In),
         _ => (null, Stream.Null),
     };
@@ -171,19 +172,8 @@ internal sealed class FakeChild : ProcessControl
     /// <see cref="StreamPipe"/>, and the fake's end.</summary>
     private (ChildPipe? Pipe, Stream Stream) Pipe(string name, PipeDirection parentEnd)
     {
-        var parent = new AnonymousPipeServerStream(parentEnd);
-        Stream own;
-        try
-        {
-            own = Own(GuardedPipeStream.Over(new AnonymousPipeClientStream(
-                parentEnd == PipeDirection.In ? PipeDirection.Out : PipeDirection.In, parent.ClientSafePipeHandle)));
-        }
-        catch
-        {
-            parent.Dispose();
-            throw;
-        }
-        return (new StreamPipe(name, GuardedPipeStream.Over(parent)), own);
+        (StreamPipe parent, Stream own) = StreamPipe.InProcess(name, parentEnd);
+        return (parent, Own(GuardedPipeStream.Over(own)));
     }
 
     private Stream Own(Stream end)
